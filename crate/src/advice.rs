@@ -1,0 +1,205 @@
+//! Turns a verdict into words and an ordered list of actions.
+//!
+//! The order is the advice: what a person should try first depends on whose fault it is.
+//! A CDN's own failure leads with waiting and the CDN's status page; a host error leads with
+//! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS.
+
+use crate::guidance::Texts;
+use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind, Step};
+use crate::rules::schema::ProviderRules;
+use crate::status;
+
+/// Default wait before an automatic retry when the page gives none.
+const DEFAULT_RETRY_DELAY: u64 = 30;
+
+fn fault_key(f: Fault) -> &'static str {
+    match f {
+        Fault::Client => "client",
+        Fault::Network => "network",
+        Fault::Cdn => "cdn",
+        Fault::Origin => "origin",
+        Fault::Unknown => "unknown",
+        Fault::None => "none",
+    }
+}
+
+fn kind_key(k: ProviderKind) -> &'static str {
+    match k {
+        ProviderKind::Server => "server",
+        ProviderKind::Cdn => "cdn",
+        ProviderKind::Platform => "platform",
+        ProviderKind::Service => "service",
+        ProviderKind::Browser => "browser",
+    }
+}
+
+/// The action ids for a verdict, best first.
+fn plan(fault: Fault, meaning: Option<&str>, kind: Option<ProviderKind>, has_status_page: bool) -> Vec<&'static str> {
+    let cdn = kind == Some(ProviderKind::Cdn);
+    let mut v: Vec<&'static str> = match (fault, meaning) {
+        (Fault::None, _) => vec![],
+        (Fault::Cdn, _) => vec![
+            "auto-retry", "provider-status", "reload", "check-down", "archived-copy",
+            "try-other-browser", "contact-host", "disable-cdn", "owner-checklist",
+        ],
+        (Fault::Origin, Some("net-tls")) => vec![
+            "check-down", "try-other-browser", "archived-copy", "reload", "contact-host", "owner-checklist",
+        ],
+        (Fault::Origin, _) => vec![
+            "check-down", "auto-retry", "reload", "archived-copy", "provider-status", "hard-reload",
+            "try-other-browser", "contact-host", "owner-checklist", "disable-cdn",
+        ],
+        (Fault::Network, Some("net-dns")) => vec![
+            "check-dns", "flush-dns", "check-down", "reload", "try-other-browser", "archived-copy",
+            "contact-host", "owner-checklist",
+        ],
+        (Fault::Network, _) => vec![
+            "check-down", "reload", "auto-retry", "check-dns", "flush-dns", "try-other-browser",
+            "archived-copy", "contact-host",
+        ],
+        (Fault::Client, Some("http-429")) => vec!["auto-retry", "reload", "try-other-browser", "archived-copy"],
+        (Fault::Client, _) => vec![
+            "hard-reload", "clear-site-cache", "try-other-browser", "reload", "check-down", "flush-dns",
+        ],
+        (Fault::Unknown, _) => vec![
+            "reload", "hard-reload", "check-down", "auto-retry", "clear-site-cache", "flush-dns",
+            "check-dns", "archived-copy", "try-other-browser", "contact-host", "owner-checklist",
+        ],
+    };
+    v.retain(|a| match *a {
+        "provider-status" => has_status_page,
+        "disable-cdn" => cdn,
+        _ => true,
+    });
+    v
+}
+
+fn make_action(id: &str, texts: &Texts) -> Action {
+    let t = texts.action.get(id);
+    Action {
+        id: id.to_string(),
+        title: t.map(|t| t.title.clone()).unwrap_or_else(|| id.to_string()),
+        summary: t.map(|t| t.summary.clone()).unwrap_or_default(),
+        steps: t
+            .map(|t| {
+                t.steps
+                    .iter()
+                    .map(|s| Step { text: s.text.clone(), code: s.code.clone(), os: s.os.clone(), browser: s.browser.clone() })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        owner: t.is_some_and(|t| t.owner),
+        url: None,
+        host: None,
+        delay: None,
+        api: None,
+    }
+}
+
+/// Fills in texts, verdict and actions of a diagnosis whose facts are settled.
+pub fn finish(d: &mut Diagnosis, provider: Option<&ProviderRules>, url: Option<&str>, texts: &Texts) {
+    if let Some(m) = d.meaning.as_deref().and_then(|k| texts.meaning.get(k)) {
+        d.meaning_title = Some(m.title.clone());
+        d.meaning_text = Some(m.text.clone());
+    }
+    let fk = fault_key(d.fault);
+    d.fault_label = texts.fault.get(fk).cloned().unwrap_or_default();
+    let kind = d.provider_kind;
+    let pname = d.provider_name.clone().unwrap_or_default();
+    let with_kind = kind.filter(|_| !pname.is_empty()).map(|k| format!("{fk}-{}", kind_key(k)));
+    let with_meaning = d.meaning.as_deref().map(|m| format!("{fk}-{m}"));
+    let mut keys: Vec<&str> = Vec::new();
+    if let Some(k) = &with_meaning {
+        keys.push(k);
+    }
+    if let Some(k) = &with_kind {
+        keys.push(k);
+    }
+    keys.push(fk);
+    d.verdict = texts.verdict_for(&keys, &pname);
+
+    let statuspage = provider.and_then(|p| p.statuspage.clone());
+    let has_status_page = d.status_page.is_some();
+    let delay = d.retry_after.unwrap_or(DEFAULT_RETRY_DELAY);
+    d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
+        .into_iter()
+        .map(|id| {
+            let mut a = make_action(id, texts);
+            match id {
+                "auto-retry" => a.delay = Some(delay),
+                "provider-status" => {
+                    a.url = d.status_page.clone();
+                    a.api = statuspage.clone();
+                }
+                "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
+                    a.host = d.host.clone();
+                    a.url = url.map(str::to_string);
+                }
+                "archived-copy" | "reload" | "hard-reload" | "try-other-browser" => {
+                    a.url = url.map(str::to_string)
+                }
+                _ => {}
+            }
+            a
+        })
+        .collect();
+}
+
+/// The diagnosis of a browser network error (no response at all).
+pub fn net_error(ne: &str, url: Option<&str>, host: Option<String>, lang: &str, texts: &Texts) -> Diagnosis {
+    let benign = status::is_benign_net_error(ne);
+    let (meaning, fault) = status::net_error_meaning(ne);
+    let mut d = Diagnosis {
+        is_error: !benign,
+        status: None,
+        net_error: Some(ne.to_string()),
+        meaning: (!benign).then(|| meaning.to_string()),
+        meaning_title: None,
+        meaning_text: None,
+        provider: Some("browser".into()),
+        provider_name: Some("Browser".into()),
+        provider_kind: Some(ProviderKind::Browser),
+        variant: Some("net-error".into()),
+        variant_name: Some("The browser's own network-error page".into()),
+        fault: if benign { Fault::None } else { fault },
+        fault_label: String::new(),
+        verdict: String::new(),
+        note: None,
+        confidence: if benign { 0.9 } else { 0.8 },
+        evidence: vec![Evidence { source: "net-error".into(), detail: ne.to_string(), weight: 1.0, rule: None }],
+        ids: Vec::new(),
+        retry_after: None,
+        actions: Vec::new(),
+        status_page: None,
+        host,
+        lang: lang.to_string(),
+    };
+    finish(&mut d, None, url, texts);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_lead_with_the_right_thing() {
+        assert_eq!(plan(Fault::Cdn, Some("http-502"), Some(ProviderKind::Cdn), true)[..2], ["auto-retry", "provider-status"]);
+        assert_eq!(plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Cdn), true)[0], "check-down");
+        assert_eq!(plan(Fault::Network, Some("net-dns"), Some(ProviderKind::Browser), false)[0], "check-dns");
+        assert!(!plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Server), false).contains(&"provider-status"));
+        assert!(!plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Server), false).contains(&"disable-cdn"));
+        assert!(plan(Fault::None, None, None, true).is_empty());
+    }
+
+    #[test]
+    fn every_plan_uses_known_action_ids() {
+        for f in [Fault::Client, Fault::Network, Fault::Cdn, Fault::Origin, Fault::Unknown] {
+            for m in [None, Some("net-dns"), Some("net-tls"), Some("http-429")] {
+                for a in plan(f, m, Some(ProviderKind::Cdn), true) {
+                    assert!(crate::guidance::ACTION_IDS.contains(&a), "{a}");
+                }
+            }
+        }
+    }
+}

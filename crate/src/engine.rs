@@ -1,0 +1,293 @@
+//! The classifier: turns a page into a verdict using the compiled rules.
+//!
+//! Steps: a network error short-circuits to the browser's own page; otherwise every provider's
+//! signals and every variant's signals are scored against the one scan of the page, the best
+//! variant (or failing that, the best-identified provider) wins, and status, fault, ids and
+//! confidence follow from it.
+
+use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
+use crate::page::{clip, Page};
+use crate::rules::compile::{CSignal, Compiled, Found};
+use crate::rules::schema::{ProviderRules, Variant};
+use crate::{advice, guidance, status};
+
+/// Evidence details are page-controlled; keep them short.
+const MAX_DETAIL: usize = 160;
+/// Visible text longer than this is an article, not an error page (used for pages without an error status).
+const SHORT_PAGE_CHARS: usize = 3000;
+
+struct Scored<'a> {
+    provider: &'a ProviderRules,
+    pidx: usize,
+    variant: Option<&'a Variant>,
+    score: f32,
+    /// Positive variant signals that matched: the tie-breaker for equally scored variants.
+    specific: usize,
+    evidence: Vec<Evidence>,
+}
+
+fn run_signals(
+    signals: &[CSignal],
+    page: &Page,
+    found: &Found,
+    rule: &str,
+    ev: &mut Vec<Evidence>,
+) -> Option<(f32, usize)> {
+    let mut score = 0.0;
+    let mut n = 0;
+    for s in signals {
+        match s.test(page, found) {
+            Some((source, detail)) => {
+                if s.src.veto {
+                    return None;
+                }
+                score += s.src.weight;
+                n += 1;
+                ev.push(Evidence {
+                    source: source.to_string(),
+                    detail: s
+                        .src
+                        .label
+                        .clone()
+                        .unwrap_or_else(|| clip(&detail, MAX_DETAIL).to_string()),
+                    weight: s.src.weight,
+                    rule: Some(rule.to_string()),
+                });
+            }
+            None if s.src.required => return None,
+            None => {}
+        }
+    }
+    Some((score, n))
+}
+
+fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored<'a>>, Vec<f32>) {
+    let mut best: Option<Scored> = None;
+    let mut provider_scores = Vec::with_capacity(c.providers.len());
+    let better = |cand: &Scored, best: &Option<Scored>| match best {
+        None => true,
+        Some(b) => {
+            cand.score > b.score + 1e-4
+                || ((cand.score - b.score).abs() <= 1e-4 && cand.specific > b.specific)
+        }
+    };
+    for (pidx, (cp, p)) in c.providers.iter().zip(&c.rules.providers).enumerate() {
+        let mut pev = Vec::new();
+        let (pscore, _) = run_signals(&cp.signals, page, found, &p.id, &mut pev).unwrap_or((0.0, 0));
+        provider_scores.push(pscore);
+        for cv in &cp.variants {
+            let Some(v) = p.variants.get(cv.idx) else { continue };
+            if let Some(st) = page.status {
+                if !v.status.is_empty() && !v.status.contains(&st) {
+                    continue;
+                }
+            }
+            let mut ev = pev.clone();
+            let rule = format!("{}/{}", p.id, v.id);
+            let Some((vscore, n)) = run_signals(&cv.signals, page, found, &rule, &mut ev) else {
+                continue;
+            };
+            let score = pscore + vscore;
+            if n == 0 || score < v.min_score {
+                continue;
+            }
+            let cand = Scored { provider: p, pidx, variant: Some(v), score, specific: n, evidence: ev };
+            if better(&cand, &best) {
+                best = Some(cand);
+            }
+        }
+        if best.as_ref().is_none_or(|b| b.variant.is_none()) && pscore >= p.min_score {
+            let cand = Scored { provider: p, pidx, variant: None, score: pscore, specific: 0, evidence: pev };
+            if better(&cand, &best) {
+                best = Some(cand);
+            }
+        }
+    }
+    (best, provider_scores)
+}
+
+fn status_evidence(st: u16) -> Evidence {
+    Evidence { source: "status".into(), detail: format!("HTTP {st}"), weight: 1.0, rule: None }
+}
+
+/// Does the title look like "502 Bad Gateway", "Error 503", "HTTP 500"…?
+fn title_names_error(title: &str) -> bool {
+    let t = title.to_ascii_lowercase();
+    let has_code = t
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|d| d.len() == 3 && d.starts_with('5'));
+    has_code
+        && ["error", "bad gateway", "unavailable", "timeout", "timed out", "internal server"]
+            .iter()
+            .any(|w| t.contains(w))
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let auth = rest.split(['/', '?', '#']).next()?;
+    let auth = auth.rsplit('@').next()?;
+    let host = if let Some(v6) = auth.strip_prefix('[') {
+        v6.split(']').next()?
+    } else {
+        auth.split(':').next()?
+    };
+    let ok = !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
+    ok.then(|| host.to_ascii_lowercase())
+}
+
+/// Classifies one page with the given compiled rules.
+pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
+    let lang = guidance::lang_code(input.lang.as_deref());
+    let texts = guidance::texts(lang);
+    let url = input.url.as_deref().map(|u| clip(u, crate::page::MAX_URL));
+    let host = url.and_then(host_of);
+
+    if input.status.is_none() {
+        if let Some(ne) = input.net_error.as_deref().and_then(status::normalise_net_error) {
+            return advice::net_error(&ne, url, host, lang, texts);
+        }
+    }
+
+    let page = Page::new(input);
+    let found = c.scan(&page);
+    let (best, provider_scores) = best_match(c, &page, &found);
+
+    let mut evidence = Vec::new();
+    if let Some(st) = page.status {
+        evidence.push(status_evidence(st));
+    }
+    let (provider, variant, fault_from_rule, score) = match &best {
+        Some(b) => {
+            evidence.extend(b.evidence.iter().cloned());
+            let fault = match b.variant {
+                Some(v) => v.fault,
+                None => generic_fault(b.provider.kind, page.status),
+            };
+            (Some(b.provider), b.variant, Some(fault), b.score)
+        }
+        None => (None, None, None, 0.0),
+    };
+
+    let is_error = match (variant, page.status) {
+        (Some(v), _) if !v.error => false,
+        (_, Some(st)) if status::is_error_status(st) => true,
+        // A success or client-error status: only a short page that is plainly a vendor's error page.
+        (Some(_), Some(st)) if st < 400 => {
+            page.text_chars < SHORT_PAGE_CHARS && title_names_error(&page.title) && score >= 2.0
+        }
+        (_, Some(_)) => false,
+        (Some(_), None) => page.text_chars < SHORT_PAGE_CHARS,
+        (None, None) => page.text_chars < SHORT_PAGE_CHARS && title_names_error(&page.title),
+    };
+
+    let fault = if !is_error {
+        Fault::None
+    } else {
+        fault_from_rule.unwrap_or_else(|| page.status.map(status::default_fault).unwrap_or(Fault::Unknown))
+    };
+    if is_error && page.is_blank() {
+        evidence.push(Evidence {
+            source: "text".into(),
+            detail: "empty page (blank white screen)".into(),
+            weight: 0.0,
+            rule: None,
+        });
+    }
+
+    // Request ids: those of the winning provider, plus header ids of any provider seen.
+    let mut ids: Vec<RequestId> = Vec::new();
+    for (pidx, cp) in c.providers.iter().enumerate() {
+        let winner = best.as_ref().is_some_and(|b| b.pidx == pidx);
+        let seen = provider_scores.get(pidx).copied().unwrap_or(0.0) > 0.0;
+        if !winner && !seen {
+            continue;
+        }
+        for id in &cp.ids {
+            if !winner && id.src.header.is_none() {
+                continue;
+            }
+            if let Some(v) = id.extract(&page, &found) {
+                let v = clip(&v, 128).to_string();
+                if !ids.iter().any(|x| x.kind == id.src.kind) {
+                    ids.push(RequestId { kind: id.src.kind.clone(), label: id.src.label.clone(), value: v });
+                }
+            }
+        }
+    }
+
+    let retry_after = page.header("retry-after").and_then(|v| status::parse_retry_after(v, input.now_ms));
+    let meaning = if is_error { page.status.and_then(status::meaning_for_status) } else { None };
+    let confidence = if !is_error && best.is_none() {
+        0.9
+    } else {
+        confidence_of(score, page.status.is_some())
+    };
+
+    let mut d = Diagnosis {
+        is_error,
+        status: page.status,
+        net_error: None,
+        meaning_title: None,
+        meaning_text: None,
+        meaning,
+        provider: provider.map(|p| p.id.clone()),
+        provider_name: provider.map(|p| p.name.clone()),
+        provider_kind: provider.map(|p| p.kind),
+        variant: provider.map(|_| variant.map(|v| v.id.clone()).unwrap_or_else(|| "generic".into())),
+        variant_name: variant.map(|v| v.name.clone()),
+        fault,
+        fault_label: String::new(),
+        verdict: String::new(),
+        note: variant.and_then(|v| v.note.as_ref()).and_then(|k| texts.note.get(k)).cloned(),
+        confidence,
+        evidence,
+        ids,
+        retry_after,
+        actions: Vec::new(),
+        status_page: provider.and_then(|p| p.status_page.clone()),
+        host,
+        lang: lang.to_string(),
+    };
+    advice::finish(&mut d, provider, url, texts);
+    d
+}
+
+/// The fault of a provider's page we have no specific rule for.
+fn generic_fault(kind: ProviderKind, st: Option<u16>) -> Fault {
+    match (kind, st) {
+        (_, Some(429)) => Fault::Client,
+        (ProviderKind::Browser, _) => Fault::Network,
+        // A generic 5xx passing through a CDN or platform is almost always the origin's.
+        _ => Fault::Origin,
+    }
+}
+
+/// Maps a rule score to 0–1: one full-weight signal is a fair guess, three are near certain.
+fn confidence_of(score: f32, have_status: bool) -> f32 {
+    let base = if have_status { 0.35 } else { 0.15 };
+    let c = base + (1.0 - base) * (1.0 - (-0.8 * score).exp());
+    (c * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_parse_and_reject_junk() {
+        assert_eq!(host_of("https://user@Example.com:8443/x?y").as_deref(), Some("example.com"));
+        assert_eq!(host_of("http://[::1]:8080/").as_deref(), Some("::1"));
+        assert_eq!(host_of("javascript:alert(1)"), None);
+        assert_eq!(host_of("http://<b>/"), None);
+    }
+
+    #[test]
+    fn error_titles() {
+        assert!(title_names_error("502 Bad Gateway"));
+        assert!(title_names_error("Error 503 Backend fetch failed"));
+        assert!(!title_names_error("How to fix a 502 gateway in 5 steps"));
+        assert!(!title_names_error("Welcome"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The guidance text format: `crate/guidance/<lang>.toml`, one file per language.
+//!
+//! Compiled into `build.rs` too (via `#[path]`), which checks that every language has exactly
+//! the same keys, so a missing translation stops the build. Depends only on `serde`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One line of guidance, optionally with a copyable snippet and an OS or browser it applies to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepText {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeaningText {
+    /// e.g. "502 Bad Gateway".
+    pub title: String,
+    /// What it means, in one or two sentences.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionText {
+    pub title: String,
+    pub summary: String,
+    /// For the site's owner rather than its visitors.
+    #[serde(default)]
+    pub owner: bool,
+    #[serde(default, rename = "step", skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepText>,
+}
+
+/// All texts of one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    /// `en` or `zh-CN`.
+    pub lang: String,
+    /// Keyed by meaning id: `http-502`, `net-dns`, …
+    pub meaning: BTreeMap<String, MeaningText>,
+    /// Keyed by fault: `client`, `network`, `cdn`, `origin`, `unknown`, `none`: the fault in a few words.
+    pub fault: BTreeMap<String, String>,
+    /// Verdict sentences keyed by situation (see `verdict.rs`); `{provider}` is replaced by the provider's name.
+    pub verdict: BTreeMap<String, String>,
+    /// Notes explaining particular pages, keyed by the rules' `note` keys.
+    #[serde(default)]
+    pub note: BTreeMap<String, String>,
+    /// Keyed by action id.
+    pub action: BTreeMap<String, ActionText>,
+}
+
+/// The shape of a `Texts`, for comparing languages: every key path, plus step counts.
+pub fn key_paths(t: &Texts) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, _) in &t.meaning {
+        out.push(format!("meaning.{k}"));
+    }
+    for (k, _) in &t.fault {
+        out.push(format!("fault.{k}"));
+    }
+    for (k, _) in &t.verdict {
+        out.push(format!("verdict.{k}"));
+    }
+    for (k, _) in &t.note {
+        out.push(format!("note.{k}"));
+    }
+    for (k, a) in &t.action {
+        out.push(format!(
+            "action.{k} owner={} steps={} codes={:?}",
+            a.owner,
+            a.steps.len(),
+            a.steps.iter().map(|s| s.code.as_deref()).collect::<Vec<_>>()
+        ));
+    }
+    out
+}
+
+/// Checks one language's texts are complete and well-formed.
+pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
+    for a in required_actions {
+        let Some(x) = t.action.get(*a) else {
+            return Err(format!("{}: no text for action {a}", t.lang));
+        };
+        if x.title.trim().is_empty() || x.summary.trim().is_empty() {
+            return Err(format!("{}: action {a} has an empty title or summary", t.lang));
+        }
+    }
+    for f in ["client", "network", "cdn", "origin", "unknown", "none"] {
+        if !t.fault.contains_key(f) {
+            return Err(format!("{}: no text for fault {f}", t.lang));
+        }
+    }
+    for (k, m) in &t.meaning {
+        if m.title.trim().is_empty() || m.text.trim().is_empty() {
+            return Err(format!("{}: meaning {k} is empty", t.lang));
+        }
+    }
+    Ok(())
+}
+
+/// The fixed vocabulary of action ids (a public contract with the extension).
+pub const ACTION_IDS: [&str; 13] = [
+    "reload",
+    "hard-reload",
+    "auto-retry",
+    "clear-site-cache",
+    "flush-dns",
+    "check-dns",
+    "check-down",
+    "provider-status",
+    "archived-copy",
+    "try-other-browser",
+    "disable-cdn",
+    "contact-host",
+    "owner-checklist",
+];
+
+/// Languages we ship; the first is the fallback.
+pub const LANGS: [&str; 2] = ["en", "zh-CN"];

@@ -1,0 +1,175 @@
+//! The engine's public data: what goes in (`PageInput`) and what comes out (`Diagnosis`).
+//!
+//! These are the shapes crossing the wasm boundary and printed by the CLI's `--format json`;
+//! field names are a public contract, so only ever add fields.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::rules::schema::{Fault, ProviderKind};
+
+/// One response header. Accepts `{ "name": …, "value": … }` (the shape `webRequest` gives) or `[name, value]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "HeaderRepr")]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HeaderRepr {
+    Object {
+        name: String,
+        #[serde(default)]
+        value: String,
+    },
+    Pair(String, String),
+}
+
+impl From<HeaderRepr> for Header {
+    fn from(r: HeaderRepr) -> Self {
+        match r {
+            HeaderRepr::Object { name, value } | HeaderRepr::Pair(name, value) => {
+                Header { name, value }
+            }
+        }
+    }
+}
+
+impl Header {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Header {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Everything a browser (or the CLI) knows about one top-level response. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PageInput {
+    /// HTTP status, if there was a response.
+    pub status: Option<u16>,
+    pub headers: Vec<Header>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// The page's visible text (`document.body.innerText`), if known.
+    pub text: Option<String>,
+    /// The page's raw HTML, if known. Title and text are derived from it when missing.
+    pub html: Option<String>,
+    /// A browser network error such as `net::ERR_NAME_NOT_RESOLVED`, instead of a response.
+    pub net_error: Option<String>,
+    /// The server IP the browser connected to.
+    pub ip: Option<String>,
+    /// `en` or `zh-CN` (anything starting with `zh` picks Chinese); default English.
+    pub lang: Option<String>,
+    /// Current time in milliseconds since the Unix epoch, for `Retry-After` given as a date.
+    pub now_ms: Option<f64>,
+}
+
+/// Why we think so: one signal that counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// `status`, `header`, `title`, `text`, `html`, `url` or `net-error`.
+    pub source: String,
+    /// What was seen, e.g. `Server: cloudflare` or `"cf-error-details"`. Page-controlled: render as text.
+    pub detail: String,
+    /// How much it counted.
+    pub weight: f32,
+    /// The rule that used it: `provider` or `provider/variant`; absent for generic status evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// A request identifier a user can quote to support.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestId {
+    pub kind: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// One line of guidance; `code` is a copyable command or snippet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Step {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// For OS-specific steps: `windows`, `mac`, `linux`, `chromeos`, `android`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// For browser-specific steps: `chrome`, `firefox`, `safari`, `edge`, `opera`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+}
+
+/// A recommended action. The extension renders one control per action, marked `data-action="<id>"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    /// One of: reload, hard-reload, auto-retry, clear-site-cache, flush-dns, check-dns, check-down,
+    /// provider-status, archived-copy, try-other-browser, disable-cdn, contact-host, owner-checklist.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// A step for the site's owner, not its visitors: shown in the owner panel.
+    pub owner: bool,
+    /// The page's URL or the provider's status page, where the action needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Host name the action is about (check-down, check-dns, clear-site-cache).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Seconds to wait first (auto-retry honouring Retry-After, or the page's own advice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<u64>,
+    /// Statuspage API base for provider-status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// Is this an error page the user should be helped with?
+    pub is_error: bool,
+    pub status: Option<u16>,
+    /// The browser network error, normalised (`ERR_NAME_NOT_RESOLVED`), when there was no response.
+    pub net_error: Option<String>,
+    /// Message key for the status or network error, e.g. `http-502`, `net-dns`.
+    pub meaning: Option<String>,
+    /// Short name of the meaning, e.g. "502 Bad Gateway".
+    pub meaning_title: Option<String>,
+    /// One or two sentences on what it means.
+    pub meaning_text: Option<String>,
+    /// Provider id (see README), or null when unknown.
+    pub provider: Option<String>,
+    pub provider_name: Option<String>,
+    pub provider_kind: Option<ProviderKind>,
+    /// Which of the provider's pages it is, or `generic` when only the provider is known.
+    pub variant: Option<String>,
+    pub variant_name: Option<String>,
+    pub fault: Fault,
+    /// The fault in words, e.g. "The site's host".
+    pub fault_label: String,
+    /// The verdict in plain words.
+    pub verdict: String,
+    /// Extra explanation of this particular page, when the rules have one.
+    pub note: Option<String>,
+    /// 0–1.
+    pub confidence: f32,
+    pub evidence: Vec<Evidence>,
+    pub ids: Vec<RequestId>,
+    /// Seconds, from a `Retry-After` header.
+    pub retry_after: Option<u64>,
+    pub actions: Vec<Action>,
+    /// The provider's human status page.
+    pub status_page: Option<String>,
+    /// The page's host name, when the URL has one.
+    pub host: Option<String>,
+    /// Language of the texts: `en` or `zh-CN`.
+    pub lang: String,
+}

@@ -1,0 +1,129 @@
+//! What a status code or a browser network error means, and where its fault usually lies
+//! when nothing more specific is known.
+
+use crate::model::Fault;
+
+/// Statuses with a meaning text of their own; other 5xx fall back to `http-5xx`.
+pub const KNOWN_STATUSES: [u16; 22] = [
+    429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521, 522, 523, 524, 525,
+    526, 527, 530,
+];
+
+/// Is this status one we help with?
+pub fn is_error_status(s: u16) -> bool {
+    (500..=599).contains(&s) || s == 429
+}
+
+pub fn meaning_for_status(s: u16) -> Option<String> {
+    if KNOWN_STATUSES.contains(&s) {
+        Some(format!("http-{s}"))
+    } else if (500..=599).contains(&s) {
+        Some("http-5xx".to_string())
+    } else {
+        None
+    }
+}
+
+/// Default fault of a status when no provider rule says otherwise.
+pub fn default_fault(s: u16) -> Fault {
+    match s {
+        // Rate limited: it is about the requests coming from you.
+        429 => Fault::Client,
+        // 511: a captive portal (hotel or café Wi-Fi) wants you to sign in.
+        511 => Fault::Network,
+        500..=599 => Fault::Origin,
+        _ => Fault::Unknown,
+    }
+}
+
+/// A browser network error, normalised to its `ERR_…` name. `None` when the string is not one.
+pub fn normalise_net_error(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let t = t.strip_prefix("net::").unwrap_or(t);
+    // Firefox reports NS_ERROR_… names; keep them as they are.
+    let ok = (t.starts_with("ERR_") || t.starts_with("NS_ERROR_"))
+        && t.len() <= 64
+        && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    ok.then(|| t.to_string())
+}
+
+/// Network errors that are not failures the user sees (they stopped, or navigated away).
+pub fn is_benign_net_error(e: &str) -> bool {
+    matches!(e, "ERR_ABORTED" | "NS_BINDING_ABORTED" | "ERR_BLOCKED_BY_CLIENT")
+}
+
+/// Meaning key and fault of a normalised network error.
+pub fn net_error_meaning(e: &str) -> (&'static str, Fault) {
+    match e {
+        "ERR_NAME_NOT_RESOLVED" | "ERR_NAME_RESOLUTION_FAILED" | "ERR_DNS_TIMED_OUT"
+        | "ERR_DNS_MALFORMED_RESPONSE" | "ERR_DNS_SERVER_FAILED" | "NS_ERROR_UNKNOWN_HOST" => {
+            ("net-dns", Fault::Network)
+        }
+        "ERR_CONNECTION_REFUSED" | "NS_ERROR_CONNECTION_REFUSED" => ("net-refused", Fault::Origin),
+        "ERR_CONNECTION_TIMED_OUT" | "ERR_TIMED_OUT" | "NS_ERROR_NET_TIMEOUT" => {
+            ("net-timeout", Fault::Network)
+        }
+        "ERR_CONNECTION_RESET" | "ERR_CONNECTION_CLOSED" | "ERR_EMPTY_RESPONSE"
+        | "ERR_CONNECTION_ABORTED" | "NS_ERROR_NET_RESET" | "NS_ERROR_NET_INTERRUPT" => {
+            ("net-reset", Fault::Origin)
+        }
+        "ERR_INTERNET_DISCONNECTED" | "ERR_NETWORK_CHANGED" | "ERR_ADDRESS_UNREACHABLE"
+        | "ERR_NETWORK_ACCESS_DENIED" | "NS_ERROR_OFFLINE" => ("net-offline", Fault::Network),
+        "ERR_PROXY_CONNECTION_FAILED" | "ERR_TUNNEL_CONNECTION_FAILED"
+        | "ERR_PROXY_CERTIFICATE_INVALID" | "NS_ERROR_PROXY_CONNECTION_REFUSED" => {
+            ("net-proxy", Fault::Client)
+        }
+        e if e.starts_with("ERR_CERT_")
+            || e.starts_with("ERR_SSL_")
+            || e == "ERR_BAD_SSL_CLIENT_AUTH_CERT"
+            || e.starts_with("NS_ERROR_SSL") =>
+        {
+            ("net-tls", Fault::Origin)
+        }
+        "ERR_TOO_MANY_REDIRECTS" => ("net-redirects", Fault::Origin),
+        _ => ("net-other", Fault::Unknown),
+    }
+}
+
+/// Parses `Retry-After`: delta-seconds, or an HTTP date (needs `now_ms`). Capped at one day.
+pub fn parse_retry_after(v: &str, now_ms: Option<f64>) -> Option<u64> {
+    const CAP: u64 = 24 * 3600;
+    let v = v.trim();
+    if let Ok(n) = v.parse::<u64>() {
+        return Some(n.min(CAP));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    let when = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let now = now_ms.filter(|n| n.is_finite() && *n >= 0.0)? / 1000.0;
+    Some((when as f64 - now).clamp(0.0, CAP as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_errors_normalise() {
+        assert_eq!(
+            normalise_net_error("net::ERR_NAME_NOT_RESOLVED").as_deref(),
+            Some("ERR_NAME_NOT_RESOLVED")
+        );
+        assert_eq!(normalise_net_error("<script>"), None);
+        assert_eq!(net_error_meaning("ERR_NAME_NOT_RESOLVED").0, "net-dns");
+        assert_eq!(net_error_meaning("ERR_CERT_DATE_INVALID").0, "net-tls");
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 120 ", None), Some(120));
+        assert_eq!(parse_retry_after("99999999", None), Some(86400));
+        // 1994-11-06 08:49:37 GMT is 784111777.
+        let now = 784_111_777_000.0 - 30_000.0;
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", Some(now)),
+            Some(30)
+        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", None), None);
+        assert_eq!(parse_retry_after("soon", None), None);
+    }
+}
