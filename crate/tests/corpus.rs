@@ -1,0 +1,143 @@
+//! The fixture corpus: every saved page in `tests/fixtures/` is diagnosed and compared with its
+//! `.expect.json`; every rule variant must be exercised by at least one fixture.
+//!
+//! Inputs: `NAME.http` (a raw HTTP response, as `curl -si` saves it) or `NAME.input.json`
+//! (a `PageInput`, for network errors and DOM-derived pages). Expectations: `NAME.expect.json`
+//! with `is_error` and optionally `provider`, `variant`, `fault`, `meaning`, `ids` (kinds),
+//! `first_action`, `actions_include`, `retry_after`; `source` says where the page came from.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use gateway_doctor::{diagnose, http, Diagnosis, PageInput};
+use serde_json::Value;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.to_string_lossy().ends_with(".expect.json") {
+            out.push(p);
+        }
+    }
+}
+
+fn load_input(expect: &Path) -> Result<PageInput, String> {
+    let base = expect.to_string_lossy().trim_end_matches(".expect.json").to_string();
+    let http_path = PathBuf::from(format!("{base}.http"));
+    let json_path = PathBuf::from(format!("{base}.input.json"));
+    if http_path.exists() {
+        let bytes = std::fs::read(&http_path).map_err(|e| e.to_string())?;
+        http::parse_response(&bytes).map_err(|e| format!("{}: {e}", http_path.display()))
+    } else if json_path.exists() {
+        let s = std::fs::read_to_string(&json_path).map_err(|e| e.to_string())?;
+        serde_json::from_str(&s).map_err(|e| format!("{}: {e}", json_path.display()))
+    } else {
+        Err(format!("{base}: no .http or .input.json beside the .expect.json"))
+    }
+}
+
+fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    let got = serde_json::to_value(d).unwrap_or(Value::Null);
+    for key in ["is_error", "provider", "variant", "fault", "meaning", "retry_after"] {
+        if let Some(want) = exp.get(key) {
+            if got.get(key) != Some(want) {
+                bad.push(format!("{key}: want {want}, got {}", got.get(key).unwrap_or(&Value::Null)));
+            }
+        }
+    }
+    if let Some(want) = exp.get("ids").and_then(Value::as_array) {
+        for k in want.iter().filter_map(Value::as_str) {
+            if !d.ids.iter().any(|i| i.kind == k) {
+                bad.push(format!("ids: missing {k} (got {:?})", d.ids.iter().map(|i| &i.kind).collect::<Vec<_>>()));
+            }
+        }
+    }
+    if let Some(want) = exp.get("first_action").and_then(Value::as_str) {
+        let first = d.actions.first().map(|a| a.id.as_str());
+        if first != Some(want) {
+            bad.push(format!("first_action: want {want}, got {first:?}"));
+        }
+    }
+    if let Some(want) = exp.get("actions_include").and_then(Value::as_array) {
+        for a in want.iter().filter_map(Value::as_str) {
+            if !d.actions.iter().any(|x| x.id == a) {
+                bad.push(format!("actions: missing {a}"));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn corpus_matches_expectations_and_covers_every_rule() {
+    let mut files = Vec::new();
+    walk(&fixtures_dir(), &mut files);
+    assert!(!files.is_empty(), "no fixtures found in {}", fixtures_dir().display());
+
+    let mut failures = Vec::new();
+    let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
+    let (mut pos, mut neg, mut pos_ok, mut neg_ok) = (0, 0, 0, 0);
+    for f in &files {
+        let name = f.strip_prefix(fixtures_dir()).unwrap_or(f).display().to_string();
+        let exp: Value = match std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|s| serde_json::from_str(&s).map_err(|e| e.to_string())) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{name}: bad expect file: {e}"));
+                continue;
+            }
+        };
+        let input = match load_input(f) {
+            Ok(i) => i,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let d = match diagnose(&input) {
+            Ok(d) => d,
+            Err(e) => {
+                failures.push(format!("{name}: engine error {e}"));
+                continue;
+            }
+        };
+        let wants_error = exp.get("is_error").and_then(Value::as_bool).unwrap_or(true);
+        let bad = check(&d, &exp);
+        if wants_error { pos += 1 } else { neg += 1 }
+        if bad.is_empty() {
+            if wants_error { pos_ok += 1 } else { neg_ok += 1 }
+            if let (Some(p), Some(v)) = (&d.provider, &d.variant) {
+                covered.insert((p.clone(), v.clone()));
+            }
+        } else {
+            failures.push(format!("{name}: {}", bad.join("; ")));
+        }
+    }
+    println!(
+        "corpus: {} fixtures; error pages {pos_ok}/{pos} right, non-error pages {neg_ok}/{neg} right; accuracy {:.1}%",
+        files.len(),
+        100.0 * (pos_ok + neg_ok) as f64 / files.len().max(1) as f64
+    );
+
+    let rules = gateway_doctor::rules::builtin().expect("built-in rules compile");
+    for p in &rules.rules.providers {
+        for v in &p.variants {
+            if !covered.contains(&(p.id.clone(), v.id.clone())) {
+                failures.push(format!("rule {}/{} has no passing fixture", p.id, v.id));
+            }
+        }
+        if !covered.iter().any(|(cp, _)| *cp == p.id) {
+            failures.push(format!("provider {} has no passing fixture", p.id));
+        }
+    }
+    assert!(neg >= 10, "the corpus needs at least 10 negatives (non-error pages), has {neg}");
+    assert!(failures.is_empty(), "{} corpus failures:\n  {}", failures.len(), failures.join("\n  "));
+}
