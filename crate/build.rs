@@ -29,11 +29,15 @@ fn main() {
     let mut set = rules_schema::RuleSet::default();
     for f in &files {
         let src = fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let p: rules_schema::ProviderRules =
-            toml::from_str(&src).unwrap_or_else(|e| panic!("invalid rule file {}: {e}", f.display()));
+        let p: rules_schema::ProviderRules = toml::from_str(&src)
+            .unwrap_or_else(|e| panic!("invalid rule file {}: {e}", f.display()));
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if stem != p.id {
-            panic!("{}: file name must be the provider id ({})", f.display(), p.id);
+            panic!(
+                "{}: file name must be the provider id ({})",
+                f.display(),
+                p.id
+            );
         }
         set.providers.push(p);
     }
@@ -55,15 +59,16 @@ fn main() {
         if t.lang != lang {
             panic!("{path}: lang must be {lang}");
         }
-        guidance_schema::validate(&t, &guidance_schema::ACTION_IDS).unwrap_or_else(|e| panic!("{path}: {e}"));
+        guidance_schema::validate(&t, &guidance_schema::ACTION_IDS)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         let keys = guidance_schema::key_paths(&t);
         match &shape {
             None => shape = Some((lang.to_string(), keys)),
             Some((first, k0)) => {
-                for k in k0.iter().filter(|k| !keys.contains(k)) {
+                if let Some(k) = k0.iter().find(|k| !keys.contains(k)) {
                     panic!("{path}: missing or different from {first}: {k}");
                 }
-                for k in keys.iter().filter(|k| !k0.contains(k)) {
+                if let Some(k) = keys.iter().find(|k| !k0.contains(k)) {
                     panic!("{path}: has {k} which {first} lacks");
                 }
             }

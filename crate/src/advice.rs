@@ -34,36 +34,89 @@ fn kind_key(k: ProviderKind) -> &'static str {
 }
 
 /// The action ids for a verdict, best first.
-fn plan(fault: Fault, meaning: Option<&str>, kind: Option<ProviderKind>, has_status_page: bool) -> Vec<&'static str> {
+fn plan(
+    fault: Fault,
+    meaning: Option<&str>,
+    kind: Option<ProviderKind>,
+    has_status_page: bool,
+) -> Vec<&'static str> {
     let cdn = kind == Some(ProviderKind::Cdn);
     let mut v: Vec<&'static str> = match (fault, meaning) {
         (Fault::None, _) => vec![],
         (Fault::Cdn, _) => vec![
-            "auto-retry", "provider-status", "reload", "check-down", "archived-copy",
-            "try-other-browser", "contact-host", "disable-cdn", "owner-checklist",
+            "auto-retry",
+            "provider-status",
+            "reload",
+            "check-down",
+            "archived-copy",
+            "try-other-browser",
+            "contact-host",
+            "disable-cdn",
+            "owner-checklist",
         ],
         (Fault::Origin, Some("net-tls")) => vec![
-            "check-down", "try-other-browser", "archived-copy", "reload", "contact-host", "owner-checklist",
+            "check-down",
+            "try-other-browser",
+            "archived-copy",
+            "reload",
+            "contact-host",
+            "owner-checklist",
         ],
         (Fault::Origin, _) => vec![
-            "check-down", "auto-retry", "reload", "archived-copy", "provider-status", "hard-reload",
-            "try-other-browser", "contact-host", "owner-checklist", "disable-cdn",
+            "check-down",
+            "auto-retry",
+            "reload",
+            "archived-copy",
+            "provider-status",
+            "hard-reload",
+            "try-other-browser",
+            "contact-host",
+            "owner-checklist",
+            "disable-cdn",
         ],
         (Fault::Network, Some("net-dns")) => vec![
-            "check-dns", "flush-dns", "check-down", "reload", "try-other-browser", "archived-copy",
-            "contact-host", "owner-checklist",
+            "check-dns",
+            "flush-dns",
+            "check-down",
+            "reload",
+            "try-other-browser",
+            "archived-copy",
+            "contact-host",
+            "owner-checklist",
         ],
         (Fault::Network, _) => vec![
-            "check-down", "reload", "auto-retry", "check-dns", "flush-dns", "try-other-browser",
-            "archived-copy", "contact-host",
+            "check-down",
+            "reload",
+            "auto-retry",
+            "check-dns",
+            "flush-dns",
+            "try-other-browser",
+            "archived-copy",
+            "contact-host",
         ],
-        (Fault::Client, Some("http-429")) => vec!["auto-retry", "reload", "try-other-browser", "archived-copy"],
+        (Fault::Client, Some("http-429")) => {
+            vec!["auto-retry", "reload", "try-other-browser", "archived-copy"]
+        }
         (Fault::Client, _) => vec![
-            "hard-reload", "clear-site-cache", "try-other-browser", "reload", "check-down", "flush-dns",
+            "hard-reload",
+            "clear-site-cache",
+            "try-other-browser",
+            "reload",
+            "check-down",
+            "flush-dns",
         ],
         (Fault::Unknown, _) => vec![
-            "reload", "hard-reload", "check-down", "auto-retry", "clear-site-cache", "flush-dns",
-            "check-dns", "archived-copy", "try-other-browser", "contact-host", "owner-checklist",
+            "reload",
+            "hard-reload",
+            "check-down",
+            "auto-retry",
+            "clear-site-cache",
+            "flush-dns",
+            "check-dns",
+            "archived-copy",
+            "try-other-browser",
+            "contact-host",
+            "owner-checklist",
         ],
     };
     v.retain(|a| match *a {
@@ -84,7 +137,12 @@ fn make_action(id: &str, texts: &Texts) -> Action {
             .map(|t| {
                 t.steps
                     .iter()
-                    .map(|s| Step { text: s.text.clone(), code: s.code.clone(), os: s.os.clone(), browser: s.browser.clone() })
+                    .map(|s| Step {
+                        text: s.text.clone(),
+                        code: s.code.clone(),
+                        os: s.os.clone(),
+                        browser: s.browser.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -97,7 +155,12 @@ fn make_action(id: &str, texts: &Texts) -> Action {
 }
 
 /// Fills in texts, verdict and actions of a diagnosis whose facts are settled.
-pub fn finish(d: &mut Diagnosis, provider: Option<&ProviderRules>, url: Option<&str>, texts: &Texts) {
+pub fn finish(
+    d: &mut Diagnosis,
+    provider: Option<&ProviderRules>,
+    url: Option<&str>,
+    texts: &Texts,
+) {
     if let Some(m) = d.meaning.as_deref().and_then(|k| texts.meaning.get(k)) {
         d.meaning_title = Some(m.title.clone());
         d.meaning_text = Some(m.text.clone());
@@ -106,7 +169,9 @@ pub fn finish(d: &mut Diagnosis, provider: Option<&ProviderRules>, url: Option<&
     d.fault_label = texts.fault.get(fk).cloned().unwrap_or_default();
     let kind = d.provider_kind;
     let pname = d.provider_name.clone().unwrap_or_default();
-    let with_kind = kind.filter(|_| !pname.is_empty()).map(|k| format!("{fk}-{}", kind_key(k)));
+    let with_kind = kind
+        .filter(|_| !pname.is_empty())
+        .map(|k| format!("{fk}-{}", kind_key(k)));
     let with_meaning = d.meaning.as_deref().map(|m| format!("{fk}-{m}"));
     let mut keys: Vec<&str> = Vec::new();
     if let Some(k) = &with_meaning {
@@ -146,7 +211,13 @@ pub fn finish(d: &mut Diagnosis, provider: Option<&ProviderRules>, url: Option<&
 }
 
 /// The diagnosis of a browser network error (no response at all).
-pub fn net_error(ne: &str, url: Option<&str>, host: Option<String>, lang: &str, texts: &Texts) -> Diagnosis {
+pub fn net_error(
+    ne: &str,
+    url: Option<&str>,
+    host: Option<String>,
+    lang: &str,
+    texts: &Texts,
+) -> Diagnosis {
     let benign = status::is_benign_net_error(ne);
     let (meaning, fault) = status::net_error_meaning(ne);
     let mut d = Diagnosis {
@@ -166,7 +237,12 @@ pub fn net_error(ne: &str, url: Option<&str>, host: Option<String>, lang: &str, 
         verdict: String::new(),
         note: None,
         confidence: if benign { 0.9 } else { 0.8 },
-        evidence: vec![Evidence { source: "net-error".into(), detail: ne.to_string(), weight: 1.0, rule: None }],
+        evidence: vec![Evidence {
+            source: "net-error".into(),
+            detail: ne.to_string(),
+            weight: 1.0,
+            rule: None,
+        }],
         ids: Vec::new(),
         retry_after: None,
         actions: Vec::new(),
@@ -184,17 +260,54 @@ mod tests {
 
     #[test]
     fn plans_lead_with_the_right_thing() {
-        assert_eq!(plan(Fault::Cdn, Some("http-502"), Some(ProviderKind::Cdn), true)[..2], ["auto-retry", "provider-status"]);
-        assert_eq!(plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Cdn), true)[0], "check-down");
-        assert_eq!(plan(Fault::Network, Some("net-dns"), Some(ProviderKind::Browser), false)[0], "check-dns");
-        assert!(!plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Server), false).contains(&"provider-status"));
-        assert!(!plan(Fault::Origin, Some("http-502"), Some(ProviderKind::Server), false).contains(&"disable-cdn"));
+        assert_eq!(
+            plan(Fault::Cdn, Some("http-502"), Some(ProviderKind::Cdn), true)[..2],
+            ["auto-retry", "provider-status"]
+        );
+        assert_eq!(
+            plan(
+                Fault::Origin,
+                Some("http-502"),
+                Some(ProviderKind::Cdn),
+                true
+            )[0],
+            "check-down"
+        );
+        assert_eq!(
+            plan(
+                Fault::Network,
+                Some("net-dns"),
+                Some(ProviderKind::Browser),
+                false
+            )[0],
+            "check-dns"
+        );
+        assert!(!plan(
+            Fault::Origin,
+            Some("http-502"),
+            Some(ProviderKind::Server),
+            false
+        )
+        .contains(&"provider-status"));
+        assert!(!plan(
+            Fault::Origin,
+            Some("http-502"),
+            Some(ProviderKind::Server),
+            false
+        )
+        .contains(&"disable-cdn"));
         assert!(plan(Fault::None, None, None, true).is_empty());
     }
 
     #[test]
     fn every_plan_uses_known_action_ids() {
-        for f in [Fault::Client, Fault::Network, Fault::Cdn, Fault::Origin, Fault::Unknown] {
+        for f in [
+            Fault::Client,
+            Fault::Network,
+            Fault::Cdn,
+            Fault::Origin,
+            Fault::Unknown,
+        ] {
             for m in [None, Some("net-dns"), Some("net-tls"), Some("http-429")] {
                 for a in plan(f, m, Some(ProviderKind::Cdn), true) {
                     assert!(crate::guidance::ACTION_IDS.contains(&a), "{a}");

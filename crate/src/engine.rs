@@ -73,10 +73,13 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
     };
     for (pidx, (cp, p)) in c.providers.iter().zip(&c.rules.providers).enumerate() {
         let mut pev = Vec::new();
-        let (pscore, _) = run_signals(&cp.signals, page, found, &p.id, &mut pev).unwrap_or((0.0, 0));
+        let (pscore, _) =
+            run_signals(&cp.signals, page, found, &p.id, &mut pev).unwrap_or((0.0, 0));
         provider_scores.push(pscore);
         for cv in &cp.variants {
-            let Some(v) = p.variants.get(cv.idx) else { continue };
+            let Some(v) = p.variants.get(cv.idx) else {
+                continue;
+            };
             if let Some(st) = page.status {
                 if !v.status.is_empty() && !v.status.contains(&st) {
                     continue;
@@ -91,13 +94,27 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
             if n == 0 || score < v.min_score {
                 continue;
             }
-            let cand = Scored { provider: p, pidx, variant: Some(v), score, specific: n, evidence: ev };
+            let cand = Scored {
+                provider: p,
+                pidx,
+                variant: Some(v),
+                score,
+                specific: n,
+                evidence: ev,
+            };
             if better(&cand, &best) {
                 best = Some(cand);
             }
         }
         if best.as_ref().is_none_or(|b| b.variant.is_none()) && pscore >= p.min_score {
-            let cand = Scored { provider: p, pidx, variant: None, score: pscore, specific: 0, evidence: pev };
+            let cand = Scored {
+                provider: p,
+                pidx,
+                variant: None,
+                score: pscore,
+                specific: 0,
+                evidence: pev,
+            };
             if better(&cand, &best) {
                 best = Some(cand);
             }
@@ -107,7 +124,12 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
 }
 
 fn status_evidence(st: u16) -> Evidence {
-    Evidence { source: "status".into(), detail: format!("HTTP {st}"), weight: 1.0, rule: None }
+    Evidence {
+        source: "status".into(),
+        detail: format!("HTTP {st}"),
+        weight: 1.0,
+        rule: None,
+    }
 }
 
 /// Does the title look like "502 Bad Gateway", "Error 503", "HTTP 500"…?
@@ -117,9 +139,16 @@ fn title_names_error(title: &str) -> bool {
         .split(|c: char| !c.is_ascii_digit())
         .any(|d| d.len() == 3 && d.starts_with('5'));
     has_code
-        && ["error", "bad gateway", "unavailable", "timeout", "timed out", "internal server"]
-            .iter()
-            .any(|w| t.contains(w))
+        && [
+            "error",
+            "bad gateway",
+            "unavailable",
+            "timeout",
+            "timed out",
+            "internal server",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 fn host_of(url: &str) -> Option<String> {
@@ -133,7 +162,9 @@ fn host_of(url: &str) -> Option<String> {
     };
     let ok = !host.is_empty()
         && host.len() <= 253
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
     ok.then(|| host.to_ascii_lowercase())
 }
 
@@ -145,7 +176,11 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     let host = url.and_then(host_of);
 
     if input.status.is_none() {
-        if let Some(ne) = input.net_error.as_deref().and_then(status::normalise_net_error) {
+        if let Some(ne) = input
+            .net_error
+            .as_deref()
+            .and_then(status::normalise_net_error)
+        {
             return advice::net_error(&ne, url, host, lang, texts);
         }
     }
@@ -185,7 +220,11 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     let fault = if !is_error {
         Fault::None
     } else {
-        fault_from_rule.unwrap_or_else(|| page.status.map(status::default_fault).unwrap_or(Fault::Unknown))
+        fault_from_rule.unwrap_or_else(|| {
+            page.status
+                .map(status::default_fault)
+                .unwrap_or(Fault::Unknown)
+        })
     };
     if is_error && page.is_blank() {
         evidence.push(Evidence {
@@ -211,14 +250,24 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
             if let Some(v) = id.extract(&page, &found) {
                 let v = clip(&v, 128).to_string();
                 if !ids.iter().any(|x| x.kind == id.src.kind) {
-                    ids.push(RequestId { kind: id.src.kind.clone(), label: id.src.label.clone(), value: v });
+                    ids.push(RequestId {
+                        kind: id.src.kind.clone(),
+                        label: id.src.label.clone(),
+                        value: v,
+                    });
                 }
             }
         }
     }
 
-    let retry_after = page.header("retry-after").and_then(|v| status::parse_retry_after(v, input.now_ms));
-    let meaning = if is_error { page.status.and_then(status::meaning_for_status) } else { None };
+    let retry_after = page
+        .header("retry-after")
+        .and_then(|v| status::parse_retry_after(v, input.now_ms));
+    let meaning = if is_error {
+        page.status.and_then(status::meaning_for_status)
+    } else {
+        None
+    };
     let confidence = if !is_error && best.is_none() {
         0.9
     } else {
@@ -235,12 +284,19 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         provider: provider.map(|p| p.id.clone()),
         provider_name: provider.map(|p| p.name.clone()),
         provider_kind: provider.map(|p| p.kind),
-        variant: provider.map(|_| variant.map(|v| v.id.clone()).unwrap_or_else(|| "generic".into())),
+        variant: provider.map(|_| {
+            variant
+                .map(|v| v.id.clone())
+                .unwrap_or_else(|| "generic".into())
+        }),
         variant_name: variant.map(|v| v.name.clone()),
         fault,
         fault_label: String::new(),
         verdict: String::new(),
-        note: variant.and_then(|v| v.note.as_ref()).and_then(|k| texts.note.get(k)).cloned(),
+        note: variant
+            .and_then(|v| v.note.as_ref())
+            .and_then(|k| texts.note.get(k))
+            .cloned(),
         confidence,
         evidence,
         ids,
@@ -277,7 +333,10 @@ mod tests {
 
     #[test]
     fn hosts_parse_and_reject_junk() {
-        assert_eq!(host_of("https://user@Example.com:8443/x?y").as_deref(), Some("example.com"));
+        assert_eq!(
+            host_of("https://user@Example.com:8443/x?y").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host_of("http://[::1]:8080/").as_deref(), Some("::1"));
         assert_eq!(host_of("javascript:alert(1)"), None);
         assert_eq!(host_of("http://<b>/"), None);

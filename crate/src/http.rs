@@ -23,7 +23,10 @@ impl std::fmt::Display for ParseError {
         match self {
             ParseError::Empty => write!(f, "empty input: expected a raw HTTP response"),
             ParseError::NotHttp(s) => write!(f, "not an HTTP response (first line: {s:?})"),
-            ParseError::Truncated => write!(f, "truncated HTTP response: the headers never end (no blank line)"),
+            ParseError::Truncated => write!(
+                f,
+                "truncated HTTP response: the headers never end (no blank line)"
+            ),
             ParseError::BadHeader(n) => write!(f, "malformed header on line {n}"),
         }
     }
@@ -49,7 +52,11 @@ fn find_head_end(b: &[u8]) -> Option<(usize, usize)> {
 }
 
 fn first_line(b: &[u8]) -> String {
-    let end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len()).min(60);
+    let end = b
+        .iter()
+        .position(|&c| c == b'\n')
+        .unwrap_or(b.len())
+        .min(60);
     String::from_utf8_lossy(&b[..end]).trim_end().to_string()
 }
 
@@ -106,7 +113,11 @@ fn parse_one(b: &[u8]) -> Result<Response, ParseError> {
             headers.push(Header::new(name, clip(value.trim(), 8192)));
         }
     }
-    Ok(Response { status, headers, body_start })
+    Ok(Response {
+        status,
+        headers,
+        body_start,
+    })
 }
 
 /// Undoes `Transfer-Encoding: chunked`; `None` if the body is not validly chunked.
@@ -157,7 +168,8 @@ pub fn parse_response(bytes: &[u8]) -> Result<PageInput, ParseError> {
     // Follow a chain of responses while the body itself starts with another status line.
     for _ in 0..16 {
         let rest = &b[resp.body_start..];
-        let next_is_http = rest.starts_with(b"HTTP/") && parse_status_line(&first_line(rest)).is_some();
+        let next_is_http =
+            rest.starts_with(b"HTTP/") && parse_status_line(&first_line(rest)).is_some();
         let interim = (100..200).contains(&resp.status);
         let redirect = (300..400).contains(&resp.status) && next_is_http;
         if !(next_is_http && (interim || redirect)) {
@@ -167,10 +179,10 @@ pub fn parse_response(bytes: &[u8]) -> Result<PageInput, ParseError> {
         resp = parse_one(b)?;
     }
     let raw_body = &b[resp.body_start..];
-    let chunked = resp
-        .headers
-        .iter()
-        .any(|h| h.name.eq_ignore_ascii_case("transfer-encoding") && h.value.to_ascii_lowercase().contains("chunked"));
+    let chunked = resp.headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("transfer-encoding")
+            && h.value.to_ascii_lowercase().contains("chunked")
+    });
     let body_bytes = if chunked { dechunk(raw_body) } else { None };
     let body_bytes: &[u8] = body_bytes.as_deref().unwrap_or(raw_body);
     let body_bytes = &body_bytes[..body_bytes.len().min(MAX_BODY)];
@@ -184,9 +196,19 @@ pub fn parse_response(bytes: &[u8]) -> Result<PageInput, ParseError> {
         .unwrap_or_default();
     let looks_html = ctype.contains("html") || {
         let head = clip(body.trim_start(), 512).to_ascii_lowercase();
-        head.starts_with('<') && (head.contains("<html") || head.contains("<!doctype") || head.contains("<head") || head.contains("<body") || head.contains("<title") || head.contains("<h1"))
+        head.starts_with('<')
+            && (head.contains("<html")
+                || head.contains("<!doctype")
+                || head.contains("<head")
+                || head.contains("<body")
+                || head.contains("<title")
+                || head.contains("<h1"))
     };
-    let mut input = PageInput { status: Some(resp.status), headers: resp.headers, ..Default::default() };
+    let mut input = PageInput {
+        status: Some(resp.status),
+        headers: resp.headers,
+        ..Default::default()
+    };
     if looks_html {
         input.html = Some(body);
     } else {
@@ -225,9 +247,21 @@ mod tests {
     #[test]
     fn rejects_garbage_cleanly() {
         assert_eq!(parse_response(b""), Err(ParseError::Empty));
-        assert!(matches!(parse_response(b"\x00\x01\x02binary\n\n"), Err(ParseError::NotHttp(_))));
-        assert_eq!(parse_response(b"HTTP/1.1 502 Bad Gateway\r\nServer: x"), Err(ParseError::Truncated));
-        assert!(matches!(parse_response(b"HTTP/1.1 502 X\r\nno colon here\r\n\r\n"), Err(ParseError::BadHeader(2))));
-        assert!(matches!(parse_response(b"<html>not http</html>\n\n"), Err(ParseError::NotHttp(_))));
+        assert!(matches!(
+            parse_response(b"\x00\x01\x02binary\n\n"),
+            Err(ParseError::NotHttp(_))
+        ));
+        assert_eq!(
+            parse_response(b"HTTP/1.1 502 Bad Gateway\r\nServer: x"),
+            Err(ParseError::Truncated)
+        );
+        assert!(matches!(
+            parse_response(b"HTTP/1.1 502 X\r\nno colon here\r\n\r\n"),
+            Err(ParseError::BadHeader(2))
+        ));
+        assert!(matches!(
+            parse_response(b"<html>not http</html>\n\n"),
+            Err(ParseError::NotHttp(_))
+        ));
     }
 }

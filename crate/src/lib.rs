@@ -10,13 +10,16 @@ pub mod guidance;
 pub mod http;
 pub mod model;
 pub mod page;
+pub mod probes;
 pub mod rules;
 pub mod status;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
-pub use model::{Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, RequestId, Step};
+pub use model::{
+    Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, RequestId, Step,
+};
 
 /// Classifies one page with the built-in rules.
 pub fn diagnose(input: &PageInput) -> Result<Diagnosis, String> {

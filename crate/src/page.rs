@@ -53,9 +53,16 @@ impl Page {
                 value: clip(&h.value, MAX_HEADER_VALUE).to_string(),
             })
             .collect();
-        let html = input.html.as_deref().map(|h| clip(h, MAX_HTML)).unwrap_or("");
+        let html = input
+            .html
+            .as_deref()
+            .map(|h| clip(h, MAX_HTML))
+            .unwrap_or("");
         let (text, text_chars) = match input.text.as_deref() {
-            Some(t) => (collapse_ws(clip(t, MAX_TEXT)), t.chars().take(1 << 20).count()),
+            Some(t) => (
+                collapse_ws(clip(t, MAX_TEXT)),
+                t.chars().take(1 << 20).count(),
+            ),
             None => {
                 let t = html_to_text(html, MAX_TEXT);
                 let n = t.chars().count();
@@ -186,7 +193,7 @@ pub fn html_to_text(html: &str, max: usize) -> String {
                     "title" => Some("title"),
                     _ => None,
                 };
-                if name.starts_with("!--") {
+                if rest.starts_with("!--") {
                     // A comment runs to "-->", which may contain '>' earlier.
                     let end = html[i..].find("-->").map(|j| i + j + 3).unwrap_or(b.len());
                     i = end;

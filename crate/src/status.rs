@@ -43,36 +43,47 @@ pub fn normalise_net_error(raw: &str) -> Option<String> {
     // Firefox reports NS_ERROR_… names; keep them as they are.
     let ok = (t.starts_with("ERR_") || t.starts_with("NS_ERROR_"))
         && t.len() <= 64
-        && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        && t.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     ok.then(|| t.to_string())
 }
 
 /// Network errors that are not failures the user sees (they stopped, or navigated away).
 pub fn is_benign_net_error(e: &str) -> bool {
-    matches!(e, "ERR_ABORTED" | "NS_BINDING_ABORTED" | "ERR_BLOCKED_BY_CLIENT")
+    matches!(
+        e,
+        "ERR_ABORTED" | "NS_BINDING_ABORTED" | "ERR_BLOCKED_BY_CLIENT"
+    )
 }
 
 /// Meaning key and fault of a normalised network error.
 pub fn net_error_meaning(e: &str) -> (&'static str, Fault) {
     match e {
-        "ERR_NAME_NOT_RESOLVED" | "ERR_NAME_RESOLUTION_FAILED" | "ERR_DNS_TIMED_OUT"
-        | "ERR_DNS_MALFORMED_RESPONSE" | "ERR_DNS_SERVER_FAILED" | "NS_ERROR_UNKNOWN_HOST" => {
-            ("net-dns", Fault::Network)
-        }
+        "ERR_NAME_NOT_RESOLVED"
+        | "ERR_NAME_RESOLUTION_FAILED"
+        | "ERR_DNS_TIMED_OUT"
+        | "ERR_DNS_MALFORMED_RESPONSE"
+        | "ERR_DNS_SERVER_FAILED"
+        | "NS_ERROR_UNKNOWN_HOST" => ("net-dns", Fault::Network),
         "ERR_CONNECTION_REFUSED" | "NS_ERROR_CONNECTION_REFUSED" => ("net-refused", Fault::Origin),
         "ERR_CONNECTION_TIMED_OUT" | "ERR_TIMED_OUT" | "NS_ERROR_NET_TIMEOUT" => {
             ("net-timeout", Fault::Network)
         }
-        "ERR_CONNECTION_RESET" | "ERR_CONNECTION_CLOSED" | "ERR_EMPTY_RESPONSE"
-        | "ERR_CONNECTION_ABORTED" | "NS_ERROR_NET_RESET" | "NS_ERROR_NET_INTERRUPT" => {
-            ("net-reset", Fault::Origin)
-        }
-        "ERR_INTERNET_DISCONNECTED" | "ERR_NETWORK_CHANGED" | "ERR_ADDRESS_UNREACHABLE"
-        | "ERR_NETWORK_ACCESS_DENIED" | "NS_ERROR_OFFLINE" => ("net-offline", Fault::Network),
-        "ERR_PROXY_CONNECTION_FAILED" | "ERR_TUNNEL_CONNECTION_FAILED"
-        | "ERR_PROXY_CERTIFICATE_INVALID" | "NS_ERROR_PROXY_CONNECTION_REFUSED" => {
-            ("net-proxy", Fault::Client)
-        }
+        "ERR_CONNECTION_RESET"
+        | "ERR_CONNECTION_CLOSED"
+        | "ERR_EMPTY_RESPONSE"
+        | "ERR_CONNECTION_ABORTED"
+        | "NS_ERROR_NET_RESET"
+        | "NS_ERROR_NET_INTERRUPT" => ("net-reset", Fault::Origin),
+        "ERR_INTERNET_DISCONNECTED"
+        | "ERR_NETWORK_CHANGED"
+        | "ERR_ADDRESS_UNREACHABLE"
+        | "ERR_NETWORK_ACCESS_DENIED"
+        | "NS_ERROR_OFFLINE" => ("net-offline", Fault::Network),
+        "ERR_PROXY_CONNECTION_FAILED"
+        | "ERR_TUNNEL_CONNECTION_FAILED"
+        | "ERR_PROXY_CERTIFICATE_INVALID"
+        | "NS_ERROR_PROXY_CONNECTION_REFUSED" => ("net-proxy", Fault::Client),
         e if e.starts_with("ERR_CERT_")
             || e.starts_with("ERR_SSL_")
             || e == "ERR_BAD_SSL_CLIENT_AUTH_CERT"
@@ -123,7 +134,10 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", Some(now)),
             Some(30)
         );
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", None), None);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", None),
+            None
+        );
         assert_eq!(parse_retry_after("soon", None), None);
     }
 }

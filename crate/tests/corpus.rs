@@ -17,7 +17,9 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -30,7 +32,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn load_input(expect: &Path) -> Result<PageInput, String> {
-    let base = expect.to_string_lossy().trim_end_matches(".expect.json").to_string();
+    let base = expect
+        .to_string_lossy()
+        .trim_end_matches(".expect.json")
+        .to_string();
     let http_path = PathBuf::from(format!("{base}.http"));
     let json_path = PathBuf::from(format!("{base}.input.json"));
     if http_path.exists() {
@@ -40,24 +45,39 @@ fn load_input(expect: &Path) -> Result<PageInput, String> {
         let s = std::fs::read_to_string(&json_path).map_err(|e| e.to_string())?;
         serde_json::from_str(&s).map_err(|e| format!("{}: {e}", json_path.display()))
     } else {
-        Err(format!("{base}: no .http or .input.json beside the .expect.json"))
+        Err(format!(
+            "{base}: no .http or .input.json beside the .expect.json"
+        ))
     }
 }
 
 fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
     let mut bad = Vec::new();
     let got = serde_json::to_value(d).unwrap_or(Value::Null);
-    for key in ["is_error", "provider", "variant", "fault", "meaning", "retry_after"] {
+    for key in [
+        "is_error",
+        "provider",
+        "variant",
+        "fault",
+        "meaning",
+        "retry_after",
+    ] {
         if let Some(want) = exp.get(key) {
             if got.get(key) != Some(want) {
-                bad.push(format!("{key}: want {want}, got {}", got.get(key).unwrap_or(&Value::Null)));
+                bad.push(format!(
+                    "{key}: want {want}, got {}",
+                    got.get(key).unwrap_or(&Value::Null)
+                ));
             }
         }
     }
     if let Some(want) = exp.get("ids").and_then(Value::as_array) {
         for k in want.iter().filter_map(Value::as_str) {
             if !d.ids.iter().any(|i| i.kind == k) {
-                bad.push(format!("ids: missing {k} (got {:?})", d.ids.iter().map(|i| &i.kind).collect::<Vec<_>>()));
+                bad.push(format!(
+                    "ids: missing {k} (got {:?})",
+                    d.ids.iter().map(|i| &i.kind).collect::<Vec<_>>()
+                ));
             }
         }
     }
@@ -81,14 +101,25 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
 fn corpus_matches_expectations_and_covers_every_rule() {
     let mut files = Vec::new();
     walk(&fixtures_dir(), &mut files);
-    assert!(!files.is_empty(), "no fixtures found in {}", fixtures_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no fixtures found in {}",
+        fixtures_dir().display()
+    );
 
     let mut failures = Vec::new();
     let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
     let (mut pos, mut neg, mut pos_ok, mut neg_ok) = (0, 0, 0, 0);
     for f in &files {
-        let name = f.strip_prefix(fixtures_dir()).unwrap_or(f).display().to_string();
-        let exp: Value = match std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|s| serde_json::from_str(&s).map_err(|e| e.to_string())) {
+        let name = f
+            .strip_prefix(fixtures_dir())
+            .unwrap_or(f)
+            .display()
+            .to_string();
+        let exp: Value = match std::fs::read_to_string(f)
+            .map_err(|e| e.to_string())
+            .and_then(|s| serde_json::from_str(&s).map_err(|e| e.to_string()))
+        {
             Ok(v) => v,
             Err(e) => {
                 failures.push(format!("{name}: bad expect file: {e}"));
@@ -111,9 +142,17 @@ fn corpus_matches_expectations_and_covers_every_rule() {
         };
         let wants_error = exp.get("is_error").and_then(Value::as_bool).unwrap_or(true);
         let bad = check(&d, &exp);
-        if wants_error { pos += 1 } else { neg += 1 }
+        if wants_error {
+            pos += 1
+        } else {
+            neg += 1
+        }
         if bad.is_empty() {
-            if wants_error { pos_ok += 1 } else { neg_ok += 1 }
+            if wants_error {
+                pos_ok += 1
+            } else {
+                neg_ok += 1
+            }
             if let (Some(p), Some(v)) = (&d.provider, &d.variant) {
                 covered.insert((p.clone(), v.clone()));
             }
@@ -138,6 +177,14 @@ fn corpus_matches_expectations_and_covers_every_rule() {
             failures.push(format!("provider {} has no passing fixture", p.id));
         }
     }
-    assert!(neg >= 10, "the corpus needs at least 10 negatives (non-error pages), has {neg}");
-    assert!(failures.is_empty(), "{} corpus failures:\n  {}", failures.len(), failures.join("\n  "));
+    assert!(
+        neg >= 10,
+        "the corpus needs at least 10 negatives (non-error pages), has {neg}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
 }

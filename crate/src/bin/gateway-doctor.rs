@@ -44,7 +44,9 @@ fn parse_opts(args: &[String]) -> Result<Opts, Fail> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = |name: &str| -> Result<String, Fail> {
-            it.next().cloned().ok_or_else(|| Fail(2, format!("{name} needs a value")))
+            it.next()
+                .cloned()
+                .ok_or_else(|| Fail(2, format!("{name} needs a value")))
         };
         match a.as_str() {
             "--net-error" => o.net_error = Some(val(a)?),
@@ -54,7 +56,10 @@ fn parse_opts(args: &[String]) -> Result<Opts, Fail> {
             "--check" => o.check = Some(val(a)?),
             "--timeout" => {
                 let v = val(a)?;
-                o.timeout = Some(v.parse().map_err(|_| Fail(2, format!("--timeout: not a number: {v}")))?)
+                o.timeout = Some(
+                    v.parse()
+                        .map_err(|_| Fail(2, format!("--timeout: not a number: {v}")))?,
+                )
             }
             s if s.starts_with("--") => return fail(2, format!("unknown option {s}")),
             s => {
@@ -129,12 +134,21 @@ fn text_report(d: &Diagnosis) -> String {
         }
     }
     if !d.ids.is_empty() {
-        o += &format!("{}:\n", l("Request ids (quote these to support)", "请求编号（联系客服时提供）"));
+        o += &format!(
+            "{}:\n",
+            l(
+                "Request ids (quote these to support)",
+                "请求编号（联系客服时提供）"
+            )
+        );
         for i in &d.ids {
             o += &format!("  {}: {}\n", safe(&i.label), safe(&i.value));
         }
     }
-    for (owner, heading) in [(false, l("What to do", "怎么办")), (true, l("For the site's owner", "网站管理员"))] {
+    for (owner, heading) in [
+        (false, l("What to do", "怎么办")),
+        (true, l("For the site's owner", "网站管理员")),
+    ] {
         let acts: Vec<_> = d.actions.iter().filter(|a| a.owner == owner).collect();
         if acts.is_empty() {
             continue;
@@ -143,7 +157,11 @@ fn text_report(d: &Diagnosis) -> String {
         for (n, a) in acts.iter().enumerate() {
             o += &format!("  {}. {} — {}\n", n + 1, safe(&a.title), safe(&a.summary));
             for s in &a.steps {
-                let tag = s.os.as_deref().or(s.browser.as_deref()).map(|t| format!("[{t}] ")).unwrap_or_default();
+                let tag =
+                    s.os.as_deref()
+                        .or(s.browser.as_deref())
+                        .map(|t| format!("[{t}] "))
+                        .unwrap_or_default();
                 o += &format!("     - {tag}{}\n", safe(&s.text));
                 if let Some(c) = &s.code {
                     for line in c.lines() {
@@ -158,7 +176,10 @@ fn text_report(d: &Diagnosis) -> String {
 
 fn fetch(url: &str, timeout: u64) -> Result<PageInput, Fail> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return fail(2, format!("--url must start with http:// or https://: {url}"));
+        return fail(
+            2,
+            format!("--url must start with http:// or https://: {url}"),
+        );
     }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout)))
@@ -173,7 +194,9 @@ fn fetch(url: &str, timeout: u64) -> Result<PageInput, Fail> {
             let headers = resp
                 .headers()
                 .iter()
-                .map(|(k, v)| gateway_doctor::Header::new(k.as_str(), String::from_utf8_lossy(v.as_bytes())))
+                .map(|(k, v)| {
+                    gateway_doctor::Header::new(k.as_str(), String::from_utf8_lossy(v.as_bytes()))
+                })
                 .collect();
             let body = resp
                 .body_mut()
@@ -182,11 +205,21 @@ fn fetch(url: &str, timeout: u64) -> Result<PageInput, Fail> {
                 .read_to_vec()
                 .unwrap_or_default();
             let body = String::from_utf8_lossy(&body).into_owned();
-            Ok(PageInput { status: Some(status), headers, html: Some(body), url: Some(url.to_string()), ..Default::default() })
+            Ok(PageInput {
+                status: Some(status),
+                headers,
+                html: Some(body),
+                url: Some(url.to_string()),
+                ..Default::default()
+            })
         }
         Err(e) => {
             let ne = net_error_of(&e).ok_or_else(|| Fail(3, format!("fetch failed: {e}")))?;
-            Ok(PageInput { net_error: Some(ne.to_string()), url: Some(url.to_string()), ..Default::default() })
+            Ok(PageInput {
+                net_error: Some(ne.to_string()),
+                url: Some(url.to_string()),
+                ..Default::default()
+            })
         }
     }
 }
@@ -199,9 +232,9 @@ fn net_error_of(e: &ureq::Error) -> Option<&'static str> {
         ureq::Error::Timeout(_) => "net::ERR_CONNECTION_TIMED_OUT",
         ureq::Error::Io(io) => match io.kind() {
             ErrorKind::ConnectionRefused => "net::ERR_CONNECTION_REFUSED",
-            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::UnexpectedEof => {
-                "net::ERR_CONNECTION_RESET"
-            }
+            ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::UnexpectedEof => "net::ERR_CONNECTION_RESET",
             ErrorKind::TimedOut => "net::ERR_CONNECTION_TIMED_OUT",
             _ => return None,
         },
@@ -229,12 +262,24 @@ fn cmd_diagnose(o: Opts) -> Result<String, Fail> {
         }
         (None, Some(ne), url) => {
             if gateway_doctor::status::normalise_net_error(ne).is_none() {
-                return fail(2, format!("--net-error: not a browser network error name: {ne}"));
+                return fail(
+                    2,
+                    format!("--net-error: not a browser network error name: {ne}"),
+                );
             }
-            PageInput { net_error: Some(ne.clone()), url: url.clone(), ..Default::default() }
+            PageInput {
+                net_error: Some(ne.clone()),
+                url: url.clone(),
+                ..Default::default()
+            }
         }
         (None, None, Some(url)) => fetch(url, o.timeout.unwrap_or(15).clamp(1, 300))?,
-        (None, None, None) => return fail(2, format!("diagnose needs FILE, --net-error or --url\n{USAGE}")),
+        (None, None, None) => {
+            return fail(
+                2,
+                format!("diagnose needs FILE, --net-error or --url\n{USAGE}"),
+            )
+        }
         (Some(_), Some(_), _) => return fail(2, "give FILE or --net-error, not both"),
     };
     input.lang = o.lang.clone();
@@ -260,8 +305,10 @@ fn cmd_rules(o: Opts) -> Result<String, Fail> {
             .collect();
         files.sort();
         for f in &files {
-            let src = std::fs::read_to_string(f).map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
-            let p = gateway_doctor::rules::provider_from_toml(&src).map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
+            let src =
+                std::fs::read_to_string(f).map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
+            let p = gateway_doctor::rules::provider_from_toml(&src)
+                .map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
             set.providers.push(p);
         }
         let n = set.providers.len();

@@ -25,7 +25,12 @@ pub fn lang_code(lang: Option<&str>) -> &'static str {
 
 pub fn texts(lang: &str) -> &'static Texts {
     if lang == "zh-CN" {
-        ZH.get_or_init(|| load(include_str!(concat!(env!("OUT_DIR"), "/guidance-zh-CN.json"))))
+        ZH.get_or_init(|| {
+            load(include_str!(concat!(
+                env!("OUT_DIR"),
+                "/guidance-zh-CN.json"
+            )))
+        })
     } else {
         EN.get_or_init(|| load(include_str!(concat!(env!("OUT_DIR"), "/guidance-en.json"))))
     }

@@ -63,16 +63,16 @@ pub struct Texts {
 /// The shape of a `Texts`, for comparing languages: every key path, plus step counts.
 pub fn key_paths(t: &Texts) -> Vec<String> {
     let mut out = Vec::new();
-    for (k, _) in &t.meaning {
+    for k in t.meaning.keys() {
         out.push(format!("meaning.{k}"));
     }
-    for (k, _) in &t.fault {
+    for k in t.fault.keys() {
         out.push(format!("fault.{k}"));
     }
-    for (k, _) in &t.verdict {
+    for k in t.verdict.keys() {
         out.push(format!("verdict.{k}"));
     }
-    for (k, _) in &t.note {
+    for k in t.note.keys() {
         out.push(format!("note.{k}"));
     }
     for (k, a) in &t.action {
@@ -80,7 +80,10 @@ pub fn key_paths(t: &Texts) -> Vec<String> {
             "action.{k} owner={} steps={} codes={:?}",
             a.owner,
             a.steps.len(),
-            a.steps.iter().map(|s| s.code.as_deref()).collect::<Vec<_>>()
+            a.steps
+                .iter()
+                .map(|s| s.code.as_deref())
+                .collect::<Vec<_>>()
         ));
     }
     out
@@ -93,7 +96,10 @@ pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
             return Err(format!("{}: no text for action {a}", t.lang));
         };
         if x.title.trim().is_empty() || x.summary.trim().is_empty() {
-            return Err(format!("{}: action {a} has an empty title or summary", t.lang));
+            return Err(format!(
+                "{}: action {a} has an empty title or summary",
+                t.lang
+            ));
         }
     }
     for f in ["client", "network", "cdn", "origin", "unknown", "none"] {

@@ -206,7 +206,12 @@ impl CSignal {
         }
     }
 
-    fn test_field(&self, field: Field, page: &Page, found: &Found) -> Option<(&'static str, String)> {
+    fn test_field(
+        &self,
+        field: Field,
+        page: &Page,
+        found: &Found,
+    ) -> Option<(&'static str, String)> {
         let lit = self.lit?;
         if !found.slot(field, lit) {
             return None;

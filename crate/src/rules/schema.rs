@@ -181,7 +181,9 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{what} id {id:?} must be 1-40 chars of a-z, 0-9, '-'"))
+        Err(format!(
+            "{what} id {id:?} must be 1-40 chars of a-z, 0-9, '-'"
+        ))
     }
 }
 
@@ -197,9 +199,7 @@ fn check_signal(ctx: &str, s: &Signal) -> Result<(), String> {
     }
     if let Some(c) = &s.contains {
         if c.is_empty() || c.len() > MAX_LITERAL {
-            return Err(format!(
-                "{ctx}: `contains` must be 1..={MAX_LITERAL} bytes"
-            ));
+            return Err(format!("{ctx}: `contains` must be 1..={MAX_LITERAL} bytes"));
         }
         if c.trim() != c && s.field != Field::Html {
             return Err(format!(
@@ -285,9 +285,9 @@ impl RuleSet {
                     }
                     _ => {
                         return Err(format!(
-                            "provider {} id {}: needs exactly one of a lower-case `header` or `regex`",
-                            p.id, r.kind
-                        ))
+                        "provider {} id {}: needs exactly one of a lower-case `header` or `regex`",
+                        p.id, r.kind
+                    ))
                     }
                 }
             }

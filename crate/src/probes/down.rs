@@ -1,0 +1,130 @@
+//! `check-down`: "down for everyone or just me?" from our own clean probes of the site (no
+//! cache, no cookies), repeated to catch flapping, plus a connectivity check elsewhere.
+
+use serde::{Deserialize, Serialize};
+
+/// One probe of the site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Attempt {
+    /// HTTP status, when the site answered.
+    pub status: Option<u16>,
+    /// `timeout` or `network` when it did not.
+    pub error: Option<String>,
+    /// Milliseconds it took.
+    pub ms: u32,
+}
+
+impl Attempt {
+    fn answered_ok(&self) -> bool {
+        self.status
+            .is_some_and(|s| !crate::status::is_error_status(s))
+    }
+    fn answered_error(&self) -> bool {
+        self.status.is_some_and(crate::status::is_error_status)
+    }
+}
+
+/// The verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownVerdict {
+    /// `up-now` (the site answers fine to a clean request: reload), `still-failing` (it still
+    /// answers with an error: it's the site, not your browser), `flapping` (sometimes fine,
+    /// sometimes not), `unreachable` (no answer, though other sites answer), `offline` (nothing
+    /// answers: your connection), `no-answer` (no answer; connectivity unknown).
+    pub kind: String,
+    /// The status the clean probes got most recently, if any.
+    pub status: Option<u16>,
+    /// The status the user's tab got, for the comparison sentence.
+    pub tab_status: Option<u16>,
+    pub attempts: Vec<Attempt>,
+    /// Median time of the answered probes, ms.
+    pub median_ms: Option<u32>,
+    /// Did the connectivity check succeed? `None` when not run.
+    pub connectivity: Option<bool>,
+}
+
+pub fn verdict(
+    tab_status: Option<u16>,
+    attempts: &[Attempt],
+    connectivity: Option<bool>,
+) -> DownVerdict {
+    let ok = attempts.iter().filter(|a| a.answered_ok()).count();
+    let bad = attempts.iter().filter(|a| a.answered_error()).count();
+    let kind = match (ok, bad) {
+        (0, 0) => match connectivity {
+            Some(true) => "unreachable",
+            Some(false) => "offline",
+            None => "no-answer",
+        },
+        (_, 0) if ok == attempts.len() => "up-now",
+        (0, _) if bad == attempts.len() => "still-failing",
+        _ => "flapping",
+    };
+    let mut times: Vec<u32> = attempts
+        .iter()
+        .filter(|a| a.status.is_some())
+        .map(|a| a.ms)
+        .collect();
+    times.sort_unstable();
+    DownVerdict {
+        kind: kind.to_string(),
+        status: attempts.iter().rev().find_map(|a| a.status),
+        tab_status,
+        attempts: attempts.to_vec(),
+        median_ms: times.get(times.len() / 2).copied(),
+        connectivity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(s: u16, ms: u32) -> Attempt {
+        Attempt {
+            status: Some(s),
+            error: None,
+            ms,
+        }
+    }
+    fn err(e: &str) -> Attempt {
+        Attempt {
+            status: None,
+            error: Some(e.into()),
+            ms: 8000,
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(
+            verdict(Some(502), &[st(200, 30), st(200, 50), st(200, 40)], None).kind,
+            "up-now"
+        );
+        let v = verdict(Some(502), &[st(502, 10), st(502, 12)], None);
+        assert_eq!(
+            (v.kind.as_str(), v.status, v.median_ms),
+            ("still-failing", Some(502), Some(12))
+        );
+        assert_eq!(
+            verdict(Some(502), &[st(502, 10), st(200, 12), st(502, 9)], None).kind,
+            "flapping"
+        );
+        assert_eq!(
+            verdict(None, &[err("timeout"), err("network")], Some(true)).kind,
+            "unreachable"
+        );
+        assert_eq!(
+            verdict(None, &[err("network")], Some(false)).kind,
+            "offline"
+        );
+        assert_eq!(verdict(None, &[err("network")], None).kind, "no-answer");
+        // A 404 is an answer from a working server, not an outage.
+        assert_eq!(verdict(Some(502), &[st(404, 10)], None).kind, "up-now");
+        assert_eq!(
+            verdict(Some(502), &[st(200, 10), err("timeout")], Some(true)).kind,
+            "flapping"
+        );
+    }
+}

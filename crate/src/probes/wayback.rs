@@ -1,0 +1,100 @@
+//! `archived-copy`: reads the Wayback Machine availability API
+//! (`/wayback/available?url=…`) into the closest snapshot, or says plainly there is none.
+
+use serde::{Deserialize, Serialize};
+
+use super::{parse_json, safe_link, tidy, ProbeError};
+
+#[derive(Deserialize)]
+struct Raw {
+    #[serde(default)]
+    archived_snapshots: Option<RawSnaps>,
+}
+
+#[derive(Deserialize)]
+struct RawSnaps {
+    #[serde(default)]
+    closest: Option<RawClosest>,
+}
+
+#[derive(Deserialize)]
+struct RawClosest {
+    #[serde(default)]
+    available: bool,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    timestamp: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// The closest archived copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub url: String,
+    /// `YYYYMMDDhhmmss` as the archive gives it.
+    pub timestamp: String,
+    /// ISO-like `YYYY-MM-DD hh:mm` for display, when the timestamp is well-formed.
+    pub when: Option<String>,
+    pub status: String,
+}
+
+/// `Ok(None)` means the archive answered and has no copy.
+pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
+    let raw: Raw = parse_json(body)?;
+    let Some(c) = raw.archived_snapshots.and_then(|s| s.closest) else {
+        return Ok(None);
+    };
+    if !c.available {
+        return Ok(None);
+    }
+    let url =
+        safe_link(&c.url).ok_or_else(|| ProbeError::malformed("snapshot url is not http(s)"))?;
+    let ts = tidy(&c.timestamp, 14);
+    let when = (ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit())).then(|| {
+        format!(
+            "{}-{}-{} {}:{}",
+            &ts[0..4],
+            &ts[4..6],
+            &ts[6..8],
+            &ts[8..10],
+            &ts[10..12]
+        )
+    });
+    Ok(Some(Snapshot {
+        url,
+        timestamp: ts,
+        when,
+        status: tidy(&c.status, 3),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_snapshot() {
+        let s = parse_available(r#"{"url":"example.com","archived_snapshots":{"closest":{"status":"200","available":true,"url":"http://web.archive.org/web/20260101120000/https://example.com/","timestamp":"20260101120000"}}}"#).unwrap().unwrap();
+        assert_eq!(s.when.as_deref(), Some("2026-01-01 12:00"));
+        assert!(s.url.starts_with("http://web.archive.org/"));
+    }
+
+    #[test]
+    fn none_and_bad() {
+        assert_eq!(
+            parse_available(r#"{"url":"x","archived_snapshots":{}}"#).unwrap(),
+            None
+        );
+        assert_eq!(
+            parse_available(r#"{"archived_snapshots":{"closest":{"available":false}}}"#).unwrap(),
+            None
+        );
+        assert!(parse_available(
+            r#"{"archived_snapshots":{"closest":{"available":true,"url":"javascript:x"}}}"#
+        )
+        .is_err());
+        assert!(parse_available("null]").is_err());
+    }
+}
