@@ -1,4 +1,4 @@
-//! `gateway-doctor`: diagnose a saved HTTP response, a browser network error, or a live URL.
+//! The CLI proper (native only): argument parsing, input, fetching, the text report.
 //!
 //! Every failure is one line on stderr and a non-zero exit: 2 for bad usage or input,
 //! 3 when a fetch or the rules fail. Never a panic or a stack trace.
@@ -339,7 +339,7 @@ fn run(args: Vec<String>) -> Result<String, Fail> {
     }
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())

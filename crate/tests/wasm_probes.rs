@@ -1,0 +1,180 @@
+//! The probes' network code (`gloo-net`) run for real inside a service worker in headless
+//! Chromium (wasm-bindgen-test's service-worker mode), against tests/probe-server on 127.0.0.1.
+//! Built with `PROBE_BASE=http://127.0.0.1:PORT` set (tests/steps/30-wasm-probes.sh does it).
+#![cfg(target_arch = "wasm32")]
+
+use gateway_doctor::probes::fetch;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+fn base() -> &'static str {
+    option_env!("PROBE_BASE").expect("build with PROBE_BASE set to the probe server")
+}
+
+#[wasm_bindgen_test]
+async fn statuspage_incident_and_all_clear() {
+    let s = fetch::provider_status(&format!("{}/status/incident", base()), 4000)
+        .await
+        .unwrap();
+    assert_eq!(s.indicator, "major");
+    assert_eq!(s.incidents.len(), 1);
+    assert!(s.incidents[0]
+        .latest_update
+        .contains("fix is being deployed"));
+    let s = fetch::provider_status(&format!("{}/status/ok", base()), 4000)
+        .await
+        .unwrap();
+    assert_eq!(s.indicator, "none");
+}
+
+#[wasm_bindgen_test]
+async fn statuspage_failures_are_errors_not_panics() {
+    let e = fetch::provider_status(&format!("{}/status/malformed", base()), 4000)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, "malformed");
+    let e = fetch::provider_status(&format!("{}/status/error", base()), 4000)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, "http");
+    let e = fetch::provider_status(&format!("{}/status/huge", base()), 4000)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, "too-large");
+    let e = fetch::provider_status(&format!("{}/status/slow", base()), 1000)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, "timeout");
+}
+
+#[wasm_bindgen_test]
+async fn dns_verdicts() {
+    let r = format!("{}/dns-query", base());
+    assert_eq!(
+        fetch::check_dns(&r, "same.test", Some("127.0.0.1"), 4000)
+            .await
+            .unwrap()
+            .kind,
+        "same"
+    );
+    let v = fetch::check_dns(&r, "moved.test", Some("127.0.0.1"), 4000)
+        .await
+        .unwrap();
+    assert_eq!((v.kind.as_str(), v.ttl), ("different", Some(300)));
+    assert_eq!(
+        fetch::check_dns(&r, "nx.test", None, 4000)
+            .await
+            .unwrap()
+            .kind,
+        "nxdomain"
+    );
+    assert_eq!(
+        fetch::check_dns(&r, "servfail.test", None, 4000)
+            .await
+            .unwrap()
+            .kind,
+        "servfail"
+    );
+    assert_eq!(
+        fetch::check_dns(&r, "v6.test", Some("::1"), 4000)
+            .await
+            .unwrap()
+            .kind,
+        "same"
+    );
+    assert_eq!(
+        fetch::check_dns(&r, "malformed.test", None, 4000)
+            .await
+            .unwrap_err()
+            .kind,
+        "malformed"
+    );
+    assert_eq!(
+        fetch::check_dns(&r, "slow.test", None, 1000)
+            .await
+            .unwrap_err()
+            .kind,
+        "timeout"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn wayback_snapshot_and_none() {
+    let ep = format!("{}/wayback/available", base());
+    let s = fetch::archived_copy(&ep, "https://example.test/page", 4000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.when.as_deref(), Some("2026-01-01 12:00"));
+    assert!(fetch::archived_copy(&ep, "https://none.test/", 4000)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        fetch::archived_copy(&ep, "https://malformed.test/", 4000)
+            .await
+            .unwrap_err()
+            .kind,
+        "malformed"
+    );
+    assert_eq!(
+        fetch::archived_copy(&ep, "javascript:alert(1)", 4000)
+            .await
+            .unwrap_err()
+            .kind,
+        "bad-input"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn down_checks() {
+    let b = base();
+    let v = fetch::check_down(&format!("{b}/site/ok"), Some(502), 2, 50, 4000, None).await;
+    assert_eq!(v.kind, "up-now");
+    let v = fetch::check_down(&format!("{b}/site/502"), Some(502), 2, 50, 4000, None).await;
+    assert_eq!((v.kind.as_str(), v.status), ("still-failing", Some(502)));
+    let v = fetch::check_down(&format!("{b}/site/flap"), Some(502), 3, 50, 4000, None).await;
+    assert_eq!(v.kind, "flapping");
+    // A closed port: no answer, but the connectivity URL answers → unreachable.
+    let v = fetch::check_down(
+        "http://127.0.0.1:9/",
+        Some(502),
+        1,
+        50,
+        2000,
+        Some(&format!("{b}/generate_204")),
+    )
+    .await;
+    assert_eq!(
+        (v.kind.as_str(), v.connectivity),
+        ("unreachable", Some(true))
+    );
+    let c = fetch::public_checker(&format!("{b}/checker"), "down.test", 4000)
+        .await
+        .unwrap();
+    assert_eq!(c.status, "down");
+}
+
+#[wasm_bindgen_test]
+async fn probes_send_no_cookies_and_bypass_the_cache() {
+    let b = base();
+    let _ = fetch::check_down(&format!("{b}/site/ok"), None, 1, 0, 4000, None).await;
+    let log = gloo_net::http::Request::get(&format!("{b}/__log"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let entries = log.as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        assert!(e["cookie"].is_null(), "a probe sent cookies: {e}");
+        assert_eq!(
+            e["cacheControl"], "no-cache",
+            "a probe did not bypass the cache: {e}"
+        );
+    }
+}
