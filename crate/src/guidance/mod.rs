@@ -4,7 +4,9 @@ pub mod schema;
 
 use std::sync::OnceLock;
 
-pub use schema::{ActionText, MeaningText, StepText, Texts, ACTION_IDS, LANGS};
+pub use schema::{
+    ActionText, MeaningText, StepText, Texts, ACTION_IDS, BROWSER_IDS, LANGS, OS_IDS,
+};
 
 static EN: OnceLock<Texts> = OnceLock::new();
 static ZH: OnceLock<Texts> = OnceLock::new();

@@ -12,13 +12,24 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct StepText {
     pub text: String,
+    /// A snippet to copy exactly as written (a command, config lines, a path); identical in
+    /// every language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Only for this OS, one of [`OS_IDS`]; absent means every OS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
+    /// Only for this browser, one of [`BROWSER_IDS`]; absent means every browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
 }
+
+/// Values of `StepText::os`. `chrome.runtime.getPlatformInfo().os` maps onto them as
+/// `win` → `windows`, `cros` → `chromeos`, `mac` and `linux` as they are.
+pub const OS_IDS: [&str; 4] = ["windows", "mac", "linux", "chromeos"];
+
+/// Values of `StepText::browser`.
+pub const BROWSER_IDS: [&str; 5] = ["chrome", "firefox", "safari", "edge", "opera"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,9 +62,11 @@ pub struct Texts {
     pub meaning: BTreeMap<String, MeaningText>,
     /// Keyed by fault: `client`, `network`, `cdn`, `origin`, `unknown`, `none`: the fault in a few words.
     pub fault: BTreeMap<String, String>,
-    /// Verdict sentences keyed by situation (see `verdict.rs`); `{provider}` is replaced by the provider's name.
+    /// Verdict sentences keyed `{fault}-{meaning}`, `{fault}-{provider kind}` or `{fault}` (tried in
+    /// that order by `advice::finish`); `{provider}` is replaced by the provider's name, so only
+    /// the provider-kind keys may use it.
     pub verdict: BTreeMap<String, String>,
-    /// Notes explaining particular pages, keyed by the rules' `note` keys.
+    /// Notes explaining particular pages, keyed by the rules' `note` keys. Shown as written.
     #[serde(default)]
     pub note: BTreeMap<String, String>,
     /// Keyed by action id.
@@ -77,12 +90,18 @@ pub fn key_paths(t: &Texts) -> Vec<String> {
     }
     for (k, a) in &t.action {
         out.push(format!(
-            "action.{k} owner={} steps={} codes={:?}",
+            "action.{k} owner={} steps={} codes={:?} for={:?}",
             a.owner,
             a.steps.len(),
             a.steps
                 .iter()
                 .map(|s| s.code.as_deref())
+                .collect::<Vec<_>>(),
+            // Which OS or browser each step is for must match too, or one language would show
+            // a step the other hides.
+            a.steps
+                .iter()
+                .map(|s| (s.os.as_deref(), s.browser.as_deref()))
                 .collect::<Vec<_>>()
         ));
     }
@@ -110,6 +129,20 @@ pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
     for (k, m) in &t.meaning {
         if m.title.trim().is_empty() || m.text.trim().is_empty() {
             return Err(format!("{}: meaning {k} is empty", t.lang));
+        }
+    }
+    for (k, a) in &t.action {
+        for s in &a.steps {
+            if s.text.trim().is_empty() {
+                return Err(format!("{}: action {k} has an empty step", t.lang));
+            }
+            // The extension filters steps by these values, so a typo would hide a step.
+            if let Some(os) = s.os.as_deref().filter(|o| !OS_IDS.contains(o)) {
+                return Err(format!("{}: action {k}: unknown os {os:?}", t.lang));
+            }
+            if let Some(b) = s.browser.as_deref().filter(|b| !BROWSER_IDS.contains(b)) {
+                return Err(format!("{}: action {k}: unknown browser {b:?}", t.lang));
+            }
         }
     }
     Ok(())

@@ -1,0 +1,397 @@
+//! The guidance texts are complete and safe to show: every meaning, verdict and note key the
+//! engine or the rules can ask for exists in every language, texts are plain (no markup, no
+//! stray placeholders), and the diagnoses people actually get read well in both languages.
+//!
+//! `build.rs` already proves the languages have the same shape; this proves the shape covers
+//! what the engine produces, which the build cannot know.
+
+use gateway_doctor::guidance::{texts, Texts, ACTION_IDS, LANGS};
+use gateway_doctor::status::{meaning_for_status, net_error_meaning, KNOWN_STATUSES};
+use gateway_doctor::{diagnose, Fault, PageInput};
+
+/// Every `net-*` meaning `status::net_error_meaning` can return, reached through real names.
+const NET_ERRORS: [&str; 12] = [
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_CONNECTION_REFUSED",
+    "ERR_CONNECTION_TIMED_OUT",
+    "ERR_CONNECTION_RESET",
+    "ERR_INTERNET_DISCONNECTED",
+    "ERR_PROXY_CONNECTION_FAILED",
+    "ERR_CERT_DATE_INVALID",
+    "ERR_TOO_MANY_REDIRECTS",
+    "ERR_SOMETHING_NEW",
+    "NS_ERROR_UNKNOWN_HOST",
+    "NS_ERROR_NET_RESET",
+    "ERR_SSL_PROTOCOL_ERROR",
+];
+
+const NET_KEYS: [&str; 9] = [
+    "net-dns",
+    "net-refused",
+    "net-timeout",
+    "net-reset",
+    "net-offline",
+    "net-proxy",
+    "net-tls",
+    "net-redirects",
+    "net-other",
+];
+
+/// The verdict keys of the team brief.
+const VERDICT_KEYS: [&str; 22] = [
+    "none",
+    "origin",
+    "origin-cdn",
+    "origin-server",
+    "origin-service",
+    "origin-platform",
+    "origin-net-refused",
+    "origin-net-reset",
+    "origin-net-tls",
+    "origin-net-redirects",
+    "cdn",
+    "cdn-cdn",
+    "network",
+    "network-net-dns",
+    "network-net-timeout",
+    "network-net-offline",
+    "network-http-511",
+    "client",
+    "client-net-proxy",
+    "client-http-429",
+    "unknown",
+    "unknown-net-other",
+];
+
+/// Verdict keys looked up only when a provider is named (`{fault}-{provider kind}`), the only
+/// ones where `{provider}` can be filled in.
+const KIND_SUFFIXES: [&str; 5] = ["-server", "-cdn", "-platform", "-service", "-browser"];
+
+/// The note keys of the team brief.
+const NOTE_KEYS: [&str; 21] = [
+    "cloudflare-cdn",
+    "cloudflare-host",
+    "cloudflare-520",
+    "cloudflare-521",
+    "cloudflare-522",
+    "cloudflare-523",
+    "cloudflare-524",
+    "cloudflare-ssl",
+    "cloudflare-530",
+    "sucuri-origin",
+    "google-temporary",
+    "twitter-capacity",
+    "cdn-origin-unreachable",
+    "cdn-own-error",
+    "proxy-upstream-down",
+    "proxy-upstream-timeout",
+    "maintenance",
+    "platform-app-error",
+    "challenge",
+    "varnish-backend",
+    "server-overloaded",
+];
+
+fn all() -> Vec<&'static Texts> {
+    LANGS.iter().map(|l| texts(l)).collect()
+}
+
+/// Every meaning key the engine can produce: known statuses, the 5xx fallback, network errors.
+fn produced_meanings() -> Vec<String> {
+    let mut v: Vec<String> = KNOWN_STATUSES
+        .iter()
+        .filter_map(|s| meaning_for_status(*s))
+        .collect();
+    v.extend(meaning_for_status(599));
+    v.extend(
+        NET_ERRORS
+            .iter()
+            .map(|e| net_error_meaning(e).0.to_string()),
+    );
+    v.extend(NET_KEYS.iter().map(|k| k.to_string()));
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn texts_load_in_every_language() {
+    for (lang, t) in LANGS.iter().zip(all()) {
+        assert_eq!(t.lang, *lang, "the baked-in JSON did not load for {lang}");
+        assert_eq!(t.action.len(), ACTION_IDS.len(), "{lang}");
+    }
+}
+
+#[test]
+fn every_meaning_the_engine_produces_has_a_text() {
+    let keys = produced_meanings();
+    assert!(keys.contains(&"http-5xx".to_string()));
+    assert!(keys.len() >= KNOWN_STATUSES.len() + 1 + NET_KEYS.len());
+    for t in all() {
+        for k in &keys {
+            let m = t
+                .meaning
+                .get(k)
+                .unwrap_or_else(|| panic!("{}: no meaning {k}", t.lang));
+            assert!(
+                !m.title.trim().is_empty() && !m.text.trim().is_empty(),
+                "{}: {k}",
+                t.lang
+            );
+        }
+        // A status meaning's title starts with its code, so the visitor can match it to the page.
+        for s in KNOWN_STATUSES {
+            let m = &t.meaning[&format!("http-{s}")];
+            assert!(
+                m.title.starts_with(&s.to_string()),
+                "{}: {}",
+                t.lang,
+                m.title
+            );
+        }
+    }
+}
+
+#[test]
+fn every_verdict_key_exists_and_placeholders_are_safe() {
+    for t in all() {
+        for k in VERDICT_KEYS {
+            let v = t
+                .verdict
+                .get(k)
+                .unwrap_or_else(|| panic!("{}: no verdict {k}", t.lang));
+            assert!(!v.trim().is_empty(), "{}: {k}", t.lang);
+        }
+        for (k, v) in &t.verdict {
+            let named = KIND_SUFFIXES.iter().any(|s| k.ends_with(s));
+            // Fallback keys are also used when no provider is known: `{provider}` would be blank.
+            if !named {
+                assert!(
+                    !v.contains("{provider}"),
+                    "{}: verdict {k} can be shown without a provider",
+                    t.lang
+                );
+            }
+            let rest = v.replace("{provider}", "");
+            assert!(
+                !rest.contains(['{', '}']),
+                "{}: verdict {k} has an unknown placeholder",
+                t.lang
+            );
+        }
+        // The provider-kind verdicts in the brief name the provider.
+        for k in [
+            "origin-cdn",
+            "cdn-cdn",
+            "origin-server",
+            "origin-service",
+            "origin-platform",
+        ] {
+            assert!(t.verdict[k].contains("{provider}"), "{}: {k}", t.lang);
+        }
+    }
+}
+
+#[test]
+fn every_note_key_exists_including_those_the_rules_use() {
+    let rules = gateway_doctor::rules::builtin().expect("built-in rules compile");
+    let used: Vec<&str> = rules
+        .rules
+        .providers
+        .iter()
+        .flat_map(|p| p.variants.iter().filter_map(|v| v.note.as_deref()))
+        .collect();
+    for t in all() {
+        for k in NOTE_KEYS.iter().copied().chain(used.iter().copied()) {
+            let n = t
+                .note
+                .get(k)
+                .unwrap_or_else(|| panic!("{}: no note {k}", t.lang));
+            assert!(!n.trim().is_empty(), "{}: {k}", t.lang);
+        }
+    }
+}
+
+#[test]
+fn faults_and_owner_flags() {
+    for t in all() {
+        for f in ["client", "network", "cdn", "origin", "unknown", "none"] {
+            assert!(t.fault.contains_key(f), "{}: fault {f}", t.lang);
+        }
+        for id in ACTION_IDS {
+            let owner = matches!(id, "disable-cdn" | "contact-host" | "owner-checklist");
+            assert_eq!(t.action[id].owner, owner, "{}: owner flag of {id}", t.lang);
+        }
+    }
+}
+
+/// Every string a user will read, with where it came from.
+fn strings(t: &Texts) -> Vec<(String, &str)> {
+    let mut v: Vec<(String, &str)> = Vec::new();
+    for (k, m) in &t.meaning {
+        v.push((format!("meaning.{k}.title"), &m.title));
+        v.push((format!("meaning.{k}.text"), &m.text));
+    }
+    for (k, s) in &t.fault {
+        v.push((format!("fault.{k}"), s));
+    }
+    for (k, s) in &t.verdict {
+        v.push((format!("verdict.{k}"), s));
+    }
+    for (k, s) in &t.note {
+        v.push((format!("note.{k}"), s));
+    }
+    for (k, a) in &t.action {
+        v.push((format!("action.{k}.title"), &a.title));
+        v.push((format!("action.{k}.summary"), &a.summary));
+        for (i, s) in a.steps.iter().enumerate() {
+            v.push((format!("action.{k}.step{i}"), &s.text));
+        }
+    }
+    v
+}
+
+/// Looks like an HTML tag, comment, or entity.
+fn markup(s: &str) -> bool {
+    let b = s.as_bytes();
+    let tag = b
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    let entity =
+        s.contains("&amp;") || s.contains("&lt;") || s.contains("&gt;") || s.contains("&#");
+    tag || entity
+}
+
+#[test]
+fn no_text_contains_markup_or_stray_placeholders() {
+    assert!(markup("<b>x</b>") && markup("a &amp; b") && !markup("a < b, 1&2"));
+    for t in all() {
+        for (at, s) in strings(t) {
+            assert!(!markup(s), "{}: {at} contains markup: {s}", t.lang);
+            assert_eq!(s, s.trim(), "{}: {at} has stray whitespace", t.lang);
+            if !at.starts_with("verdict.") {
+                // Only verdicts are templated; anything else would show `{…}` literally.
+                assert!(
+                    !s.contains(['{', '}']),
+                    "{}: {at} has a placeholder",
+                    t.lang
+                );
+            }
+        }
+        for (k, a) in &t.action {
+            for s in &a.steps {
+                if let Some(c) = &s.code {
+                    assert!(!markup(c), "{}: action {k} code contains markup", t.lang);
+                    assert!(
+                        !c.trim().is_empty(),
+                        "{}: action {k} has an empty code",
+                        t.lang
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn chinese_is_written_in_chinese_and_nobody_is_advertised() {
+    let zh = texts("zh-CN");
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (at, s) in strings(zh) {
+        assert!(cjk(s), "zh-CN: {at} has no Chinese: {s}");
+    }
+    for t in all() {
+        for (at, s) in strings(t) {
+            assert!(
+                !s.to_ascii_lowercase().contains("kinsta"),
+                "{}: {at} names a host",
+                t.lang
+            );
+        }
+    }
+}
+
+#[test]
+fn the_source_articles_fixes_are_covered() {
+    let en = texts("en");
+    let codes: Vec<&str> = en
+        .action
+        .values()
+        .flat_map(|a| a.steps.iter().filter_map(|s| s.code.as_deref()))
+        .collect();
+    let has = |needle: &str| codes.iter().any(|c| c.contains(needle));
+    for needle in [
+        "ipconfig /flushdns",
+        "dscacheutil -flushcache",
+        "killall -HUP mDNSResponder",
+        "resolvectl flush-caches",
+        "chrome://net-internals/#dns",
+        "cdn-enabler_old",
+        "plugins_old",
+        "define( 'WP_DEBUG', true );",
+        "define( 'WP_DEBUG_LOG', true );",
+        "define( 'WP_DEBUG_DISPLAY', false );",
+        "/var/log/nginx/error.log",
+        "/var/log/apache2/error.log",
+        "php8.2-fpm",
+        "max_execution_time",
+        "max_input_time",
+        "return 503;",
+        "Retry-After",
+    ] {
+        assert!(has(needle), "no snippet contains {needle:?}");
+    }
+    // Steps for each OS and browser the extension can pick from.
+    let flush = &en.action["flush-dns"].steps;
+    for os in ["windows", "mac", "linux", "chromeos"] {
+        assert!(
+            flush.iter().any(|s| s.os.as_deref() == Some(os)),
+            "flush-dns: {os}"
+        );
+    }
+    let clear = &en.action["clear-site-cache"].steps;
+    for b in ["chrome", "firefox", "safari", "edge", "opera"] {
+        assert!(
+            clear.iter().any(|s| s.browser.as_deref() == Some(b)),
+            "clear-site-cache: {b}"
+        );
+    }
+}
+
+#[test]
+fn diagnoses_carry_the_texts_in_the_asked_language() {
+    let input = |lang: &str| PageInput {
+        net_error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        url: Some("https://example.com/".into()),
+        lang: Some(lang.into()),
+        ..Default::default()
+    };
+    let en = diagnose(&input("en")).expect("diagnoses");
+    let zh = diagnose(&input("zh-CN")).expect("diagnoses");
+    assert_eq!(en.fault, Fault::Network);
+    assert_eq!(en.verdict, texts("en").verdict["network-net-dns"]);
+    assert_eq!(zh.verdict, texts("zh-CN").verdict["network-net-dns"]);
+    assert_eq!(
+        zh.meaning_title.as_deref(),
+        Some(texts("zh-CN").meaning["net-dns"].title.as_str())
+    );
+    assert_eq!(zh.actions.first().map(|a| a.id.as_str()), Some("check-dns"));
+    for a in &zh.actions {
+        assert_eq!(a.title, texts("zh-CN").action[&a.id].title, "{}", a.id);
+        assert!(!a.summary.is_empty(), "{}", a.id);
+    }
+
+    // A plain 502 with an unknown server: the fallback verdict, never an empty or templated one.
+    let bare = PageInput {
+        status: Some(502),
+        lang: Some("en".into()),
+        ..Default::default()
+    };
+    let d = diagnose(&bare).expect("diagnoses");
+    assert!(
+        !d.verdict.is_empty() && !d.verdict.contains('{'),
+        "{}",
+        d.verdict
+    );
+    assert_eq!(d.meaning_title.as_deref(), Some("502 Bad Gateway"));
+}
