@@ -1,4 +1,416 @@
-/** Background service worker: loads the engine (placeholder until the extension shell lands). */
-import init, { warm } from '../engine/engine.js';
+/**
+ * Background service worker: notices failed top-level navigations, asks the engine, sets the
+ * badge after the navigation commits, keeps per-tab state in chrome.storage.session, runs the
+ * actions the popup asks for. Every listener is registered synchronously below, so events that
+ * wake the worker are not lost; each awaits the engine's ready promise before diagnosing.
+ */
+import { ready, diagnose } from './engine.js';
+import { MAX_HTML, MAX_TEXT, MAX_TITLE, readPage, sanitizeRead } from './page.js';
+import * as st from './state.js';
+import { ALARM_PREFIX, cancelRetry, onRetryAlarm, startRetry } from './retry.js';
+import { runProbe, PROBE_KINDS } from './probes.js';
+import { badgeFor, isCandidateStatus, isReportableNetError, pickLang } from '../lib/verdict.js';
+import { loadSettings } from '../lib/settings.js';
+import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 
-export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', import.meta.url) }).then(() => warm());
+/** @typedef {import('./engine.js').PageInput} PageInput */
+/** @typedef {import('./engine.js').Diagnosis} Diagnosis */
+
+/**
+ * Last top-level response per tab, kept in memory only: healthy navigations write nothing.
+ * Error responses are also mirrored to storage.session (pend:<id>) in case the worker restarts
+ * between the response and the commit.
+ * @type {Map<number, import('./state.js').Pending>}
+ */
+const lastResponse = new Map();
+
+/**
+ * A counter per tab bumped on every top-level commit or failure, so slow work (reading the page)
+ * started for one navigation never writes over the next one.
+ * @type {Map<number, number>}
+ */
+const navSeq = new Map();
+
+/** @param {number} tabId */
+const bump = (tabId) => {
+  const n = (navSeq.get(tabId) ?? 0) + 1;
+  navSeq.set(tabId, n);
+  return n;
+};
+
+/**
+ * Skips prerenders and anything that is not the tab's own top-level document.
+ * @param {{tabId?: number, frameId?: number, frameType?: string, documentLifecycle?: string}} d
+ */
+function topLevel(d) {
+  if (d.tabId == null || d.tabId < 0 || d.frameId !== 0) return false;
+  if (d.frameType && d.frameType !== 'outermost_frame') return false;
+  if (d.documentLifecycle === 'prerender') return false;
+  return true;
+}
+
+/** @param {string} a @param {string} b */
+function sameDocUrl(a, b) {
+  return a.split('#')[0] === b.split('#')[0];
+}
+
+// --- listeners: all registered synchronously at the top level ---------------------------------
+
+const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['main_frame'] });
+
+chrome.webRequest.onHeadersReceived.addListener(
+  (d) => {
+    if (!topLevel(d)) return undefined;
+    const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: Date.now() };
+    lastResponse.set(d.tabId, p);
+    if (isCandidateStatus(d.statusCode)) st.setPending(d.tabId, p).catch(logError);
+    return undefined;
+  },
+  MAIN_FRAME,
+  ['responseHeaders'],
+);
+
+chrome.webRequest.onResponseStarted.addListener(
+  (d) => {
+    if (!topLevel(d)) return;
+    const p = lastResponse.get(d.tabId);
+    if (p && p.url === d.url && d.ip) p.ip = d.ip;
+  },
+  MAIN_FRAME,
+);
+
+chrome.webNavigation.onCommitted.addListener((d) => {
+  if (!topLevel(d)) return;
+  onCommitted(d.tabId, d.url, d.documentId ?? null).catch(logError);
+});
+
+chrome.webNavigation.onErrorOccurred.addListener((d) => {
+  if (!topLevel(d) || !isReportableNetError(d.error)) return;
+  onNavError(d.tabId, d.url, d.error).catch(logError);
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  lastResponse.delete(tabId);
+  navSeq.delete(tabId);
+  Promise.all([st.clearTab(tabId), cancelRetry(tabId)]).catch(logError);
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name.startsWith(ALARM_PREFIX)) {
+    const tabId = Number(alarm.name.slice(ALARM_PREFIX.length));
+    if (Number.isInteger(tabId)) onRetryAlarm(tabId).catch(logError);
+  }
+});
+
+chrome.notifications.onClicked.addListener((id) => {
+  const m = /^back:(\d+):/.exec(id);
+  if (m) chrome.tabs.update(Number(m[1]), { active: true }).catch(() => {});
+  chrome.notifications.clear(id).catch(() => {});
+});
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (!fromOwnPage(sender)) return false;
+  const type = msg && typeof msg === 'object' ? /** @type {{type?: unknown}} */ (msg).type : undefined;
+  const handler = typeof type === 'string' && Object.hasOwn(handlers, type) ? handlers[type] : undefined;
+  if (!handler) return false;
+  handler(/** @type {Record<string, unknown>} */ (msg)).then(
+    (r) => sendResponse({ ok: true, ...r }),
+    (e) => sendResponse({ ok: false, error: String(e && e.message ? e.message : e) }),
+  );
+  return true;
+});
+
+ready.catch(logError);
+
+// --- navigation handling ---------------------------------------------------------------------
+
+/**
+ * A top-level document committed. An error response gets a diagnosis from its status and
+ * headers at once (badge now), then a second one with the page's text (badge and state refined).
+ * A healthy one clears whatever the tab showed before.
+ * @param {number} tabId
+ * @param {string} url
+ * @param {string|null} documentId
+ */
+async function onCommitted(tabId, url, documentId) {
+  const seq = bump(tabId);
+  let resp = lastResponse.get(tabId) ?? null;
+  if (!resp || !sameDocUrl(resp.url, url)) {
+    const stored = await st.getPending(tabId);
+    resp = stored && sameDocUrl(stored.url, url) ? stored : null;
+  }
+  const retry = await st.getRetry(tabId);
+  if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
+  if (!resp || !isCandidateStatus(resp.status)) {
+    await clearBadge(tabId);
+    await st.clearTab(tabId);
+    // The page is healthy again: a retry running for it is done.
+    if (retry && !navigatedElsewhere(retry, url)) await cancelRetry(tabId);
+    return;
+  }
+  st.clearPending(tabId).catch(logError);
+  const settings = await loadSettings();
+  const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+  /** @type {PageInput} */
+  const input = { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) };
+  const first = await diagnose({ ...input, lang, now_ms: Date.now() });
+  if (navSeq.get(tabId) !== seq) return;
+  await setBadge(tabId, first);
+  await st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now() });
+
+  // Read the failed page: this tab, this document only (documentIds), after it has parsed.
+  const read = await readTab(tabId, documentId);
+  if (navSeq.get(tabId) !== seq) return;
+  let final = first;
+  let finalInput = input;
+  if (read && sameDocUrl(read.url, url)) {
+    finalInput = { ...input, title: read.title, text: read.text, html: read.html };
+    final = await diagnose({ ...finalInput, lang, now_ms: Date.now() });
+    if (navSeq.get(tabId) !== seq) return;
+    await setBadge(tabId, final);
+  }
+  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!read, manual: false, documentId, at: Date.now() });
+  if (!final.is_error) {
+    await clearBadge(tabId);
+    return;
+  }
+  await afterError(tabId, url, final, settings, !!retry);
+}
+
+/**
+ * A top-level navigation failed without a usable response (DNS, refused, timeout, …), or Chrome
+ * replaced an empty error response with its own page.
+ * @param {number} tabId
+ * @param {string} url
+ * @param {string} error e.g. net::ERR_NAME_NOT_RESOLVED
+ */
+async function onNavError(tabId, url, error) {
+  const seq = bump(tabId);
+  const resp = lastResponse.get(tabId);
+  const settings = await loadSettings();
+  const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+  /** @type {PageInput} */
+  const input =
+    resp && sameDocUrl(resp.url, url) && isCandidateStatus(resp.status) && error === 'net::ERR_HTTP_RESPONSE_CODE_FAILURE'
+      ? { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) }
+      : { headers: [], url, net_error: error };
+  const d = await diagnose({ ...input, lang, now_ms: Date.now() });
+  if (navSeq.get(tabId) !== seq) return;
+  await setBadge(tabId, d);
+  await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, documentId: null, at: Date.now() });
+  const retry = await st.getRetry(tabId);
+  if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
+  if (d.is_error) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url));
+}
+
+/**
+ * What the options ask for after an error: start auto-retry, open the guidance in a tab.
+ * @param {number} tabId
+ * @param {string} url
+ * @param {Diagnosis} d
+ * @param {import('../lib/settings.js').Settings} settings
+ * @param {boolean} retrying a retry is already running for this page
+ */
+async function afterError(tabId, url, d, settings, retrying) {
+  const retryAction = d.actions.find((a) => a.id === 'auto-retry');
+  if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
+    await startRetry(tabId, url, d.retry_after ?? retryAction.delay ?? null);
+  }
+  if (settings.openTab && !retrying) {
+    const tab = await chrome.tabs.get(tabId).catch(() => null);
+    await chrome.tabs.create({
+      url: chrome.runtime.getURL(`popup.html?tab=${tabId}`),
+      active: false,
+      ...(tab ? { index: tab.index + 1, windowId: tab.windowId, openerTabId: tabId } : {}),
+    });
+  }
+}
+
+/**
+ * Reads the page in one tab; null when the document is gone or cannot be scripted.
+ * @param {number} tabId
+ * @param {string|null} documentId
+ */
+async function readTab(tabId, documentId) {
+  try {
+    const target = documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] };
+    const [res] = await chrome.scripting.executeScript({
+      target,
+      func: readPage,
+      args: [MAX_TEXT, MAX_HTML, MAX_TITLE],
+      world: 'ISOLATED',
+    });
+    return sanitizeRead(res?.result);
+  } catch {
+    return null;
+  }
+}
+
+// --- badge -----------------------------------------------------------------------------------
+
+/**
+ * @param {number} tabId
+ * @param {Diagnosis} d
+ */
+async function setBadge(tabId, d) {
+  const b = badgeFor(d);
+  if (!b.text) return clearBadge(tabId);
+  await Promise.all([
+    chrome.action.setBadgeBackgroundColor({ tabId, color: b.color }),
+    chrome.action.setBadgeTextColor ? chrome.action.setBadgeTextColor({ tabId, color: '#ffffff' }) : undefined,
+    chrome.action.setTitle({ tabId, title: `${chrome.i18n.getMessage('extName')}: ${d.verdict}`.slice(0, 500) }),
+  ]);
+  // Text last: a person (or a test) seeing the badge sees it complete.
+  await chrome.action.setBadgeText({ tabId, text: b.text });
+}
+
+/** @param {number} tabId */
+async function clearBadge(tabId) {
+  try {
+    await chrome.action.setBadgeText({ tabId, text: '' });
+    await chrome.action.setTitle({ tabId, title: chrome.i18n.getMessage('extName') });
+  } catch {
+    // The tab is gone.
+  }
+}
+
+// --- messages from our own pages -------------------------------------------------------------
+
+/**
+ * Only our own extension pages (popup, options, popup opened as a tab) may ask for anything.
+ * @param {chrome.runtime.MessageSender} sender
+ */
+function fromOwnPage(sender) {
+  const base = chrome.runtime.getURL('');
+  return sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(base);
+}
+
+/** @param {Record<string, unknown>} msg */
+function tabIdOf(msg) {
+  const id = msg.tabId;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new Error('bad tabId');
+  return id;
+}
+
+/** @type {Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>>} */
+const handlers = {
+  /** Everything the popup shows for one tab; re-runs the engine if the language changed. */
+  async 'get-state'(msg) {
+    const tabId = tabIdOf(msg);
+    const [tab, state, retry, settings] = await Promise.all([
+      chrome.tabs.get(tabId).catch(() => null),
+      st.getTab(tabId),
+      st.getRetry(tabId),
+      loadSettings(),
+    ]);
+    const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+    let diagnosis = state?.diagnosis ?? null;
+    if (state && diagnosis && diagnosis.lang !== lang) {
+      diagnosis = await diagnose({ ...state.input, lang, now_ms: Date.now() });
+      await st.setTab(tabId, { ...state, diagnosis });
+    }
+    return {
+      tab: tab ? { id: tab.id, url: tab.url ?? state?.url ?? '', title: tab.title ?? '' } : null,
+      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual } : null,
+      diagnosis,
+      retry,
+      settings,
+      lang,
+    };
+  },
+
+  /** "Diagnose this page anyway": read the current page and run the engine on it. */
+  async 'diagnose-now'(msg) {
+    const tabId = tabIdOf(msg);
+    const seq = navSeq.get(tabId);
+    const read = await readTab(tabId, null);
+    if (!read) throw new Error('cannot read this page');
+    const resp = lastResponse.get(tabId);
+    const settings = await loadSettings();
+    const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+    const known = resp && sameDocUrl(resp.url, read.url) ? resp : null;
+    /** @type {PageInput} */
+    const input = {
+      headers: known ? known.headers : [],
+      url: read.url,
+      title: read.title,
+      text: read.text,
+      html: read.html,
+      ...(known ? { status: known.status } : read.status ? { status: read.status } : {}),
+      ...(known?.ip ? { ip: known.ip } : {}),
+    };
+    const d = await diagnose({ ...input, lang, now_ms: Date.now() });
+    if (navSeq.get(tabId) !== seq) throw new Error('the tab navigated');
+    await st.setTab(tabId, { url: read.url, input, diagnosis: d, pageRead: true, manual: true, documentId: null, at: Date.now() });
+    if (d.is_error) await setBadge(tabId, d);
+    return { diagnosis: d };
+  },
+
+  async reload(msg) {
+    await chrome.tabs.reload(tabIdOf(msg), { bypassCache: false });
+    return {};
+  },
+
+  async 'hard-reload'(msg) {
+    await chrome.tabs.reload(tabIdOf(msg), { bypassCache: true });
+    return {};
+  },
+
+  /** Clears this one site's cache, cache storage and service workers (cookies only if asked), then reloads. */
+  async 'clear-site-cache'(msg) {
+    const tabId = tabIdOf(msg);
+    const tab = await chrome.tabs.get(tabId);
+    const state = await st.getTab(tabId);
+    const origin = retryableOrigin(state?.url ?? tab.url ?? '');
+    if (!origin) throw new Error('not a web page');
+    const cookies = msg.cookies === true;
+    /** @type {chrome.browsingData.DataTypeSet} */
+    const types = { cache: true, cacheStorage: true, serviceWorkers: true, ...(cookies ? { cookies: true } : {}) };
+    await chrome.browsingData.remove({ origins: [origin] }, types);
+    await chrome.tabs.reload(tabId, { bypassCache: false });
+    return { origin, cookies };
+  },
+
+  async 'retry-start'(msg) {
+    const tabId = tabIdOf(msg);
+    const state = await st.getTab(tabId);
+    if (!state) throw new Error('no error on this tab');
+    const d = state.diagnosis;
+    const delay = d.actions.find((a) => a.id === 'auto-retry')?.delay ?? null;
+    const retry = await startRetry(tabId, state.url, d.retry_after ?? delay);
+    return { retry };
+  },
+
+  async 'retry-cancel'(msg) {
+    await cancelRetry(tabIdOf(msg));
+    return {};
+  },
+
+  /** Hook for the probes issue: check-down, check-dns, provider-status, archived-copy. */
+  async probe(msg) {
+    const tabId = tabIdOf(msg);
+    const kind = String(msg.kind ?? '');
+    if (!PROBE_KINDS.includes(kind)) throw new Error('unknown probe');
+    const state = await st.getTab(tabId);
+    const action = state?.diagnosis.actions.find((a) => a.id === kind) ?? null;
+    const url = state?.url ?? '';
+    let host = null;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = null;
+    }
+    return runProbe(kind, { tabId, url, host, action });
+  },
+
+  /** Opens the browser's own DNS cache page (Chromium only; Firefox does not let extensions open about:networking). */
+  async 'open-dns-page'() {
+    await chrome.tabs.create({ url: 'chrome://net-internals/#dns' });
+    return {};
+  },
+};
+
+/** @param {unknown} e */
+function logError(e) {
+  console.warn('gateway-doctor:', e);
+}

@@ -1,0 +1,80 @@
+/**
+ * Reading a failed page. `readPage` is injected with chrome.scripting.executeScript into that one
+ * tab's document only after an error response, so it must be self-contained (no closures, no
+ * imports). Everything it returns is page-controlled and treated as hostile text.
+ */
+
+/** Visible text cap (characters). */
+export const MAX_TEXT = 64 * 1024;
+/** HTML slice cap (characters): enough for the markers vendor error pages carry near the top. */
+export const MAX_HTML = 128 * 1024;
+export const MAX_TITLE = 2048;
+
+/**
+ * @typedef {{url: string, title: string, text: string, html: string, status: number|null}} PageRead
+ */
+
+/**
+ * Runs in the page. Walks text nodes (skipping script/style) up to `maxText`, so a huge body costs
+ * a bounded walk, not a layout of the whole document as innerText would.
+ * @param {number} maxText
+ * @param {number} maxHtml
+ * @param {number} maxTitle
+ * @returns {PageRead}
+ */
+export function readPage(maxText, maxHtml, maxTitle) {
+  const doc = document;
+  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
+  /** @type {string[]} */
+  const parts = [];
+  let len = 0;
+  if (doc.body) {
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n && len < maxText; n = walker.nextNode()) {
+      const parent = n.parentElement;
+      if (parent && skip.has(parent.tagName)) continue;
+      const s = (n.nodeValue || '').replace(/\s+/g, ' ').trim();
+      if (s) {
+        parts.push(s);
+        len += s.length + 1;
+      }
+    }
+  }
+  const html = doc.documentElement ? doc.documentElement.outerHTML.slice(0, maxHtml) : '';
+  let status = null;
+  try {
+    const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (
+      performance.getEntriesByType('navigation')[0]
+    );
+    if (nav && typeof nav.responseStatus === 'number' && nav.responseStatus > 0) status = nav.responseStatus;
+  } catch {
+    // No navigation timing: status stays unknown.
+  }
+  return {
+    url: String(location.href),
+    title: String(doc.title || '').slice(0, maxTitle),
+    text: parts.join('\n').slice(0, maxText),
+    html,
+    status,
+  };
+}
+
+/**
+ * Checks and trims what came back from the page: the result crosses from a hostile world.
+ * @param {unknown} r
+ * @returns {PageRead|null}
+ */
+export function sanitizeRead(r) {
+  if (!r || typeof r !== 'object') return null;
+  const o = /** @type {Record<string, unknown>} */ (r);
+  /** @param {unknown} v @param {number} max */
+  const str = (v, max) => (typeof v === 'string' ? v.slice(0, max) : '');
+  const status = typeof o.status === 'number' && Number.isInteger(o.status) && o.status > 0 && o.status < 1000 ? o.status : null;
+  return {
+    url: str(o.url, 8192),
+    title: str(o.title, MAX_TITLE),
+    text: str(o.text, MAX_TEXT),
+    html: str(o.html, MAX_HTML),
+    status,
+  };
+}

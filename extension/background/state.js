@@ -1,0 +1,118 @@
+/**
+ * Per-tab state in chrome.storage.session, so it survives the service worker being stopped.
+ * Keys: `tab:<id>` (the diagnosis and the input it came from), `retry:<id>` (auto-retry),
+ * `pend:<id>` (an error response seen before its navigation committed), `site:<origin>` (retry
+ * attempts used on a site this session).
+ */
+
+/**
+ * @typedef {import('./engine.js').PageInput} PageInput
+ * @typedef {import('./engine.js').Diagnosis} Diagnosis
+ * @typedef {{url: string, input: PageInput, diagnosis: Diagnosis, pageRead: boolean, manual: boolean,
+ *   documentId: string|null, at: number}} TabState
+ * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number}} Pending
+ * @typedef {import('../lib/retry-policy.js').RetryState & {stopped?: 'cap'|'bad-url'|null}} RetryRecord
+ */
+
+const area = () => chrome.storage.session;
+
+/** @param {number} tabId */
+export const tabKey = (tabId) => `tab:${tabId}`;
+/** @param {number} tabId */
+export const retryKey = (tabId) => `retry:${tabId}`;
+/** @param {number} tabId */
+export const pendKey = (tabId) => `pend:${tabId}`;
+/** @param {string} origin */
+export const siteKey = (origin) => `site:${origin}`;
+
+/**
+ * @param {number} tabId
+ * @returns {Promise<TabState|null>}
+ */
+export async function getTab(tabId) {
+  const k = tabKey(tabId);
+  const got = await area().get(k);
+  return /** @type {TabState|undefined} */ (got[k]) ?? null;
+}
+
+/**
+ * @param {number} tabId
+ * @param {TabState} s
+ */
+export async function setTab(tabId, s) {
+  await area().set({ [tabKey(tabId)]: s });
+}
+
+/**
+ * @param {number} tabId
+ * @returns {Promise<RetryRecord|null>}
+ */
+export async function getRetry(tabId) {
+  const k = retryKey(tabId);
+  const got = await area().get(k);
+  return /** @type {RetryRecord|undefined} */ (got[k]) ?? null;
+}
+
+/**
+ * @param {number} tabId
+ * @param {RetryRecord} r
+ */
+export async function setRetry(tabId, r) {
+  await area().set({ [retryKey(tabId)]: r });
+}
+
+/** @param {number} tabId */
+export async function removeRetry(tabId) {
+  await area().remove(retryKey(tabId));
+}
+
+/**
+ * @param {number} tabId
+ * @returns {Promise<Pending|null>}
+ */
+export async function getPending(tabId) {
+  const k = pendKey(tabId);
+  const got = await area().get(k);
+  return /** @type {Pending|undefined} */ (got[k]) ?? null;
+}
+
+/**
+ * @param {number} tabId
+ * @param {Pending} p
+ */
+export async function setPending(tabId, p) {
+  await area().set({ [pendKey(tabId)]: p });
+}
+
+/** @param {number} tabId */
+export async function clearPending(tabId) {
+  await area().remove(pendKey(tabId));
+}
+
+/** Forgets the tab's diagnosis and pending response (not its retry). @param {number} tabId */
+export async function clearTab(tabId) {
+  await area().remove([tabKey(tabId), pendKey(tabId)]);
+}
+
+/**
+ * Attempts used on a site this session.
+ * @param {string} origin
+ * @returns {Promise<number>}
+ */
+export async function siteUsed(origin) {
+  const k = siteKey(origin);
+  const got = await area().get(k);
+  const v = got[k];
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * Counts one more attempt on a site; returns the new total.
+ * @param {string} origin
+ * @returns {Promise<number>}
+ */
+export async function addSiteAttempt(origin) {
+  const n = (await siteUsed(origin)) + 1;
+  await area().set({ [siteKey(origin)]: n });
+  return n;
+}

@@ -1,0 +1,78 @@
+/**
+ * UI text through _locales. With the language option on "follow the browser" this is
+ * chrome.i18n.getMessage; with an explicit language it reads that locale's messages.json (the
+ * same file chrome.i18n uses) so the option works without restarting the browser.
+ */
+
+/**
+ * @typedef {(key: string, subs?: string|string[]) => string} Translate
+ * @typedef {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} Messages
+ */
+
+/**
+ * Fills a messages.json entry the way chrome.i18n does: named placeholders, then $1…$9, then $$.
+ * @param {Messages} messages
+ * @param {string} key
+ * @param {string[]} subs
+ * @returns {string}
+ */
+export function format(messages, key, subs) {
+  const entry = messages[key];
+  if (!entry) return '';
+  const ph = entry.placeholders ?? {};
+  /** @param {string} s */
+  const positional = (s) => s.replace(/\$(\d)/g, (_, d) => subs[Number(d) - 1] ?? '');
+  let out = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (m, name) => {
+    const p = ph[String(name).toLowerCase()];
+    return p ? positional(p.content) : m;
+  });
+  out = out.replace(/\$(\d)/g, (_, d) => subs[Number(d) - 1] ?? '');
+  return out.replace(/\$\$/g, '$');
+}
+
+/**
+ * Locale folder for a language option value.
+ * @param {'en'|'zh-CN'} lang
+ */
+export function localeDir(lang) {
+  return lang === 'zh-CN' ? 'zh_CN' : 'en';
+}
+
+/**
+ * A translate function for the option value ('auto' follows the browser).
+ * @param {string} option
+ * @returns {Promise<{t: Translate, lang: 'en'|'zh-CN'}>}
+ */
+export async function translator(option) {
+  if (option !== 'en' && option !== 'zh-CN') {
+    const ui = chrome.i18n.getUILanguage();
+    return {
+      t: (key, subs) => chrome.i18n.getMessage(key, subs),
+      lang: /^zh/i.test(ui) ? 'zh-CN' : 'en',
+    };
+  }
+  const res = await fetch(chrome.runtime.getURL(`_locales/${localeDir(option)}/messages.json`));
+  /** @type {Messages} */
+  const messages = await res.json();
+  return {
+    t: (key, subs) => format(messages, key, subs === undefined ? [] : Array.isArray(subs) ? subs : [subs]),
+    lang: option,
+  };
+}
+
+/**
+ * Fills every element marked data-i18n (text) or data-i18n-attr ("attr:key;attr:key").
+ * @param {ParentNode} root
+ * @param {Translate} t
+ */
+export function applyI18n(root, t) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    el.textContent = t(el.getAttribute('data-i18n') ?? '');
+  }
+  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of (el.getAttribute('data-i18n-attr') ?? '').split(';')) {
+      const [attr, key] = pair.split(':');
+      if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
+    }
+  }
+}

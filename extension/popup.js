@@ -1,0 +1,380 @@
+/**
+ * The popup (also opened as a tab with popup.html?tab=<id>): shows the engine's diagnosis for one
+ * tab — verdict, status and meaning, provider, fault path, evidence, request ids — then the
+ * engine's actions in order, each a control marked data-action="<id>". Everything from the page
+ * or the engine is inserted as text.
+ */
+import { applyI18n, translator } from './lib/i18n.js';
+import { append, clear, h, svg } from './lib/dom.js';
+import { HOPS, engineOs, hopStates, stepsFor } from './lib/verdict.js';
+
+/** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
+/** @typedef {import('./background/engine.js').Action} Action */
+/** @typedef {import('./background/engine.js').Step} Step */
+/** @typedef {import('./background/state.js').RetryRecord} RetryRecord */
+/** @typedef {import('./lib/i18n.js').Translate} Translate */
+/**
+ * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
+ *   state: {url: string, pageRead: boolean, manual: boolean}|null, diagnosis: Diagnosis|null,
+ *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN'}} StateReply
+ */
+
+const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+const isFirefox = chrome.runtime.getURL('').startsWith('moz-extension:');
+/** Probe-backed actions: wired by the probes issue through the `probe` message. */
+const PROBE_ACTIONS = new Set(['check-down', 'check-dns', 'provider-status', 'archived-copy']);
+/** Actions shown as guidance panels. */
+const PANEL_ACTIONS = new Set(['try-other-browser', 'disable-cdn', 'contact-host', 'owner-checklist']);
+
+/** @type {Translate} */
+let t = (k) => k;
+/** @type {number|null} */
+let tabId = null;
+/** @type {ReturnType<typeof setInterval>|null} */
+let countdownTimer = null;
+let os = 'linux';
+
+/**
+ * @param {Record<string, unknown>} msg
+ * @returns {Promise<any>}
+ */
+async function send(msg) {
+  const r = await chrome.runtime.sendMessage(msg);
+  if (!r || !r.ok) throw new Error(r?.error ?? 'no answer');
+  return r;
+}
+
+async function main() {
+  const q = new URLSearchParams(location.search).get('tab');
+  if (q && /^\d{1,10}$/.test(q)) {
+    tabId = Number(q);
+  } else {
+    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+    tabId = tab?.id ?? null;
+  }
+  os = engineOs((await chrome.runtime.getPlatformInfo()).os);
+  const openTab = document.getElementById('open-tab');
+  if (openTab && tabId != null) openTab.setAttribute('href', `popup.html?tab=${tabId}`);
+  if (q) openTab?.remove();
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'session' || tabId == null) return;
+    if (`tab:${tabId}` in changes || `retry:${tabId}` in changes) refresh().catch(showError);
+  });
+  await refresh();
+}
+
+async function refresh() {
+  if (tabId == null) {
+    renderMessage('noTab');
+    return;
+  }
+  /** @type {StateReply} */
+  const s = await send({ type: 'get-state', tabId });
+  const tr = await translator(s.settings.lang);
+  t = tr.t;
+  document.documentElement.lang = s.lang;
+  applyI18n(document, t);
+  render(s);
+}
+
+/** @param {string} key */
+function renderMessage(key) {
+  clear(app);
+  app.setAttribute('aria-busy', 'false');
+  append(app, [h('p', { class: 'message' }, t(key))]);
+}
+
+/** @param {unknown} e */
+function showError(e) {
+  const p = h('p', { class: 'error', role: 'alert' }, t('popupError'), ' ', String(e instanceof Error ? e.message : e));
+  app.appendChild(p);
+}
+
+/** @param {StateReply} s */
+function render(s) {
+  clear(app);
+  if (countdownTimer) clearInterval(countdownTimer);
+  countdownTimer = null;
+  app.setAttribute('aria-busy', 'false');
+  const d = s.diagnosis;
+  if (!d || (!d.is_error && !s.state?.manual)) {
+    renderHealthy(s);
+    return;
+  }
+  renderDiagnosis(d, s);
+}
+
+/** @param {StateReply} s */
+function renderHealthy(s) {
+  const btn = h('button', { id: 'diagnose-now', type: 'button', class: 'primary' }, t('diagnoseAnyway'));
+  const status = h('p', { class: 'status-line', role: 'status' });
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    status.textContent = t('diagnosing');
+    try {
+      await send({ type: 'diagnose-now', tabId });
+      await refresh();
+    } catch (e) {
+      btn.disabled = false;
+      status.textContent = `${t('cannotDiagnose')} ${e instanceof Error ? e.message : String(e)}`;
+    }
+  });
+  append(app, [
+    h('section', { class: 'verdict fault-none', id: 'healthy' },
+      h('h1', { id: 'verdict' }, t('healthyTitle')),
+      h('p', null, t('healthyText')),
+      s.tab?.url ? h('p', { class: 'url' }, s.tab.url) : null),
+    h('p', null, btn),
+    status,
+  ]);
+}
+
+/**
+ * @param {Diagnosis} d
+ * @param {StateReply} s
+ */
+function renderDiagnosis(d, s) {
+  // meaning_title usually starts with the code ("502 Bad Gateway"): show the code once, marked up.
+  const code = d.status != null ? String(d.status) : d.net_error ?? '';
+  const title = d.meaning_title ?? '';
+  const rest = title.startsWith(code) ? title.slice(code.length).trim() : title;
+  const statusLine = [h('span', { id: 'status-code', class: 'code' }, code), rest ? ' ' : '', rest ? h('span', { id: 'meaning-title' }, rest) : null];
+  append(app, [
+    h('section', { class: `verdict fault-${d.fault}`, id: 'summary', 'data-fault': d.fault },
+      h('h1', { id: 'verdict' }, d.is_error ? d.verdict : t('noErrorFound')),
+      h('p', { class: 'status-line', id: 'status' }, ...statusLine),
+      d.meaning_text ? h('p', { id: 'meaning' }, d.meaning_text) : null,
+      s.state?.url ? h('p', { class: 'url' }, s.state.url) : null),
+  ]);
+
+  // Who answered.
+  append(app, [
+    h('section', { 'aria-labelledby': 'h-provider', id: 'provider-section' },
+      h('h2', { id: 'h-provider' }, t('providerHeading')),
+      h('p', null,
+        h('span', { id: 'provider', 'data-provider': d.provider ?? '' }, d.provider_name ?? t('providerUnknown')),
+        d.variant_name ? [' — ', h('span', { id: 'variant', 'data-variant': d.variant ?? '' }, d.variant_name)] : null),
+      d.note ? h('p', { id: 'note', class: 'note' }, d.note) : null),
+  ]);
+
+  append(app, [faultPath(d)]);
+
+  if (d.evidence.length) {
+    append(app, [
+      h('section', { 'aria-labelledby': 'h-evidence', id: 'evidence' },
+        h('h2', { id: 'h-evidence' }, t('evidenceHeading')),
+        h('ul', null, d.evidence.map((e) =>
+          h('li', null, h('span', { class: 'src' }, t(`source_${e.source.replace(/-/g, '_')}`) || e.source), ' ',
+            h('span', { class: 'detail' }, e.detail))))),
+    ]);
+  }
+
+  if (d.ids.length) {
+    append(app, [
+      h('section', { 'aria-labelledby': 'h-ids', id: 'request-ids' },
+        h('h2', { id: 'h-ids' }, t('idsHeading')),
+        h('ul', null, d.ids.map((id) =>
+          h('li', null, h('span', { class: 'src' }, id.label), ' ', h('code', null, id.value), ' ', copyButton(id.value, id.label))))),
+    ]);
+  }
+
+  if (!d.is_error) return;
+  const visitor = d.actions.filter((a) => !a.owner);
+  const owner = d.actions.filter((a) => a.owner);
+  append(app, [
+    h('section', { 'aria-labelledby': 'h-actions', id: 'actions' },
+      h('h2', { id: 'h-actions' }, t('actionsHeading')),
+      visitor.map((a) => actionControl(a, d, s))),
+  ]);
+  if (owner.length) {
+    append(app, [
+      h('details', { id: 'owner-panel', class: 'owner' },
+        h('summary', null, t('ownerHeading')),
+        owner.map((a) => actionControl(a, d, s))),
+    ]);
+  }
+}
+
+/**
+ * The fault path: You → Network → CDN → Host, the failing hop highlighted.
+ * @param {Diagnosis} d
+ */
+function faultPath(d) {
+  const cdnSeen = d.provider_kind === 'cdn' || d.provider_kind === 'proxy';
+  const states = hopStates(d.fault, cdnSeen);
+  const ol = h('ol', { class: 'path', id: 'fault-path', 'aria-labelledby': 'h-path' });
+  HOPS.forEach((hop, i) => {
+    const state = states[hop];
+    const li = h('li', { class: `hop ${state}`, 'data-hop': hop, 'data-state': state, ...(state === 'fail' ? { 'aria-current': 'step' } : {}) },
+      hopIcon(state),
+      h('span', { class: 'hop-name' }, t(`hop_${hop}`)),
+      h('span', { class: 'hop-state' }, t(`hopState_${state}`)));
+    ol.appendChild(li);
+    if (i < HOPS.length - 1) li.appendChild(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
+  });
+  return h('section', { 'aria-labelledby': 'h-path', id: 'fault' },
+    h('h2', { id: 'h-path' }, t('pathHeading')),
+    ol,
+    h('p', { id: 'fault-label' }, d.fault_label));
+}
+
+/** @param {string} state */
+function hopIcon(state) {
+  const s = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true', class: 'hop-icon' });
+  s.appendChild(svg('circle', { cx: 7, cy: 7, r: 6, class: `dot ${state}` }));
+  return s;
+}
+
+/**
+ * A copy-to-clipboard button for a value.
+ * @param {string} value
+ * @param {string} what accessible name suffix
+ */
+function copyButton(value, what) {
+  const b = h('button', { type: 'button', class: 'copy', 'aria-label': `${t('copy')}: ${what}` }, t('copy'));
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      b.textContent = t('copied');
+    } catch {
+      b.textContent = t('copyFailed');
+    }
+  });
+  return b;
+}
+
+/**
+ * Steps as a list, code in copyable blocks; only the steps for this OS and browser.
+ * @param {Step[]|undefined} steps
+ */
+function stepList(steps) {
+  const list = stepsFor(steps ?? [], os, isFirefox ? 'firefox' : 'chrome');
+  if (!list.length) return null;
+  return h('ol', { class: 'steps' }, list.map((st) =>
+    h('li', null, st.text, st.code ? h('div', { class: 'snippet' }, h('pre', null, h('code', null, st.code)), copyButton(st.code, st.text.slice(0, 60))) : null)));
+}
+
+/**
+ * One action: the engine's title and summary, its steps, and the control that does it.
+ * @param {Action} a
+ * @param {Diagnosis} d
+ * @param {StateReply} s
+ */
+function actionControl(a, d, s) {
+  const head = [h('h3', null, a.title), a.summary && a.summary !== a.title ? h('p', { class: 'summary' }, a.summary) : null];
+  if (PANEL_ACTIONS.has(a.id)) {
+    return h('details', { class: 'action panel', 'data-action': a.id },
+      h('summary', null, a.title),
+      a.summary ? h('p', { class: 'summary' }, a.summary) : null,
+      stepList(a.steps) ?? h('p', null, t('noSteps')));
+  }
+  const box = h('div', { class: 'action', 'data-action': a.id }, head);
+  const status = h('p', { class: 'action-status', role: 'status' });
+  switch (a.id) {
+    case 'reload':
+    case 'hard-reload': {
+      box.appendChild(button(t(a.id === 'reload' ? 'btnReload' : 'btnHardReload'), async () => {
+        await send({ type: a.id, tabId });
+      }, status));
+      break;
+    }
+    case 'auto-retry':
+      box.appendChild(retryControl(s.retry, status));
+      break;
+    case 'clear-site-cache': {
+      const cb = h('input', { type: 'checkbox', id: 'clear-cookies' });
+      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
+      box.appendChild(h('p', { class: 'warning', id: 'cookie-warning' }, t('cookiesWarning')));
+      box.appendChild(button(t('btnClearCache'), async () => {
+        const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
+        status.textContent = t('cacheCleared', String(r.origin));
+      }, status));
+      break;
+    }
+    case 'flush-dns': {
+      const steps = stepList(a.steps);
+      if (steps) box.appendChild(steps);
+      if (!isFirefox) {
+        box.appendChild(button(t('btnOpenDnsPage'), async () => {
+          await send({ type: 'open-dns-page' });
+        }, status));
+      }
+      break;
+    }
+    default:
+      if (PROBE_ACTIONS.has(a.id)) {
+        const host = a.host ?? d.host ?? '';
+        box.appendChild(button(t(`probe_${a.id.replace(/-/g, '_')}`, host), async () => {
+          const r = await send({ type: 'probe', kind: a.id, tabId });
+          status.textContent = r.available ? t('probeDone') : t('probeUnavailable');
+        }, status));
+      }
+  }
+  if (a.id !== 'flush-dns') {
+    const steps = stepList(a.steps);
+    if (steps) box.appendChild(h('details', { class: 'how' }, h('summary', null, t('stepByStep')), steps));
+  }
+  box.appendChild(status);
+  return box;
+}
+
+/**
+ * A button that runs an async task and reports failure in `status`.
+ * @param {string} label
+ * @param {() => Promise<void>} task
+ * @param {HTMLElement} status
+ */
+function button(label, task, status) {
+  const b = h('button', { type: 'button' }, label);
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await task();
+    } catch (e) {
+      status.textContent = `${t('actionFailed')} ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      b.disabled = false;
+    }
+  });
+  return b;
+}
+
+/**
+ * Start button, or the countdown and a cancel button while a retry runs.
+ * @param {RetryRecord|null} r
+ * @param {HTMLElement} status
+ */
+function retryControl(r, status) {
+  const wrap = h('div', { class: 'retry', id: 'retry' });
+  if (r && r.stopped === 'cap') {
+    wrap.appendChild(h('p', { id: 'retry-stopped' }, t('retryCapped', [String(r.siteUsed), r.host || r.origin])));
+    return wrap;
+  }
+  if (!r) {
+    wrap.appendChild(button(t('btnStartRetry'), async () => {
+      await send({ type: 'retry-start', tabId });
+    }, status));
+    return wrap;
+  }
+  const count = h('p', { id: 'retry-countdown', 'aria-live': 'off' });
+  const tick = () => {
+    const left = Math.max(0, Math.round((r.nextAt - Date.now()) / 1000));
+    const mm = Math.floor(left / 60);
+    const ss = String(left % 60).padStart(2, '0');
+    count.textContent = left > 0
+      ? t('retryCountdown', [`${mm}:${ss}`, String(r.attempt + 1), String(r.cap)])
+      : t('retryChecking');
+  };
+  tick();
+  countdownTimer = setInterval(tick, 1000);
+  wrap.appendChild(count);
+  if (r.lastStatus != null) wrap.appendChild(h('p', null, t('retryLast', r.lastStatus ? String(r.lastStatus) : t('retryNoAnswer'))));
+  const cancel = button(t('btnCancelRetry'), async () => {
+    await send({ type: 'retry-cancel', tabId });
+  }, status);
+  cancel.id = 'retry-cancel';
+  wrap.appendChild(cancel);
+  return wrap;
+}
+
+main().catch(showError);

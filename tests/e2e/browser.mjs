@@ -1,0 +1,156 @@
+/**
+ * Launches Debian's Chromium with the built extension (dist/chrome) in a fresh persistent profile
+ * and gives the tests handles on it: the context, the extension's service worker and its id,
+ * plus helpers that read what a person would see (badge text, popup page).
+ */
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const EXT_DIR = join(ROOT, 'dist', 'chrome');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * @typedef {import('playwright-core').BrowserContext} BrowserContext
+ * @typedef {import('playwright-core').Worker} Worker
+ * @typedef {import('playwright-core').Page} Page
+ * @typedef {{context: BrowserContext, sw: Worker, extId: string, close: () => Promise<void>}} Session
+ */
+
+/**
+ * @param {{lang?: string, extraArgs?: string[]}} [opts]
+ * @returns {Promise<Session>}
+ */
+export async function launch(opts = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
+  const args = [
+    '--headless=new',
+    `--load-extension=${EXT_DIR}`,
+    `--disable-extensions-except=${EXT_DIR}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    // Keep every navigation on 127.0.0.1 and the fake names we resolve ourselves.
+    '--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost',
+    ...(opts.lang ? [`--lang=${opts.lang}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false,
+    args,
+    ...(opts.lang ? { locale: opts.lang } : {}),
+    viewport: { width: 900, height: 700 },
+  });
+  let sw = context.serviceWorkers()[0];
+  if (!sw) sw = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extId = new URL(sw.url()).host;
+  return {
+    context,
+    sw,
+    extId,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The service worker, re-fetched in case Chromium stopped and restarted it.
+ * @param {Session} s
+ * @returns {Promise<Worker>}
+ */
+export async function worker(s) {
+  const live = s.context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${s.extId}/`));
+  if (live) return live;
+  return s.context.waitForEvent('serviceworker', { timeout: 15000 });
+}
+
+/**
+ * The tab id of a page, asked of the extension (matching by URL is not enough: two tabs may share one).
+ * @param {Session} s
+ * @param {Page} page
+ * @returns {Promise<number>}
+ */
+export async function tabIdOf(s, page) {
+  const marker = `gd-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((m) => { window.name = m; }, marker).catch(() => {});
+  const url = page.url();
+  const w = await worker(s);
+  const ids = await w.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u || t.pendingUrl === u).map((t) => t.id), url);
+  if (ids.length === 1 && typeof ids[0] === 'number') return ids[0];
+  // Ambiguous: make the page active and take the active tab.
+  await page.bringToFront();
+  const id = await w.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  if (typeof id !== 'number') throw new Error(`no tab id for ${url}`);
+  return id;
+}
+
+/**
+ * Badge text the user sees on a tab.
+ * @param {Session} s
+ * @param {number} tabId
+ */
+export async function badgeText(s, tabId) {
+  const w = await worker(s);
+  return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+}
+
+/**
+ * Waits until a condition holds, polling; throws with `what` after `timeout` ms.
+ * @template T
+ * @param {() => Promise<T>} fn returns a truthy value when done
+ * @param {string} what
+ * @param {number} [timeout]
+ * @param {number} [every]
+ * @returns {Promise<T>}
+ */
+export async function waitFor(fn, what, timeout = 10000, every = 50) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/**
+ * Waits for a badge text on a tab.
+ * @param {Session} s
+ * @param {number} tabId
+ * @param {(text: string) => boolean} pred
+ * @param {string} what
+ * @param {number} [timeout]
+ */
+export function waitForBadge(s, tabId, pred, what, timeout = 10000) {
+  return waitFor(async () => {
+    const t = await badgeText(s, tabId);
+    return pred(t) ? t || 'empty' : false;
+  }, what, timeout);
+}
+
+/**
+ * Opens the popup for a tab as a page (popup.html?tab=ID) and waits until it has rendered.
+ * @param {Session} s
+ * @param {number} tabId
+ * @returns {Promise<Page>}
+ */
+export async function openPopup(s, tabId) {
+  const page = await s.context.newPage();
+  await page.setViewportSize({ width: 400, height: 600 });
+  await page.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+  await page.waitForSelector('main#app[aria-busy="false"] #verdict', { timeout: 10000 });
+  return page;
+}
