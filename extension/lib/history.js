@@ -30,7 +30,7 @@ export const MAX_IMPORT_CHARS = 4 * 1024 * 1024;
 
 const FAULTS = new Set(['client', 'network', 'cdn', 'origin', 'unknown', 'none']);
 const HOST_RE = /^[a-z0-9.\-_:[\]]{1,260}$/;
-const IDENT_RE = /^[a-z0-9][a-z0-9_.:\-]{0,63}$/i;
+const IDENT_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
 
 /** @returns {HistoryStore} */
 export function emptyStore() {

@@ -1,0 +1,355 @@
+/**
+ * Popup side of the probes and the history: the control for each probe action (button, what it
+ * contacts, its result), `renderProbe` turning a probe reply into plain words, and the "this site
+ * failed N times in the last 24 h" line. Everything remote-derived goes in as text nodes.
+ */
+import { h, append, clear } from '../lib/dom.js';
+import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
+import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
+
+/**
+ * @typedef {import('../lib/i18n.js').Translate} Translate
+ * @typedef {import('../background/probe-handlers.js').Outcome} Outcome
+ * @typedef {import('../background/probe-handlers.js').EngineReply} EngineReply
+ * @typedef {import('../background/engine.js').Action} Action
+ * @typedef {import('../background/engine.js').Diagnosis} Diagnosis
+ * @typedef {{ok?: boolean, available?: boolean, kind?: string, result?: Outcome, error?: string}} ProbeMessageReply
+ */
+
+/** Default translate: the browser's language. */
+/** @type {Translate} */
+const browserT = (key, subs) => chrome.i18n.getMessage(key, subs);
+
+/** Per-OS commands to flush the system's DNS cache (shown with the "different IP" verdict). */
+const FLUSH = Object.freeze({
+  win: ['ipconfig /flushdns'],
+  mac: ['sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder'],
+  linux: ['resolvectl flush-caches'],
+  cros: [],
+});
+
+/**
+ * A short, translated sentence for a failed check.
+ * @param {ProbeError|undefined} e
+ * @param {number} timeoutMs
+ * @param {Translate} t
+ */
+function failedText(e, timeoutMs, t) {
+  const kind = e?.kind ?? 'other';
+  const detail = e?.detail ?? '';
+  switch (kind) {
+    case 'timeout':
+      return t('pv_failed_timeout', String(Math.ceil(timeoutMs / 1000)));
+    case 'network':
+      return t('pv_failed_network', detail);
+    case 'http':
+      return t('pv_failed_http', detail);
+    case 'malformed':
+      return t('pv_failed_malformed', detail);
+    case 'too-large':
+      return t('pv_failed_too_large');
+    default:
+      return t('pv_failed_other', detail || kind);
+  }
+}
+/** @typedef {import('../background/probe-handlers.js').ProbeError} ProbeError */
+
+/**
+ * Renders one probe reply (the background's answer to `{type: 'probe'}`) in plain words.
+ * The returned element carries `data-probe` (kind) and `data-verdict` (the verdict kind, or
+ * `failed:<error kind>`) so tests and styles can tell the states apart.
+ * @param {string} kind
+ * @param {ProbeMessageReply} reply
+ * @param {Translate} [t]
+ * @param {{os?: string}} [env]
+ * @returns {HTMLElement}
+ */
+export function renderProbe(kind, reply, t = browserT, env = {}) {
+  const box = h('div', { class: 'probe-result', 'data-probe': kind, role: 'status' });
+  if (!reply || reply.ok === false) {
+    box.setAttribute('data-verdict', 'failed:message');
+    append(box, [h('p', { class: 'probe-failed' }, t('pv_failed_other', String(reply?.error ?? '')))]);
+    return box;
+  }
+  if (reply.available === false || !reply.result) {
+    box.setAttribute('data-verdict', 'unavailable');
+    append(box, [h('p', null, t('probeUnavailable'))]);
+    return box;
+  }
+  const out = reply.result;
+  const p = out.probe;
+  if (!p || !p.ok) {
+    const ek = p?.error?.kind ?? 'other';
+    box.setAttribute('data-verdict', `failed:${ek}`);
+    if (ek === 'ip-literal') {
+      append(box, [h('p', null, t('pv_dns_ip_literal'))]);
+    } else if (ek === 'no-status-page') {
+      append(box, [h('p', null, t('pv_no_status_page'))]);
+    } else {
+      append(box, [h('p', { class: 'probe-failed' }, failedText(p?.error, out.timeoutMs, t))]);
+    }
+  } else {
+    switch (kind) {
+      case 'check-down':
+        downView(box, p.result, t);
+        break;
+      case 'check-dns':
+        dnsView(box, p.result, out.host ?? '', t, env.os ?? '');
+        break;
+      case 'provider-status':
+        statusView(box, p.result, t);
+        break;
+      case 'archived-copy':
+        archiveView(box, p.result, t);
+        break;
+      default:
+        box.setAttribute('data-verdict', 'unknown');
+    }
+  }
+  if (kind === 'check-down' && out.checker) append(box, [checkerView(out.checker, out.timeoutMs, t)]);
+  if (out.auto) append(box, [h('p', { class: 'help' }, t('pv_auto_result'))]);
+  append(box, [h('p', { class: 'help probe-time' }, t('pv_checked_at', new Date(out.at).toLocaleTimeString()))]);
+  return box;
+}
+
+/**
+ * @param {HTMLElement} box
+ * @param {{kind: string, status: number|null, tab_status: number|null, attempts: {status: number|null, error: string|null, ms: number}[],
+ *   median_ms: number|null, connectivity: boolean|null}} v
+ * @param {Translate} t
+ */
+function downView(box, v, t) {
+  box.setAttribute('data-verdict', v.kind);
+  const st = v.status != null ? String(v.status) : '';
+  /** @type {string} */
+  let text;
+  switch (v.kind) {
+    case 'up-now':
+      text = v.tab_status ? t('pv_down_up_now', [String(v.tab_status), st]) : t('pv_down_up_now_notab', st);
+      break;
+    case 'still-failing':
+      text = t('pv_down_still_failing', st);
+      break;
+    case 'flapping':
+      text = t('pv_down_flapping');
+      break;
+    case 'unreachable':
+      text = t('pv_down_unreachable');
+      break;
+    case 'offline':
+      text = t('pv_down_offline');
+      break;
+    default:
+      text = t('pv_down_no_answer');
+  }
+  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${a.status} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(', ');
+  append(box, [
+    h('p', { class: 'probe-verdict' }, text),
+    attempts ? h('p', { class: 'help' }, t('pv_down_attempts', attempts)) : null,
+  ]);
+}
+
+/**
+ * @param {EngineReply} c
+ * @param {number} timeoutMs
+ * @param {Translate} t
+ */
+function checkerView(c, timeoutMs, t) {
+  if (!c.ok) return h('p', { class: 'probe-checker probe-failed', 'data-checker': 'failed' }, t('pv_checker_label'), ' ', failedText(c.error, timeoutMs, t));
+  const r = /** @type {{status: string, checked_at: string|null, detail: string|null}} */ (c.result);
+  const key = r.status === 'up' ? 'pv_checker_up' : r.status === 'down' ? 'pv_checker_down' : 'pv_checker_unknown';
+  return h('p', { class: 'probe-checker', 'data-checker': r.status }, t('pv_checker_label'), ' ', t(key), r.detail ? ` — ${r.detail}` : '');
+}
+
+/**
+ * @param {HTMLElement} box
+ * @param {{kind: string, public_ips: string[], browser_ip: string|null, ttl: number|null, rcode: number}} v
+ * @param {string} host
+ * @param {Translate} t
+ * @param {string} os
+ */
+function dnsView(box, v, host, t, os) {
+  box.setAttribute('data-verdict', v.kind);
+  const ips = (v.public_ips ?? []).join(', ');
+  switch (v.kind) {
+    case 'same':
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_same', v.browser_ip ?? ''))]);
+      break;
+    case 'different': {
+      append(box, [
+        h('p', { class: 'probe-verdict' }, t('pv_dns_different', [ips, v.browser_ip ?? ''])),
+        v.ttl != null ? h('p', { class: 'dns-ttl' }, t('pv_dns_ttl', String(v.ttl))) : null,
+        h('p', null, t('pv_dns_flush_hint')),
+      ]);
+      const cmds = FLUSH[/** @type {keyof typeof FLUSH} */ (os)] ?? [];
+      if (cmds.length) append(box, [h('pre', { class: 'flush-cmd' }, h('code', null, cmds.join('\n')))]);
+      break;
+    }
+    case 'nxdomain':
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_nxdomain', host))]);
+      break;
+    case 'servfail':
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_servfail', host))]);
+      break;
+    case 'no-address':
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_no_address', host))]);
+      break;
+    case 'resolves':
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_resolves', [host, ips]))]);
+      break;
+    default:
+      append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_error', String(v.rcode)))]);
+  }
+}
+
+/**
+ * @param {HTMLElement} box
+ * @param {{page_name: string|null, page_url: string|null, indicator: string, description: string,
+ *   incidents: {name: string, status: string, impact: string, latest_update: string, updated_at: string|null, link: string|null}[]}} s
+ * @param {Translate} t
+ */
+function statusView(box, s, t) {
+  box.setAttribute('data-verdict', s.indicator);
+  const known = ['none', 'minor', 'major', 'critical', 'maintenance'].includes(s.indicator) ? s.indicator : 'unknown';
+  append(box, [
+    h('p', { class: `probe-verdict indicator-${known}` },
+      t(`pv_status_${known}`), s.page_name ? ` — ${s.page_name}` : '', s.description ? `: ${s.description}` : ''),
+  ]);
+  if (!s.incidents?.length) {
+    append(box, [h('p', null, t('pv_status_no_incidents'))]);
+  } else {
+    append(box, [
+      h('p', null, t('pv_status_incidents')),
+      h('ul', { class: 'incidents' }, s.incidents.map((i) =>
+        h('li', { class: 'incident' },
+          h('strong', null, i.name), ` (${i.status}, ${i.impact})`,
+          i.latest_update ? h('p', { class: 'incident-update' }, i.latest_update) : null,
+          i.updated_at ? h('p', { class: 'help' }, t('pv_status_updated', i.updated_at)) : null,
+          safeHref(i.link) ? h('a', { href: /** @type {string} */ (safeHref(i.link)), target: '_blank', rel: 'noopener noreferrer' }, t('pv_status_incident_link')) : null))),
+    ]);
+  }
+  const page = safeHref(s.page_url);
+  if (page) append(box, [h('p', null, h('a', { href: page, target: '_blank', rel: 'noopener noreferrer', class: 'status-page-link' }, t('pv_status_open')))]);
+}
+
+/**
+ * @param {HTMLElement} box
+ * @param {{url: string, timestamp: string, when: string|null, status: string}|null} snap
+ * @param {Translate} t
+ */
+function archiveView(box, snap, t) {
+  const href = snap ? safeHref(snap.url) : null;
+  if (!snap || !href) {
+    box.setAttribute('data-verdict', 'none');
+    append(box, [h('p', { class: 'probe-verdict' }, t('pv_archive_none'))]);
+    return;
+  }
+  box.setAttribute('data-verdict', 'found');
+  append(box, [
+    h('p', { class: 'probe-verdict' }, t('pv_archive_found', snap.when ?? snap.timestamp)),
+    h('p', null, h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'button archive-open', id: 'archive-open' }, t('pv_archive_open'))),
+  ]);
+}
+
+/**
+ * Only http(s) links become hrefs (the engine already filters; this is the second lock).
+ * @param {string|null|undefined} u
+ * @returns {string|null}
+ */
+export function safeHref(u) {
+  if (typeof u !== 'string') return null;
+  try {
+    const x = new URL(u);
+    return x.protocol === 'https:' || x.protocol === 'http:' ? x.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Adds this module's stylesheet to the page once. */
+function ensureStyles() {
+  if (document.getElementById('probe-views-css')) return;
+  document.head.appendChild(h('link', { rel: 'stylesheet', href: new URL('./probe-views.css', import.meta.url).href, id: 'probe-views-css' }));
+}
+
+/**
+ * The control for one probe action: the button, a note saying what it contacts, the result area
+ * (filled with the last result for this page, if any). For check-down also a link to
+ * downforeveryoneorjustme.com (a plain link: nothing is fetched from it).
+ * @param {Action} a
+ * @param {Diagnosis} d
+ * @param {{tabId: number|null, t: Translate, send: (msg: Record<string, unknown>) => Promise<any>, url?: string}} ctx
+ * @returns {HTMLElement}
+ */
+export function probeControl(a, d, ctx) {
+  const { t } = ctx;
+  ensureStyles();
+  const host = a.host ?? d.host ?? '';
+  const wrap = h('div', { class: 'probe', 'data-probe-control': a.id });
+  const note = h('p', { class: 'help probe-contacts', 'data-contacts': a.id });
+  const result = h('div', { class: 'probe-slot', id: `probe-${a.id}`, 'aria-live': 'polite' });
+  const btn = h('button', { type: 'button', class: 'probe-run', 'data-probe-run': a.id }, t(`probe_${a.id.replace(/-/g, '_')}`, host));
+  let os = '';
+  const run = async () => {
+    btn.disabled = true;
+    btn.setAttribute('aria-busy', 'true');
+    clear(result);
+    append(result, [h('p', { class: 'probe-running' }, t('pv_running'))]);
+    /** @type {ProbeMessageReply} */
+    let reply;
+    try {
+      reply = await chrome.runtime.sendMessage({ type: 'probe', kind: a.id, tabId: ctx.tabId });
+    } catch (e) {
+      reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    clear(result);
+    result.appendChild(renderProbe(a.id, reply, t, { os }));
+    btn.disabled = false;
+    btn.removeAttribute('aria-busy');
+  };
+  btn.addEventListener('click', () => {
+    if (!btn.disabled) run();
+  });
+  append(wrap, [btn, note]);
+  if (a.id === 'check-down' && host) {
+    append(wrap, [h('p', { class: 'help' },
+      h('a', { href: `https://downforeveryoneorjustme.com/${encodeURIComponent(host)}`, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_dfeojm', host)),
+      ' ', t('pv_dfeojm_note'))]);
+  }
+  wrap.appendChild(result);
+
+  // What it contacts, from the current settings; and the last result for this page.
+  (async () => {
+    const [s, info] = await Promise.all([loadProbeSettings(), chrome.runtime.getPlatformInfo().catch(() => ({ os: '' }))]);
+    os = info.os;
+    const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(', ');
+    note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
+    if (ctx.tabId == null) return;
+    const k = `probe:${ctx.tabId}`;
+    const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ ((await chrome.storage.session.get(k))[k]);
+    const last = got?.results?.[a.id];
+    if (last && (!ctx.url || got?.url === ctx.url) && !result.querySelector('.probe-result, .probe-running')) {
+      result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os }));
+    }
+  })().catch(() => {});
+  return wrap;
+}
+
+/**
+ * "This site failed N times in the last 24 h, last at …" (null when it never failed), with a
+ * link to the history page.
+ * @param {string} url
+ * @param {Translate} [t]
+ * @param {number} [now]
+ * @returns {Promise<HTMLElement|null>}
+ */
+export async function historyLine(url, t = browserT, now = Date.now()) {
+  const site = siteOf(url);
+  if (!site) return null;
+  const s = siteSummary(await loadHistory(chrome.storage.local), site, now);
+  if (!s.last || s.recent === 0) return null;
+  const when = new Date(s.last.time).toLocaleString();
+  const text = s.recent === 1 ? t('pv_history_once', [when, whatFailed(s.last)]) : t('pv_history_line', [String(s.recent), when, whatFailed(s.last)]);
+  return h('p', { id: 'site-history', class: 'history-line', 'data-recent': String(s.recent) },
+    text, ' ', h('a', { href: 'history.html', target: '_blank' }, t('pv_history_link')));
+}
