@@ -168,12 +168,22 @@ fn host_of(url: &str) -> Option<String> {
     ok.then(|| host.to_ascii_lowercase())
 }
 
+fn is_web_url(u: &str) -> bool {
+    let p = u.as_bytes();
+    let starts =
+        |pre: &str| p.len() >= pre.len() && p[..pre.len()].eq_ignore_ascii_case(pre.as_bytes());
+    starts("http://") || starts("https://")
+}
+
 /// Classifies one page with the given compiled rules.
 pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     let lang = guidance::lang_code(input.lang.as_deref());
     let texts = guidance::texts(lang);
     let url = input.url.as_deref().map(|u| clip(u, crate::page::MAX_URL));
     let host = url.and_then(host_of);
+    // Actions hand the page URL to the UI as a link: only ever an http(s) one, so a
+    // `javascript:` or `data:` URL never becomes something a user can click.
+    let url = url.filter(|u| is_web_url(u));
 
     if input.status.is_none() {
         if let Some(ne) = input
@@ -340,6 +350,16 @@ mod tests {
         assert_eq!(host_of("http://[::1]:8080/").as_deref(), Some("::1"));
         assert_eq!(host_of("javascript:alert(1)"), None);
         assert_eq!(host_of("http://<b>/"), None);
+    }
+
+    #[test]
+    fn only_web_urls_become_action_links() {
+        assert!(is_web_url("HTTPS://example.com/"));
+        assert!(is_web_url("http://example.com/"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url(" https://example.com/"));
+        assert!(!is_web_url("data:text/html,x"));
+        assert!(!is_web_url("ht"));
     }
 
     #[test]
