@@ -39,7 +39,7 @@ const CASES = [
     start: S.startNginx502,
     status: 502,
     raw: [/^Server: nginx\//m, /<center>nginx\/[\d.]+<\/center>/],
-    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "default-error-page", meaning: "http-502" },
+    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "bad-gateway", meaning: "http-502" },
     source: "live capture: Debian nginx 1.22.1 proxy_pass to a closed port on 127.0.0.1 (tests/servers startNginx502)",
   },
   {
@@ -47,8 +47,32 @@ const CASES = [
     start: S.startNginx504,
     status: 504,
     raw: [/^Server: nginx\//m, /504 Gateway Time-out/],
-    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "default-error-page", meaning: "http-504" },
+    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "gateway-timeout", meaning: "http-504" },
     source: "live capture: Debian nginx 1.22.1, upstream accepts and never answers, proxy_read_timeout 2s (startNginx504)",
+  },
+  {
+    name: "502-server-tokens-off",
+    start: () => S.startNginx502({ serverTokens: false }),
+    status: 502,
+    raw: [/^Server: nginx\r?$/m, /<hr><center>nginx<\/center>/],
+    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "bad-gateway", meaning: "http-502" },
+    source: "live capture: Debian nginx 1.22.1 with server_tokens off, proxy_pass to a closed port (startNginx502)",
+  },
+  {
+    name: "503-service-temporarily-unavailable",
+    start: () => S.startNginxStatus(503),
+    status: 503,
+    raw: [/503 Service Temporarily Unavailable/, /<center>nginx\/[\d.]+<\/center>/],
+    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "service-unavailable", meaning: "http-503" },
+    source: "live capture: Debian nginx 1.22.1 built-in 503 page (`return 503`, the page limit_req sends) (startNginxStatus)",
+  },
+  {
+    name: "500-internal-error",
+    start: () => S.startNginxStatus(500, { serverTokens: false }),
+    status: 500,
+    raw: [/500 Internal Server Error/, /<center>nginx<\/center>/],
+    expect: { is_error: true, provider: "nginx", fault: "origin", variant: "default-error-page", meaning: "http-500" },
+    source: "live capture: Debian nginx 1.22.1 built-in 500 page, server_tokens off (`return 500`) (startNginxStatus)",
   },
   {
     name: "502-proxy-error",
@@ -82,6 +106,22 @@ const CASES = [
     raw: [/No server is available to handle this request/],
     expect: { is_error: true, provider: "haproxy", fault: "origin", variant: "no-server", meaning: "http-503" },
     source: "live capture: Debian HAProxy 2.6, only backend server health-checked down (startHaproxy503)",
+  },
+  {
+    name: "502-invalid-response",
+    start: S.startHaproxy502,
+    status: 502,
+    raw: [/The server returned an invalid or incomplete response/],
+    expect: { is_error: true, provider: "haproxy", fault: "origin", variant: "bad-gateway", meaning: "http-502" },
+    source: "live capture: Debian HAProxy 2.6, backend accepts and hangs up (startHaproxy502)",
+  },
+  {
+    name: "504-server-timeout",
+    start: S.startHaproxy504,
+    status: 504,
+    raw: [/The server didn't respond in time/],
+    expect: { is_error: true, provider: "haproxy", fault: "origin", variant: "gateway-timeout", meaning: "http-504" },
+    source: "live capture: Debian HAProxy 2.6, backend accepts and never answers, timeout server 1.5s (startHaproxy504)",
   },
   {
     name: "503-backend-fetch-failed",
@@ -122,6 +162,21 @@ const CASES = [
     raw: [/^Server: lighttpd\//m, /503 Service Unavailable/],
     expect: { is_error: true, provider: "lighttpd", fault: "origin", variant: "default-error-page", meaning: "http-503" },
     source: "live capture: Debian lighttpd 1.4.69 mod_proxy to a closed port (startLighttpd)",
+  },
+  {
+    name: "500-proxy-hangup",
+    start: async () => {
+      const up = await S.startHangup();
+      const s = await S.startLighttpd({ upstreamPort: up.port }).catch(async (e) => {
+        await up.stop();
+        throw e;
+      });
+      return { ...s, stop: async () => (await s.stop(), await up.stop()) };
+    },
+    status: 500,
+    raw: [/^Server: lighttpd\//m, /500 Internal Server Error/],
+    expect: { is_error: true, provider: "lighttpd", fault: "origin", variant: "default-error-page", meaning: "http-500" },
+    source: "live capture: Debian lighttpd 1.4.69 mod_proxy to an upstream that accepts and hangs up (lighttpd answers 500)",
   },
 ];
 

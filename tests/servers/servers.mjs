@@ -8,9 +8,11 @@
  * Handles that are still running when the process exits are killed (see `stopAllSync`).
  *
  * Exports (all async unless noted):
- * - `startNginx502()`          nginx reverse proxy to a closed port → real "502 Bad Gateway" (`<center>nginx/x.y</center>`).
+ * - `startNginx502({serverTokens?})` nginx reverse proxy to a closed port → real "502 Bad Gateway" (`<center>nginx/x.y</center>`;
+ *                              `serverTokens: false` → `<center>nginx</center>`).
+ * - `startNginxStatus(code, {serverTokens?})` nginx answering `return code;` → its built-in page for that status.
  * - `startNginx504()`          nginx to a stalled upstream (accepts, never answers), proxy_read_timeout 2s → real 504.
- * - `startNginxProxy({upstreamPort, readTimeout?})`  nginx in front of any upstream port (used by the two above).
+ * - `startNginxProxy({upstreamPort, readTimeout?, returnStatus?, serverTokens?})`  nginx in front of any upstream port (used by the two above).
  * - `startNginxSwitchable({up?})` nginx in front of a switchable upstream; handle has `.upstream` (see below)
  *                              so a test can bring the site back: 502 while down, 200 once `upstream.up()`.
  * - `startApache502({signature?})` Apache mod_proxy to an upstream that accepts and hangs up → real 502 "Proxy Error".
@@ -18,10 +20,13 @@
  * - `startApacheProxy({upstreamPort, signature?})`  Apache mod_proxy in front of any upstream port; `signature`
  *                              (default on, like Debian's stock config) adds `<address>Apache/… Server at … Port …</address>`.
  * - `startHaproxy503()`        HAProxy whose only backend is down → real 503 "No server is available…".
+ * - `startHaproxy502()`        HAProxy to an upstream that hangs up → real 502 "invalid or incomplete response".
+ * - `startHaproxy504()`        HAProxy to a stalled upstream, timeout server 1.5s → real 504.
+ * - `startHaproxy({upstreamPort, check?, timeoutServerMs?})`  HAProxy in front of any upstream port.
  * - `startVarnish503()`        Varnish with a dead backend → real 503 "Backend fetch failed" / Guru Meditation.
  * - `startSquid({mode?})`      Squid to a dead origin → its real error page (X-Squid-Error); "accel" (reverse
  *                              proxy, default) or "forward" (browser proxy; fetch `s.target` with `{proxy: s.url}`).
- * - `startLighttpd()`          lighttpd mod_proxy to a closed port → its real error answer.
+ * - `startLighttpd({upstreamPort?})` lighttpd mod_proxy to a closed port (or the given one) → its real error answer.
  * - `startHealthy({status?, body?, headers?})`  plain node HTTP server (200 "Hello" page by default).
  * - `startStalled()`           node TCP server that accepts connections and never answers.
  * - `startHangup()`            node TCP server that accepts and immediately closes (an upstream that "resets").
@@ -243,6 +248,8 @@ function nodeHandle(server, name, port) {
   server.on("connection", (s) => {
     socks.add(s);
     s.on("close", () => socks.delete(s));
+    // Proxies reset connections they give up on; that is expected here, not a crash.
+    s.on("error", () => {});
   });
   let stopped = false;
   const entry = {
@@ -370,7 +377,9 @@ export async function startSwitchableUpstream(o = {}) {
 
 /**
  * nginx as a reverse proxy in front of `upstreamPort`.
- * @param {{upstreamPort: number, readTimeout?: number, connectTimeout?: number}} o
+ * With `returnStatus` it answers every request with that status instead (nginx's built-in page
+ * for it, as `limit_req` gives 503); `serverTokens: false` drops the version from the signature.
+ * @param {{upstreamPort?: number, readTimeout?: number, connectTimeout?: number, returnStatus?: number, serverTokens?: boolean}} o
  * @returns {Promise<ServerHandle>}
  */
 export async function startNginxProxy(o) {
@@ -394,11 +403,16 @@ http {
   server {
     listen 127.0.0.1:${port};
     server_name localhost;
+    server_tokens ${o.serverTokens === false ? "off" : "on"};
     location / {
-      proxy_pass http://127.0.0.1:${o.upstreamPort};
+${
+  o.returnStatus
+    ? `      return ${o.returnStatus};`
+    : `      proxy_pass http://127.0.0.1:${o.upstreamPort};
       proxy_connect_timeout ${o.connectTimeout ?? 2}s;
       proxy_read_timeout ${o.readTimeout ?? 2}s;
-      proxy_next_upstream off;
+      proxy_next_upstream off;`
+}
     }
   }
 }
@@ -412,9 +426,22 @@ http {
   return handle("nginx", port, dir, d);
 }
 
-/** nginx reverse proxy to a closed port: its real 502 Bad Gateway page. */
-export async function startNginx502() {
-  return startNginxProxy({ upstreamPort: await closedPort() });
+/**
+ * nginx reverse proxy to a closed port: its real 502 Bad Gateway page.
+ * @param {{serverTokens?: boolean}} [o]
+ */
+export async function startNginx502(o = {}) {
+  return startNginxProxy({ upstreamPort: await closedPort(), serverTokens: o.serverTokens });
+}
+
+/**
+ * nginx answering every request with `status` from its built-in error pages (e.g. 503 as
+ * limit_req sends it, 500).
+ * @param {number} status
+ * @param {{serverTokens?: boolean}} [o]
+ */
+export async function startNginxStatus(status, o = {}) {
+  return startNginxProxy({ returnStatus: status, serverTokens: o.serverTokens });
 }
 
 /** nginx to an upstream that accepts and never answers, read timeout 2 s: its real 504 page. */
@@ -495,7 +522,8 @@ ProxyPassReverse / http://127.0.0.1:${o.upstreamPort}/
 
 /**
  * Apache mod_proxy to an upstream that hangs up without answering: real 502 "Proxy Error".
- * (A refused connect gives 503 instead, see startApache503.)
+ * (A refused connect gives 503 instead, see startApache503; a stalled upstream also ends in this
+ * 502 after ProxyTimeout, not in a 504.)
  * @param {{signature?: boolean}} [o]
  */
 export async function startApache502(o = {}) {
@@ -519,11 +547,15 @@ export async function startApache503(o = {}) {
 
 // --- HAProxy ---------------------------------------------------------------------------------
 
-/** HAProxy whose only backend server is down (health-checked): real 503 "No server is available". */
-export async function startHaproxy503() {
+/**
+ * HAProxy in front of `upstreamPort`. `check` health-checks the server (so a dead one is marked
+ * DOWN); `timeoutServerMs` bounds the wait for the server's answer.
+ * @param {{upstreamPort: number, check?: boolean, timeoutServerMs?: number}} o
+ * @returns {Promise<ServerHandle>}
+ */
+export async function startHaproxy(o) {
   const dir = tempDir("haproxy");
   const port = await freePort();
-  const dead = await closedPort();
   const conf = join(dir, "haproxy.cfg");
   writeFileSync(
     conf,
@@ -534,16 +566,21 @@ defaults
   mode http
   timeout connect 1s
   timeout client 5s
-  timeout server 5s
+  timeout server ${o.timeoutServerMs ?? 5000}ms
 frontend fe
   bind 127.0.0.1:${port}
   default_backend app
 backend app
-  server app1 127.0.0.1:${dead} check inter 200ms fall 1 rise 1
+  server app1 127.0.0.1:${o.upstreamPort}${o.check ? " check inter 200ms fall 1 rise 1" : ""}
 `,
   );
   const d = await runDaemon("haproxy", "haproxy", ["-f", conf, "-db"], { port, dir });
-  const h = handle("haproxy", port, dir, d);
+  return handle("haproxy", port, dir, d);
+}
+
+/** HAProxy whose only backend server is down (health-checked): real 503 "No server is available". */
+export async function startHaproxy503() {
+  const h = await startHaproxy({ upstreamPort: await closedPort(), check: true });
   // Wait for the first failed health check, so the page is the "no server available" one.
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
@@ -552,6 +589,33 @@ backend app
     await sleep(100);
   }
   return h;
+}
+
+/** HAProxy to an upstream that hangs up without answering: real 502 "invalid or incomplete response". */
+export async function startHaproxy502() {
+  return withUpstream(await startHangup(), (up) => startHaproxy({ upstreamPort: up.port }));
+}
+
+/** HAProxy to a stalled upstream, `timeout server` 1.5 s: real 504 "didn't respond in time". */
+export async function startHaproxy504() {
+  return withUpstream(await startStalled(), (up) => startHaproxy({ upstreamPort: up.port, timeoutServerMs: 1500 }));
+}
+
+/**
+ * Starts a front server for a node upstream; the handle's stop() stops both.
+ * @template {ServerHandle} T
+ * @param {ServerHandle} up
+ * @param {(up: ServerHandle) => Promise<T>} start
+ * @returns {Promise<T>}
+ */
+async function withUpstream(up, start) {
+  try {
+    const s = await start(up);
+    return { ...s, stop: async () => (await s.stop(), await up.stop()) };
+  } catch (e) {
+    await up.stop();
+    throw e;
+  }
 }
 
 // --- Varnish ---------------------------------------------------------------------------------
@@ -640,11 +704,15 @@ ${isRoot ? "cache_effective_user proxy\n" : ""}`,
 
 // --- lighttpd --------------------------------------------------------------------------------
 
-/** lighttpd with mod_proxy to a closed port: its real error answer. */
-export async function startLighttpd() {
+/**
+ * lighttpd with mod_proxy in front of `upstreamPort` (a closed port by default): its real error answer.
+ * @param {{upstreamPort?: number}} [o]
+ * @returns {Promise<ServerHandle>}
+ */
+export async function startLighttpd(o = {}) {
   const dir = tempDir("lighttpd");
   const port = await freePort();
-  const dead = await closedPort();
+  const dead = o.upstreamPort ?? (await closedPort());
   const conf = join(dir, "lighttpd.conf");
   writeFileSync(
     conf,
