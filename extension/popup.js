@@ -7,6 +7,7 @@
 import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
 import { HOPS, engineOs, hopStates, stepsFor } from './lib/verdict.js';
+import { historyLine, probeControl } from './popup/probe-views.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
 /** @typedef {import('./background/engine.js').Action} Action */
@@ -33,6 +34,8 @@ let tabId = null;
 /** @type {ReturnType<typeof setInterval>|null} */
 let countdownTimer = null;
 let os = 'linux';
+/** Last outcome per action, kept across re-renders (the tab reloading re-renders the popup). @type {Map<string, string>} */
+const outcomes = new Map();
 
 /**
  * @param {Record<string, unknown>} msg
@@ -158,6 +161,12 @@ function renderDiagnosis(d, s) {
   ]);
 
   append(app, [faultPath(d)]);
+  if (s.state?.url) {
+    const url = s.state.url;
+    historyLine(url, t).then((line) => {
+      if (line) document.getElementById('summary')?.appendChild(line);
+    }).catch(() => {});
+  }
 
   if (d.evidence.length) {
     append(app, [
@@ -269,7 +278,12 @@ function actionControl(a, d, s) {
       stepList(a.steps) ?? h('p', null, t('noSteps')));
   }
   const box = h('div', { class: 'action', 'data-action': a.id }, head);
-  const status = h('p', { class: 'action-status', role: 'status' });
+  const status = h('p', { class: 'action-status', role: 'status' }, outcomes.get(a.id) ?? '');
+  /** @param {string} text */
+  const report = (text) => {
+    outcomes.set(a.id, text);
+    status.textContent = text;
+  };
   switch (a.id) {
     case 'reload':
     case 'hard-reload': {
@@ -287,7 +301,7 @@ function actionControl(a, d, s) {
       box.appendChild(h('p', { class: 'warning', id: 'cookie-warning' }, t('cookiesWarning')));
       box.appendChild(button(t('btnClearCache'), async () => {
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
-        status.textContent = t('cacheCleared', String(r.origin));
+        report(t('cacheCleared', String(r.origin)));
       }, status));
       break;
     }
@@ -303,11 +317,8 @@ function actionControl(a, d, s) {
     }
     default:
       if (PROBE_ACTIONS.has(a.id)) {
-        const host = a.host ?? d.host ?? '';
-        box.appendChild(button(t(`probe_${a.id.replace(/-/g, '_')}`, host), async () => {
-          const r = await send({ type: 'probe', kind: a.id, tabId });
-          status.textContent = r.available ? t('probeDone') : t('probeUnavailable');
-        }, status));
+        // The probes issue's control: says what it contacts, runs the `probe` message, shows the result.
+        box.appendChild(probeControl(a, d, { tabId, t, send, ...(s.state?.url ? { url: s.state.url } : {}) }));
       }
   }
   if (a.id !== 'flush-dns') {

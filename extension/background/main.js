@@ -9,6 +9,8 @@ import { MAX_HTML, MAX_TEXT, MAX_TITLE, readPage, sanitizeRead } from './page.js
 import * as st from './state.js';
 import { ALARM_PREFIX, cancelRetry, onRetryAlarm, startRetry } from './retry.js';
 import { runProbe, PROBE_KINDS } from './probes.js';
+// Registers the probe handlers and their listeners (probes issue) synchronously with ours.
+import { onDiagnosedError } from './probe-handlers.js';
 import { badgeFor, isCandidateStatus, isReportableNetError, pickLang } from '../lib/verdict.js';
 import { loadSettings } from '../lib/settings.js';
 import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
@@ -55,6 +57,8 @@ function sameDocUrl(a, b) {
 }
 
 // --- listeners: all registered synchronously at the top level ---------------------------------
+
+const IS_FIREFOX = chrome.runtime.getURL('').startsWith('moz-extension:');
 
 const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['main_frame'] });
 
@@ -212,9 +216,11 @@ async function onNavError(tabId, url, error) {
  * @param {boolean} retrying a retry is already running for this page
  */
 async function afterError(tabId, url, d, settings, retrying) {
+  // History and the optional automatic check; never let it hold up or break the rest.
+  onDiagnosedError(tabId, url, d).catch(logError);
   const retryAction = d.actions.find((a) => a.id === 'auto-retry');
   if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
-    await startRetry(tabId, url, d.retry_after ?? retryAction.delay ?? null);
+    await startRetry(tabId, url, d.retry_after ?? null);
   }
   if (settings.openTab && !retrying) {
     const tab = await chrome.tabs.get(tabId).catch(() => null);
@@ -366,7 +372,14 @@ const handlers = {
     const cookies = msg.cookies === true;
     /** @type {chrome.browsingData.DataTypeSet} */
     const types = { cache: true, cacheStorage: true, serviceWorkers: true, ...(cookies ? { cookies: true } : {}) };
-    await chrome.browsingData.remove({ origins: [origin] }, types);
+    if (IS_FIREFOX) {
+      // Firefox filters by host name, and has no separate cacheStorage type.
+      await chrome.browsingData.remove(/** @type {any} */ ({ hostnames: [new URL(origin).hostname] }), {
+        cache: true, serviceWorkers: true, ...(cookies ? { cookies: true } : {}),
+      });
+    } else {
+      await chrome.browsingData.remove({ origins: [origin] }, types);
+    }
     await chrome.tabs.reload(tabId, { bypassCache: false });
     return { origin, cookies };
   },
@@ -375,9 +388,9 @@ const handlers = {
     const tabId = tabIdOf(msg);
     const state = await st.getTab(tabId);
     if (!state) throw new Error('no error on this tab');
-    const d = state.diagnosis;
-    const delay = d.actions.find((a) => a.id === 'auto-retry')?.delay ?? null;
-    const retry = await startRetry(tabId, state.url, d.retry_after ?? delay);
+    // Only the server's Retry-After is a floor; the engine's default `delay` advice (30 s) would
+    // otherwise replace the schedule's first, shorter step.
+    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null);
     return { retry };
   },
 

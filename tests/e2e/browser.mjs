@@ -36,7 +36,8 @@ export async function launch(opts = {}) {
     '--disable-component-update',
     '--disable-sync',
     // Keep every navigation on 127.0.0.1 and the fake names we resolve ourselves.
-    '--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost',
+    // No lookups leave the machine: *.test names go to 127.0.0.1, *.invalid fail like a real NXDOMAIN.
+    '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
     ...(opts.lang ? [`--lang=${opts.lang}`] : []),
     ...(opts.extraArgs ?? []),
   ];
@@ -79,8 +80,6 @@ export async function worker(s) {
  * @returns {Promise<number>}
  */
 export async function tabIdOf(s, page) {
-  const marker = `gd-${Math.random().toString(36).slice(2)}`;
-  await page.evaluate((m) => { window.name = m; }, marker).catch(() => {});
   const url = page.url();
   const w = await worker(s);
   const ids = await w.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u || t.pendingUrl === u).map((t) => t.id), url);
@@ -105,7 +104,7 @@ export async function badgeText(s, tabId) {
 /**
  * Waits until a condition holds, polling; throws with `what` after `timeout` ms.
  * @template T
- * @param {() => Promise<T>} fn returns a truthy value when done
+ * @param {() => Promise<T|false|null|undefined|0|''>} fn returns a truthy value when done
  * @param {string} what
  * @param {number} [timeout]
  * @param {number} [every]
@@ -117,7 +116,7 @@ export async function waitFor(fn, what, timeout = 10000, every = 50) {
   for (;;) {
     try {
       last = await fn();
-      if (last) return last;
+      if (last) return /** @type {T} */ (last);
     } catch (e) {
       last = e;
     }
@@ -134,11 +133,13 @@ export async function waitFor(fn, what, timeout = 10000, every = 50) {
  * @param {string} what
  * @param {number} [timeout]
  */
-export function waitForBadge(s, tabId, pred, what, timeout = 10000) {
-  return waitFor(async () => {
+export async function waitForBadge(s, tabId, pred, what, timeout = 10000) {
+  /** @type {{text: string}} */
+  const r = await waitFor(async () => {
     const t = await badgeText(s, tabId);
-    return pred(t) ? t || 'empty' : false;
+    return pred(t) ? { text: t } : false;
   }, what, timeout);
+  return r.text;
 }
 
 /**
@@ -153,4 +154,64 @@ export async function openPopup(s, tabId) {
   await page.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
   await page.waitForSelector('main#app[aria-busy="false"] #verdict', { timeout: 10000 });
   return page;
+}
+
+/**
+ * Waits until the extension has finished with a tab's error page (page read and diagnosed) and
+ * returns its stored diagnosis.
+ * @param {Session} s
+ * @param {number} tabId
+ * @param {string} [url] the page the diagnosis must be for
+ * @returns {Promise<any>}
+ */
+export async function waitDiagnosed(s, tabId, url) {
+  return waitFor(async () => {
+    const w = await worker(s);
+    const st = await w.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null, tabId);
+    if (!st || (url && st.url !== url)) return false;
+    return st.pageRead || st.input?.net_error || !st.input?.status ? st.diagnosis : false;
+  }, `diagnosis of tab ${tabId}`);
+}
+
+/**
+ * Goes to a URL in a page, ignoring the navigation error Playwright throws for network errors.
+ * @param {Page} page
+ * @param {string} url
+ */
+export async function visit(page, url) {
+  try {
+    await page.goto(url, { waitUntil: 'load', timeout: 15000 });
+  } catch (e) {
+    if (!/net::ERR_/.test(String(e))) throw e;
+  }
+}
+
+/**
+ * Counts chrome.scripting.executeScript calls per tab from now on (by wrapping the API inside the
+ * service worker). Returns a reader; the reader throws if the worker restarted (wrapper lost), so
+ * a restart can never pass for "no script ran".
+ * @param {Session} s
+ */
+export async function countScripts(s) {
+  const w = await worker(s);
+  await w.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    if (!g.__gdCalls) {
+      g.__gdCalls = [];
+      const orig = chrome.scripting.executeScript.bind(chrome.scripting);
+      /** @param {any} o */
+      const wrapped = (o) => {
+        g.__gdCalls.push(o.target.tabId);
+        return orig(o);
+      };
+      Object.defineProperty(chrome.scripting, 'executeScript', { value: wrapped, configurable: true, writable: true });
+    }
+  });
+  /** @param {number} tabId */
+  return async (tabId) => {
+    const w2 = await worker(s);
+    const calls = await w2.evaluate(() => /** @type {any} */ (globalThis).__gdCalls ?? null);
+    if (!calls) throw new Error('service worker restarted: script counter lost');
+    return /** @type {number[]} */ (calls).filter((t) => t === tabId).length;
+  };
 }

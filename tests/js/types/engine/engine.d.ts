@@ -7,3 +7,5 @@ export default function init(opts?: { module_or_path?: URL | string | Request | 
 export function diagnose(input: unknown): unknown;
 export function warm(): number;
 export function version(): string;
+/** Runs one network probe (probes issue): resolves to {ok, result} or {ok: false, error}. */
+export function runProbe(request: unknown): Promise<unknown>;

@@ -1,0 +1,497 @@
+/**
+ * End-to-end tests of the probes and the error history (issue 4), through the popup of the built
+ * extension (dist/chrome) in real Chromium. Every endpoint is a stand-in on 127.0.0.1
+ * (tests/probe-server); sites are a small server here (plus the vendor-page replay for
+ * Cloudflare). All other traffic goes to a logging proxy that refuses it, so the proxy's log is
+ * the complete list of requests that tried to leave the machine: it must stay empty until an
+ * action is clicked.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProbeServer } from '../probe-server/server.mjs';
+import { startReplay } from './replay.mjs';
+import { launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {{path: string, host: string, cookie: string|null, mode: string|null, cache: string|null}} SiteHit */
+
+// --- servers ---------------------------------------------------------------------------------
+
+/**
+ * The "sites" the tabs visit: error pages, a switchable one, a healthy one. Logs every request
+ * with whether it was a navigation, so the tab's loads and our probes (the worker's fetch) are told apart.
+ */
+async function startSites() {
+  /** @type {SiteHit[]} */
+  const hits = [];
+  let flipUp = false;
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    hits.push({
+      path,
+      host: String(req.headers.host ?? ''),
+      cookie: req.headers.cookie ?? null,
+      // Sec-Fetch-Mode is not sent to plain-http hosts; a navigation is told by what it accepts.
+      mode: path === '/favicon.ico' ? 'favicon' : String(req.headers.accept ?? '').startsWith('text/html') ? 'navigate' : 'fetch',
+      cache: /** @type {string|undefined} */ (req.headers['cache-control']) ?? null,
+    });
+    /** @param {number} code @param {string} title */
+    const page = (code, title) => {
+      res.writeHead(code, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>test page</p></body></html>`);
+    };
+    if (path === '/flip') return flipUp ? page(200, 'Fine') : page(502, '502 Bad Gateway');
+    if (path.endsWith('/502')) return page(502, '502 Bad Gateway');
+    if (path.endsWith('/511')) return page(511, '511 Network Authentication Required');
+    if (path === '/ok') return page(200, 'Fine');
+    page(404, 'Not Found');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const port = /** @type {net.AddressInfo} */ (server.address()).port;
+  return {
+    port,
+    hits,
+    /** Requests that were not the tab's own navigations (i.e. our probes). @param {string} [host] */
+    probes: (host) => hits.filter((h) => h.mode === 'fetch' && (!host || h.host.startsWith(host))),
+    /** @param {boolean} up */
+    setFlip: (up) => { flipUp = up; },
+    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }),
+  };
+}
+
+/**
+ * A proxy that logs and refuses everything: Chromium sends every request for a non-loopback,
+ * non-.test host here (--proxy-server), so its log lists every attempt to reach a third party.
+ */
+async function startTrapProxy() {
+  /** @type {string[]} */
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(403, { 'content-type': 'text/plain' });
+    res.end('blocked by test proxy');
+  });
+  server.on('connect', (req, socket) => {
+    seen.push(`CONNECT ${req.url}`);
+    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const port = /** @type {net.AddressInfo} */ (server.address()).port;
+  return {
+    port,
+    seen,
+    /** What the extension could have sent: the log without Chromium's own update and sign-in traffic. */
+    fromExtension: () => seen.filter((x) => !CHROMIUM_OWN.test(x)),
+    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }) };
+}
+
+/**
+ * Chromium's own background services (component and extension updates, account cookie checks),
+ * which a fresh profile contacts whatever the extension does. They are not ours and never an
+ * endpoint of ours, so they are set aside; everything else in the proxy log counts.
+ */
+const CHROMIUM_OWN = /^(CONNECT |[A-Z]+ https?:\/\/)(accounts\.google\.com|[a-z0-9-]+\.googleapis\.com|clients\d*\.google\.com|[a-z0-9-]+\.gvt1\.com)(:\d+|\/|$)/;
+
+/** A port nothing listens on. */
+async function closedPort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', () => r(undefined)));
+  const port = /** @type {net.AddressInfo} */ (s.address()).port;
+  await new Promise((r) => s.close(() => r(undefined)));
+  return port;
+}
+
+// --- session ---------------------------------------------------------------------------------
+
+/** @type {import('./browser.mjs').Session} */
+let s;
+/** @type {Awaited<ReturnType<typeof startProbeServer>>} */
+let probeSrv;
+/** @type {Awaited<ReturnType<typeof startSites>>} */
+let sites;
+/** @type {Awaited<ReturnType<typeof startTrapProxy>>} */
+let proxy;
+/** @type {import('./replay.mjs').ReplayHandle} */
+let replay;
+/** Every request the extension pages (popup, history, options) made, from page.on('request'). */
+/** @type {string[]} */
+const pageRequests = [];
+/** Requests seen by the browser context (tabs and pages), from context.on('request'). */
+/** @type {string[]} */
+const contextRequests = [];
+const tmp = mkdtempSync(join(tmpdir(), 'gd-probes-'));
+
+before(async () => {
+  [probeSrv, sites, proxy, replay] = await Promise.all([startProbeServer(), startSites(), startTrapProxy(), startReplay()]);
+  const extDir = process.env.GD_EXT_DIR;
+  s = await launch({
+    lang: 'en-US',
+    extraArgs: [
+      `--proxy-server=http://127.0.0.1:${proxy.port}`,
+      '--proxy-bypass-list=*.test',
+      // Same as browser.mjs plus names the browser must fail to resolve (the last flag wins).
+      '--host-resolver-rules=MAP nx.test ~NOTFOUND, MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
+      ...(extDir ? [`--load-extension=${extDir}`, `--disable-extensions-except=${extDir}`] : []),
+    ],
+  });
+  s.context.on('request', (r) => contextRequests.push(r.url()));
+});
+
+after(async () => {
+  await s?.close();
+  await Promise.all([probeSrv?.stop(), sites?.stop(), proxy?.stop(), replay?.stop()].map((p) => p?.catch(() => {})));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The probe settings, written where the extension reads them. @param {Record<string, unknown>} patch */
+async function setProbeSettings(patch) {
+  const w = await worker(s);
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  for (const [k, v] of Object.entries(patch)) out[`probe.${k}`] = v;
+  await w.evaluate((o) => chrome.storage.local.set(o), out);
+}
+
+/** Probe endpoints on the stand-in server. */
+const local = () => ({
+  resolver: `${probeSrv.base}/dns-query`,
+  connectivityUrl: `${probeSrv.base}/generate_204`,
+  archiveEndpoint: `${probeSrv.base}/wayback/available`,
+  timeoutMs: 8000,
+});
+
+/**
+ * Loads an error page in a new tab and opens its popup (as popup.html?tab=ID).
+ * @param {string} url
+ * @returns {Promise<{page: Page, popup: Page, tabId: number, diagnosis: any}>}
+ */
+async function errorTab(url) {
+  const page = await s.context.newPage();
+  await visit(page, url);
+  const tabId = await tabIdOf(s, page);
+  const diagnosis = await waitDiagnosed(s, tabId, url);
+  const popup = await s.context.newPage();
+  popup.on('request', (r) => pageRequests.push(r.url()));
+  await popup.setViewportSize({ width: 400, height: 700 });
+  await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+  await popup.waitForSelector('main#app[aria-busy="false"] #verdict', { timeout: 10000 });
+  return { page, popup, tabId, diagnosis };
+}
+
+/**
+ * Clicks a probe's button in the popup and waits for its result.
+ * @param {Page} popup
+ * @param {string} kind
+ * @param {number} [timeout]
+ * @returns {Promise<{verdict: string, text: string}>}
+ */
+async function runProbe(popup, kind, timeout = 20000) {
+  await popup.click(`[data-probe-run="${kind}"]`);
+  const sel = `#probe-${kind} .probe-result[data-probe="${kind}"]`;
+  await popup.waitForSelector(sel, { timeout });
+  return popup.$eval(sel, (el) => ({ verdict: el.getAttribute('data-verdict') ?? '', text: el.textContent ?? '' }));
+}
+
+/** @param {...Page} pages */
+async function closeAll(...pages) {
+  for (const p of pages) await p.close().catch(() => {});
+}
+
+// --- tests -----------------------------------------------------------------------------------
+
+describe('probes from the popup', () => {
+  it('nothing leaves for a third party until an action is clicked; the click is what sends it', async () => {
+    // Default settings: real third-party endpoints (Cloudflare DNS, gstatic, archive.org).
+    const url = `http://quiet.test:${sites.port}/502`;
+    const { page, popup } = await errorTab(url);
+    for (const kind of ['check-down', 'archived-copy']) {
+      assert.equal(await popup.locator(`[data-probe-run="${kind}"]`).count(), 1, `${kind} control shown`);
+    }
+    // Each control says what it contacts and when.
+    await waitFor(() => popup.$eval('[data-contacts="archived-copy"]', (e) => e.textContent), 'contacts note');
+    assert.match(await popup.$eval('[data-contacts="archived-copy"]', (e) => e.textContent ?? ''), /Asks archive\.org — only when you click/);
+    assert.match(await popup.$eval('[data-contacts="check-down"]', (e) => e.textContent ?? ''), /quiet\.test.*www\.gstatic\.com — only when you click/);
+    // The down-for-everyone site is a link only.
+    assert.equal(await popup.$eval('#dfeojm-link', (e) => e.getAttribute('href')), 'https://downforeveryoneorjustme.com/quiet.test');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(proxy.fromExtension(), [], 'no request tried to leave the machine');
+    assert.deepEqual(probeSrv.log(), [], 'no probe endpoint was contacted');
+    assert.deepEqual(sites.probes('quiet.test'), [], 'the site got only the tab\'s own navigation');
+    const foreign = [...pageRequests, ...contextRequests].filter((u) => !/^(chrome-extension:|data:|blob:)/.test(u) && !/^https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\//.test(u));
+    assert.deepEqual(foreign, [], 'pages and tabs asked no third party');
+
+    // The click: archive.org is asked (here the proxy refuses it, so the check itself fails).
+    const r = await runProbe(popup, 'archived-copy');
+    assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443'], 'the click, and only it, contacted archive.org');
+    assert.match(r.verdict, /^failed:/);
+    assert.match(r.text, /The check itself failed/);
+    await closeAll(popup, page);
+  });
+
+  it('check-down: still failing to a clean request, without cookies or cache', async () => {
+    await setProbeSettings(local());
+    await s.context.addCookies([{ name: 'sid', value: 'secret', domain: 'down1.test', path: '/' }]);
+    const url = `http://down1.test:${sites.port}/502`;
+    const { page, popup } = await errorTab(url);
+    assert.ok(sites.hits.some((h) => h.host.startsWith('down1.test') && h.mode === 'navigate' && h.cookie?.includes('sid=secret')), 'the tab itself sends the cookie');
+    const r = await runProbe(popup, 'check-down');
+    assert.equal(r.verdict, 'still-failing');
+    assert.match(r.text, /The site still answers 502 to a clean request — it’s the site, not your browser/);
+    const probes = sites.probes('down1.test');
+    assert.equal(probes.length, 3, `three clean requests: ${JSON.stringify(sites.hits.filter((h) => h.host.startsWith('down1.test')))}`);
+    for (const p of probes) {
+      assert.equal(p.cookie, null, 'no cookie sent by the probe');
+      assert.match(p.cache ?? '', /no-cache/, 'cache bypassed');
+    }
+    assert.deepEqual(probeSrv.log(), [], 'the site answered, so no connectivity check was needed');
+    await closeAll(popup, page);
+  });
+
+  it('check-down: the tab got 502 but the site answers 200 now', async () => {
+    sites.setFlip(false);
+    const { page, popup } = await errorTab(`http://flip.test:${sites.port}/flip`);
+    sites.setFlip(true);
+    const r = await runProbe(popup, 'check-down');
+    assert.equal(r.verdict, 'up-now');
+    assert.match(r.text, /Your tab got 502 but the site answers 200 now — reload the page/);
+    await closeAll(popup, page);
+  });
+
+  it('check-down: the site is unreachable but other sites answer', async () => {
+    const port = await closedPort();
+    const { page, popup, diagnosis } = await errorTab(`http://gone.test:${port}/`);
+    assert.match(diagnosis.net_error ?? '', /CONNECTION_REFUSED/);
+    const before = probeSrv.log().length;
+    const r = await runProbe(popup, 'check-down');
+    assert.equal(r.verdict, 'unreachable');
+    assert.match(r.text, /We can’t reach it, but other sites answer/);
+    assert.deepEqual(probeSrv.log().slice(before).map((l) => l.path), ['/generate_204'], 'the connectivity URL was asked');
+    await closeAll(popup, page);
+  });
+
+  it('check-down with the public checker turned on', async () => {
+    await setProbeSettings({ checkerEnabled: true, checkerEndpoint: `${probeSrv.base}/checker` });
+    const { page, popup } = await errorTab(`http://down2.test:${sites.port}/502`);
+    assert.match(await waitFor(() => popup.$eval('[data-contacts="check-down"]', (e) => e.textContent), 'note'), /127\.0\.0\.1/);
+    const r = await runProbe(popup, 'check-down');
+    assert.equal(r.verdict, 'still-failing');
+    assert.match(r.text, /Public checker: the site is down for them too/);
+    assert.ok(probeSrv.log().some((l) => l.path === '/checker?host=down2.test'), String(JSON.stringify(probeSrv.log())));
+    await setProbeSettings({ checkerEnabled: false, checkerEndpoint: '' });
+    await closeAll(popup, page);
+  });
+
+  it('concurrent requests for the same probe share one run', async () => {
+    const { page, popup, tabId } = await errorTab(`http://dup.test:${sites.port}/502`);
+    const replies = await popup.evaluate(async (id) => {
+      const ask = () => chrome.runtime.sendMessage({ type: 'probe', kind: 'check-down', tabId: id });
+      return Promise.all([ask(), ask(), ask()]);
+    }, tabId);
+    assert.equal(sites.probes('dup.test').length, 3, 'one run of three attempts, not three runs');
+    const at = new Set(replies.map((/** @type {any} */ r) => r.result?.at));
+    assert.equal(at.size, 1, 'all three got the same result');
+    // A double click on the button too.
+    await popup.dblclick('[data-probe-run="check-down"]');
+    await popup.waitForSelector('#probe-check-down .probe-result[data-verdict="still-failing"]', { timeout: 20000 });
+    assert.equal(sites.probes('dup.test').length, 6, 'the double click ran one more check, not two');
+    await closeAll(popup, page);
+  });
+
+  it('check-dns: a different IP than public DNS (stale record), with the TTL and flush commands', async () => {
+    const { page, popup } = await errorTab(`http://moved.test:${sites.port}/511`);
+    const r = await runProbe(popup, 'check-dns');
+    assert.equal(r.verdict, 'different');
+    assert.match(r.text, /Public DNS says 203\.0\.113\.9, but your browser connected to 127\.0\.0\.1/);
+    assert.match(r.text, /300 s \(TTL\)/);
+    assert.match(await popup.$eval('#probe-check-dns .flush-cmd', (e) => e.textContent ?? ''), /resolvectl flush-caches/);
+    assert.ok(probeSrv.log().some((l) => l.path === '/dns-query?name=moved.test&type=A'));
+    await closeAll(popup, page);
+  });
+
+  it('check-dns: the same IP (DNS is fine)', async () => {
+    const { page, popup } = await errorTab(`http://same.test:${sites.port}/511`);
+    const r = await runProbe(popup, 'check-dns');
+    assert.equal(r.verdict, 'same');
+    assert.match(r.text, /same address your browser used \(127\.0\.0\.1\) — DNS is fine/);
+    await closeAll(popup, page);
+  });
+
+  it('check-dns: NXDOMAIN (the site\'s DNS problem)', async () => {
+    const { page, popup, diagnosis } = await errorTab('http://nx.test/');
+    assert.equal(diagnosis.meaning, 'net-dns');
+    const r = await runProbe(popup, 'check-dns');
+    assert.equal(r.verdict, 'nxdomain');
+    assert.match(r.text, /nx\.test does not exist in public DNS \(NXDOMAIN\)/);
+    await closeAll(popup, page);
+  });
+
+  it('a slow endpoint ends in a clear timeout message', async () => {
+    await setProbeSettings({ timeoutMs: 2000 });
+    const { page, popup } = await errorTab(`http://slow.test:${sites.port}/511`);
+    const t0 = Date.now();
+    const r = await runProbe(popup, 'check-dns');
+    assert.equal(r.verdict, 'failed:timeout');
+    assert.match(r.text, /The check itself failed: timeout after 2 s/);
+    assert.ok(Date.now() - t0 < 10000, 'it did not hang');
+    await setProbeSettings({ timeoutMs: 8000 });
+    await closeAll(popup, page);
+  });
+
+  it('provider-status: the CDN\'s incident with its latest update and link', async () => {
+    await setProbeSettings({ statuspageBase: `${probeSrv.base}/status/incident` });
+    const { page, popup, diagnosis } = await errorTab(`http://cf.test:${replay.port}/fx/cloudflare/host-error-502`);
+    assert.equal(diagnosis.provider, 'cloudflare');
+    const r = await runProbe(popup, 'provider-status');
+    assert.equal(r.verdict, 'major');
+    assert.match(r.text, /Major outage/);
+    assert.match(r.text, /Elevated 502 errors in Frankfurt/);
+    assert.match(r.text, /a fix is being deployed/);
+    assert.equal(await popup.$eval('#probe-provider-status .incident a', (e) => e.getAttribute('href')), 'https://stspg.io/local1');
+    // Hostile answer: an HTML page instead of JSON.
+    await setProbeSettings({ statuspageBase: `${probeSrv.base}/status/malformed` });
+    const bad = await runProbe(popup, 'provider-status');
+    assert.equal(bad.verdict, 'failed:malformed');
+    assert.match(bad.text, /The check itself failed: the service’s answer was not understood/);
+    await setProbeSettings({ statuspageBase: '' });
+    await closeAll(popup, page);
+  });
+
+  it('archived-copy: a snapshot with an open button, or plainly none', async () => {
+    const url = `http://arch.test:${sites.port}/502`;
+    const { page, popup } = await errorTab(url);
+    const r = await runProbe(popup, 'archived-copy');
+    assert.equal(r.verdict, 'found');
+    assert.match(r.text, /The Wayback Machine has a copy from 2026-01-01 12:00/);
+    const href = await popup.$eval('#archive-open', (e) => e.getAttribute('href'));
+    assert.equal(href, `${probeSrv.base}/web/20260101120000/${url}`);
+    assert.ok(probeSrv.log().some((l) => l.path === `/wayback/available?url=${encodeURIComponent(url)}`));
+    await closeAll(popup, page);
+
+    const none = await errorTab(`http://arch.test:${sites.port}/none/502`);
+    const n = await runProbe(none.popup, 'archived-copy');
+    assert.equal(n.verdict, 'none');
+    assert.match(n.text, /No archived copy of this page exists/);
+    await closeAll(none.popup, none.page);
+  });
+
+  it('the automatic check (off by default) runs check-down by itself once turned on', async () => {
+    await setProbeSettings({ autoCheck: true });
+    const url = `http://auto.test:${sites.port}/502`;
+    const page = await s.context.newPage();
+    await visit(page, url);
+    const tabId = await tabIdOf(s, page);
+    await waitFor(async () => sites.probes('auto.test').length === 3, 'automatic probes of the site', 15000);
+    const popup = await s.context.newPage();
+    await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+    await popup.waitForSelector('#probe-check-down .probe-result[data-verdict="still-failing"]', { timeout: 15000 });
+    assert.match(await popup.$eval('#probe-check-down', (e) => e.textContent ?? ''), /Checked automatically/);
+    assert.match(await popup.$eval('[data-contacts="check-down"]', (e) => e.textContent ?? ''), /by itself after an error/);
+    await setProbeSettings({ autoCheck: false });
+    await closeAll(popup, page);
+  });
+
+  it('the only request that ever tried to leave was the clicked one', () => {
+    assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443']);
+    assert.ok(proxy.seen.every((x) => x === 'CONNECT archive.org:443' || CHROMIUM_OWN.test(x)));
+  });
+});
+
+describe('error history', () => {
+  /** @returns {Promise<any>} */
+  async function stored() {
+    const w = await worker(s);
+    return w.evaluate(async () => (await chrome.storage.local.get('history')).history ?? null);
+  }
+
+  it('records each error, shows it in the popup, survives a service-worker restart', async () => {
+    const url = `http://hist.test:${sites.port}/502`;
+    const a = await errorTab(url);
+    await closeAll(a.popup);
+    await visit(a.page, url);
+    await waitFor(async () => ((await stored())?.sites?.[`hist.test:${sites.port}`] ?? []).length === 2, 'two entries');
+    const entry = (await stored()).sites[`hist.test:${sites.port}`][0];
+    assert.equal(entry.status, 502);
+    assert.equal(entry.fault, 'origin');
+
+    // Stop the worker (as Chromium does when idle) and check the history is still there after it wakes.
+    const cdp = await s.context.newCDPSession(a.page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await waitFor(async () => !s.context.serviceWorkers().some((w) => w.url().includes(s.extId)), 'worker stopped', 10000).catch(() => {});
+    await visit(a.page, url);
+    await waitFor(async () => ((await stored())?.sites?.[`hist.test:${sites.port}`] ?? []).length === 3, 'third entry recorded by the restarted worker', 15000);
+
+    const tabId = await tabIdOf(s, a.page);
+    const popup = await s.context.newPage();
+    await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+    await popup.waitForSelector('#site-history', { timeout: 10000 });
+    assert.match(await popup.$eval('#site-history', (e) => e.textContent ?? ''), /This site failed 3 times in the last 24 h, last at .* \(502\)/);
+    await closeAll(popup, a.page);
+  });
+
+  it('history page: list, chart, export JSON and CSV, clear, import back, bad import, bounded size', async () => {
+    const page = await s.context.newPage();
+    page.on('request', (r) => pageRequests.push(r.url()));
+    await page.goto(`chrome-extension://${s.extId}/history.html`);
+    await page.waitForSelector('main#history[aria-busy="false"]');
+    const row = page.locator(`tr[data-host="hist.test:${sites.port}"]`);
+    assert.equal(await row.locator('td.recent').textContent(), '3');
+    assert.ok(await row.locator('svg.timeline rect.bar').count() >= 1, 'a bar in the timeline');
+    const rowsBefore = await page.locator('#site-rows tr').count();
+    assert.ok(rowsBefore >= 5, `one row per failing site (${rowsBefore})`);
+
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const file = join(tmp, 'export.json');
+    await dl.saveAs(file);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(exported.format, 'gateway-doctor-history');
+    const count = exported.entries.length;
+    assert.ok(count >= 7, `${count} entries exported`);
+
+    const [dlc] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csvFile = join(tmp, 'export.csv');
+    await dlc.saveAs(csvFile);
+    const csv = readFileSync(csvFile, 'utf8').trim().split('\r\n');
+    assert.equal(csv[0], 'time,time_iso,host,status,net_error,provider,fault');
+    assert.equal(csv.length, count + 1);
+
+    page.once('dialog', (d) => d.accept());
+    await page.click('#clear');
+    await page.waitForSelector('#history-empty:not([hidden])');
+    assert.equal(await stored(), null, 'storage cleared');
+
+    await page.setInputFiles('#import-file', file);
+    await waitFor(async () => (await page.locator('#site-rows tr').count()) === rowsBefore, 'rows back after import');
+    assert.match(await page.textContent('#history-status') ?? '', new RegExp(`Imported: ${count} new entries`));
+    const again = await stored();
+    assert.equal(Object.values(again.sites).flat().length, count, 'round trip kept every entry');
+
+    // A bad file: a clear error and nothing lost.
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'gateway-doctor-history', v: 1, entries: [{ time: 'yesterday', host: '<b>x</b>' }] }));
+    await page.setInputFiles('#import-file', bad);
+    await waitFor(async () => /Import failed: entry 1 is not valid\. Nothing was changed\./.test(await page.textContent('#history-status') ?? ''), 'import error shown');
+    assert.equal(Object.values((await stored()).sites).flat().length, count, 'nothing lost');
+
+    // Bounded: 3000 more entries over 300 sites stay within 2000 entries, 200 sites, 50 per site.
+    const now = Date.now();
+    const big = Array.from({ length: 3000 }, (_, i) => ({ time: now - (3000 - i) * 1000, host: `bulk${i % 300}.test`, status: 503, net_error: null, provider: null, fault: 'origin' }));
+    const bigFile = join(tmp, 'big.json');
+    writeFileSync(bigFile, JSON.stringify({ format: 'gateway-doctor-history', v: 1, entries: big }));
+    await page.setInputFiles('#import-file', bigFile);
+    await waitFor(async () => /Imported/.test(await page.textContent('#history-status') ?? ''), 'big import done');
+    const bounded = await stored();
+    const lists = /** @type {any[][]} */ (Object.values(bounded.sites));
+    assert.ok(lists.flat().length <= 2000, `${lists.flat().length} entries`);
+    assert.ok(lists.length <= 200, `${lists.length} sites`);
+    assert.ok(lists.every((l) => l.length <= 50));
+    assert.ok(lists.flat().some((e) => e.time === now - 1000), 'the newest entry kept');
+    assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
+    await page.close();
+  });
+});
