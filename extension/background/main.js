@@ -11,7 +11,7 @@ import { ALARM_PREFIX, cancelRetry, onRetryAlarm, startRetry } from './retry.js'
 import { runProbe, PROBE_KINDS } from './probes.js';
 // Registers the probe handlers and their listeners (probes issue) synchronously with ours.
 import { onDiagnosedError } from './probe-handlers.js';
-import { badgeFor, isCandidateStatus, isReportableNetError, pickLang } from '../lib/verdict.js';
+import { badgeFor, isCandidateStatus, isReportableNetError, isTopLevel as topLevel, pickLang } from '../lib/verdict.js';
 import { loadSettings } from '../lib/settings.js';
 import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 
@@ -39,17 +39,6 @@ const bump = (tabId) => {
   navSeq.set(tabId, n);
   return n;
 };
-
-/**
- * Skips prerenders and anything that is not the tab's own top-level document.
- * @param {{tabId?: number, frameId?: number, frameType?: string, documentLifecycle?: string}} d
- */
-function topLevel(d) {
-  if (d.tabId == null || d.tabId < 0 || d.frameId !== 0) return false;
-  if (d.frameType && d.frameType !== 'outermost_frame') return false;
-  if (d.documentLifecycle === 'prerender') return false;
-  return true;
-}
 
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
@@ -154,7 +143,7 @@ async function onCommitted(tabId, url, documentId) {
   }
   st.clearPending(tabId).catch(logError);
   const settings = await loadSettings();
-  const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+  const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input = { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) };
   const first = await diagnose({ ...input, lang, now_ms: Date.now() });
@@ -192,7 +181,7 @@ async function onNavError(tabId, url, error) {
   const seq = bump(tabId);
   const resp = lastResponse.get(tabId);
   const settings = await loadSettings();
-  const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+  const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input =
     resp && sameDocUrl(resp.url, url) && isCandidateStatus(resp.status) && error === 'net::ERR_HTTP_RESPONSE_CODE_FAILURE'
@@ -309,7 +298,7 @@ const handlers = {
       st.getRetry(tabId),
       loadSettings(),
     ]);
-    const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+    const lang = pickLang(settings.lang, uiLocale());
     let diagnosis = state?.diagnosis ?? null;
     if (state && diagnosis && diagnosis.lang !== lang) {
       diagnosis = await diagnose({ ...state.input, lang, now_ms: Date.now() });
@@ -333,7 +322,7 @@ const handlers = {
     if (!read) throw new Error('cannot read this page');
     const resp = lastResponse.get(tabId);
     const settings = await loadSettings();
-    const lang = pickLang(settings.lang, chrome.i18n.getUILanguage());
+    const lang = pickLang(settings.lang, uiLocale());
     const known = resp && sameDocUrl(resp.url, read.url) ? resp : null;
     /** @type {PageInput} */
     const input = {
@@ -422,6 +411,15 @@ const handlers = {
     return {};
   },
 };
+
+/**
+ * The language chrome.i18n actually picked for our UI strings: each messages.json names itself in
+ * `uiLang`, so the engine's guidance always matches the popup. (getUILanguage() can differ:
+ * Chromium without its Chinese UI pack reports en-US while choosing our zh_CN messages.)
+ */
+function uiLocale() {
+  return chrome.i18n.getMessage('uiLang') || chrome.i18n.getUILanguage();
+}
 
 /** @param {unknown} e */
 function logError(e) {

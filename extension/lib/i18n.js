@@ -45,7 +45,8 @@ export function localeDir(lang) {
  */
 export async function translator(option) {
   if (option !== 'en' && option !== 'zh-CN') {
-    const ui = chrome.i18n.getUILanguage();
+    // Each messages.json names its own language in `uiLang`: the one chrome.i18n really chose.
+    const ui = chrome.i18n.getMessage('uiLang') || chrome.i18n.getUILanguage();
     return {
       t: (key, subs) => chrome.i18n.getMessage(key, subs),
       lang: /^zh/i.test(ui) ? 'zh-CN' : 'en',

@@ -62,7 +62,8 @@ export function isTopLevel(d) {
   if (d.tabId == null || d.tabId < 0) return false;
   if (d.frameId !== 0) return false;
   if (d.frameType && d.frameType !== 'outermost_frame') return false;
-  if (d.documentLifecycle && d.documentLifecycle !== 'active') return false;
+  // Prerenders have their own lifecycle; a navigation request not yet committed may carry none.
+  if (d.documentLifecycle === 'prerender') return false;
   return true;
 }
 
@@ -127,7 +128,7 @@ export function stepsFor(steps, os, browser) {
 /**
  * The language to ask the engine for: the option, or the browser's UI language.
  * @param {string|undefined} option 'auto' | 'en' | 'zh-CN'
- * @param {string} uiLanguage chrome.i18n.getUILanguage()
+ * @param {string} uiLanguage the UI locale (chrome.i18n '@@ui_locale', e.g. zh_CN, or getUILanguage())
  * @returns {'en'|'zh-CN'}
  */
 export function pickLang(option, uiLanguage) {

@@ -45,12 +45,18 @@ export async function launch(opts = {}) {
     executablePath: CHROMIUM,
     headless: false,
     args,
-    ...(opts.lang ? { locale: opts.lang } : {}),
+    // On Linux Chromium takes its UI language (chrome.i18n) from the environment; --lang alone is ignored.
+    ...(opts.lang ? { locale: opts.lang, env: { ...process.env, LANGUAGE: opts.lang.replace('-', '_'), LC_ALL: '' } } : {}),
     viewport: { width: 900, height: 700 },
   });
   let sw = context.serviceWorkers()[0];
   if (!sw) sw = await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extId = new URL(sw.url()).host;
+  // The worker exists before its module has run: wait until its listeners are registered, or a
+  // navigation right after launch could go unnoticed (a test artefact, not a user-visible race).
+  const w = sw;
+  await waitFor(() => w.evaluate(() => chrome.webRequest.onHeadersReceived.hasListeners() && chrome.webNavigation.onCommitted.hasListeners()),
+    'extension listeners registered', 15000);
   return {
     context,
     sw,

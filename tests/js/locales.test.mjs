@@ -21,6 +21,8 @@ test('no empty messages; Chinese is actually translated where English has words'
     assert.ok(zh[k].message.trim(), `zh_CN ${k} empty`);
   }
   const same = Object.keys(en).filter((k) => en[k].message === zh[k].message && /[a-z]{4}/.test(en[k].message));
+  assert.equal(en.uiLang.message, 'en');
+  assert.equal(zh.uiLang.message, 'zh-CN');
   assert.deepEqual(same, [], 'untranslated');
 });
 

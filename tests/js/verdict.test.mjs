@@ -66,6 +66,7 @@ test('OS-specific steps: platform names map to the engine and foreign steps are 
 test('language: the option wins, "auto" follows the browser', () => {
   assert.equal(v.pickLang('auto', 'zh-CN'), 'zh-CN');
   assert.equal(v.pickLang('auto', 'zh-TW'), 'zh-CN');
+  assert.equal(v.pickLang('auto', 'zh_CN'), 'zh-CN', '@@ui_locale form');
   assert.equal(v.pickLang('auto', 'de'), 'en');
   assert.equal(v.pickLang('en', 'zh-CN'), 'en');
   assert.equal(v.pickLang('zh-CN', 'en-US'), 'zh-CN');

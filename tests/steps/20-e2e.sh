@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The extension end to end in real Chromium (dist/chrome, --headless=new) against real servers on
+# 127.0.0.1: nginx/Apache/HAProxy/Varnish errors, replayed vendor pages, network errors, a healthy
+# page; the actions (hard-reload, clear-site-cache, auto-retry), options, axe-core, zh-CN.
+# Writes the popup screenshots to docs/screenshots/. About a minute on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -f dist/chrome/manifest.json ] || { echo "dist/chrome missing: run ./build.sh" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium missing (build.sh ensure_test_packages)" >&2; exit 1; }
+export PATH="/usr/sbin:/sbin:$PATH"
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "note: no Chinese font installed (fonts-wqy-microhei): the zh-CN screenshots will show boxes" >&2
+fi
+timeout 600 node --test --test-concurrency=1 --test-reporter=spec \
+  tests/e2e/extension.test.mjs tests/e2e/zh-cn.test.mjs
