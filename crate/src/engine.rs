@@ -64,8 +64,11 @@ fn run_signals(
 fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored<'a>>, Vec<f32>) {
     let mut best: Option<Scored> = None;
     let mut provider_scores = Vec::with_capacity(c.providers.len());
+    // A recognised page (a variant) beats a provider known only by its headers, whatever the
+    // scores and the order of the rule files: an nginx 502 relayed by Cloudflare is nginx's page.
     let better = |cand: &Scored, best: &Option<Scored>| match best {
         None => true,
+        Some(b) if cand.variant.is_some() != b.variant.is_some() => cand.variant.is_some(),
         Some(b) => {
             cand.score > b.score + 1e-4
                 || ((cand.score - b.score).abs() <= 1e-4 && cand.specific > b.specific)
@@ -360,6 +363,57 @@ mod tests {
         assert!(!is_web_url(" https://example.com/"));
         assert!(!is_web_url("data:text/html,x"));
         assert!(!is_web_url("ht"));
+    }
+
+    #[test]
+    fn a_recognised_page_beats_a_provider_known_only_by_headers_in_any_order() {
+        let cdn = r#"
+id = "a-cdn"
+name = "A CDN"
+kind = "cdn"
+[[signal]]
+in = "header"
+name = "server"
+equals = "acdn"
+weight = 3.0
+"#;
+        let server = r#"
+id = "z-server"
+name = "Z server"
+kind = "server"
+[[signal]]
+in = "html"
+contains = "<center>zserver</center>"
+weight = 1.0
+[[variant]]
+id = "bad-gateway"
+name = "Z 502"
+fault = "origin"
+min_score = 1.5
+[[variant.signal]]
+in = "title"
+contains = "502 Bad Gateway"
+weight = 0.5
+"#;
+        let input = PageInput {
+            status: Some(502),
+            headers: vec![crate::model::Header {
+                name: "Server".into(),
+                value: "acdn".into(),
+            }],
+            html: Some("<title>502 Bad Gateway</title><center>zserver</center>".into()),
+            ..Default::default()
+        };
+        for order in [[cdn, server], [server, cdn]] {
+            let providers = order
+                .iter()
+                .map(|t| crate::rules::provider_from_toml(t).expect("test rule parses"))
+                .collect();
+            let c = Compiled::new(crate::rules::RuleSet { providers }).expect("test rules compile");
+            let d = diagnose_with(&c, &input);
+            assert_eq!(d.provider.as_deref(), Some("z-server"));
+            assert_eq!(d.variant.as_deref(), Some("bad-gateway"));
+        }
     }
 
     #[test]
