@@ -59,10 +59,13 @@ function build() {
 /** @param {string} id */
 const el = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 
-/** @param {ProbeSettings} s */
-function fill(s) {
+/**
+ * @param {ProbeSettings} s
+ * @param {string} [chosen] the resolver option the user picked (kept even if its URL equals a preset)
+ */
+function fill(s, chosen) {
   el('autoCheck').checked = s.autoCheck;
-  const choice = s.resolver === RESOLVERS.cloudflare ? 'cloudflare' : s.resolver === RESOLVERS.google ? 'google' : 'custom';
+  const choice = chosen ?? (s.resolver === RESOLVERS.cloudflare ? 'cloudflare' : s.resolver === RESOLVERS.google ? 'google' : 'custom');
   /** @type {HTMLSelectElement} */ (document.getElementById('resolverChoice')).value = choice;
   el('resolverUrl').value = s.resolver;
   el('resolverUrl').disabled = choice !== 'custom';
@@ -86,6 +89,7 @@ async function main() {
     const target = /** @type {HTMLElement} */ (e.target);
     const choice = /** @type {HTMLSelectElement} */ (document.getElementById('resolverChoice')).value;
     if (target.id === 'resolverChoice' && choice !== 'custom') el('resolverUrl').value = RESOLVERS[/** @type {'cloudflare'|'google'} */ (choice)];
+    el('resolverUrl').disabled = choice !== 'custom';
     // Say which field is wrong instead of silently falling back to a default.
     for (const id of ['resolverUrl', 'connectivityUrl', 'archiveEndpoint', 'checkerEndpoint', 'statuspageBase']) {
       const v = el(id).value.trim();
@@ -107,7 +111,7 @@ async function main() {
       statuspageBase: el('statuspageBase').value.trim(),
       timeoutMs: Number(el('timeoutS').value) * 1000,
     });
-    fill(next);
+    fill(next, choice);
     saved.textContent = t('opt_probe_saved');
   });
   form.setAttribute('data-ready', 'true');
