@@ -55,7 +55,8 @@ apt_install() {
 # Real servers and the browser for the end-to-end tests. Services are not started: tests start
 # their own instances on 127.0.0.1 with their own configs.
 ensure_test_packages() {
-  apt_install chromium chromium-driver nginx apache2 haproxy varnish squid lighttpd
+  # fonts-wqy-microhei: a CJK font so the zh-CN popup screenshots show characters, not boxes.
+  apt_install chromium chromium-driver nginx apache2 haproxy varnish squid lighttpd fonts-wqy-microhei
   for s in nginx apache2 haproxy varnish squid lighttpd; do
     (service "$s" stop >/dev/null 2>&1 || true)
   done
