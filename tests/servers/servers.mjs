@@ -77,10 +77,14 @@ export function stopAllSync() {
   live.clear();
 }
 process.on("exit", stopAllSync);
-for (const sig of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+// A killed test run must not leave servers behind on their ports.
+for (const [sig, code] of /** @type {const} */ ([
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+])) {
   process.once(sig, () => {
     stopAllSync();
-    process.exit(130);
+    process.exit(code);
   });
 }
 
@@ -127,7 +131,7 @@ function canConnect(port, timeoutMs = 500) {
 
 /** @param {string} prefix */
 function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), `gd-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `gd-srv-${prefix}-`));
   // Workers of nginx/apache/lighttpd/squid drop root privileges and must still reach their files.
   chmodSync(dir, 0o777);
   return dir;
@@ -184,7 +188,12 @@ async function runDaemon(name, cmd, args, o) {
       }
     }
   };
-  const entry = { killSync: () => killGroup("SIGKILL") };
+  const entry = {
+    killSync: () => {
+      killGroup("SIGKILL");
+      rmSync(o.dir, { recursive: true, force: true });
+    },
+  };
   live.add(entry);
   let stopped = false;
   const stop = async () => {
