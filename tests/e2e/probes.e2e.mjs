@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
+import { axeViolations } from './a11y.mjs';
 import { launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
@@ -52,6 +53,19 @@ async function startSites() {
     if (path.endsWith('/502')) return page(502, '502 Bad Gateway');
     if (path.endsWith('/511')) return page(511, '511 Network Authentication Required');
     if (path === '/ok') return page(200, 'Fine');
+    // A hostile status page: markup and script in every text field, javascript: links.
+    if (path === '/hostile/api/v2/summary.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({
+        page: { name: '<b>Evil</b> status', url: 'javascript:alert(1)' },
+        status: { indicator: 'critical', description: '<img src=x onerror="window.__pwned=1">' },
+        incidents: [{
+          name: '<img src=x onerror="window.__pwned=1">Outage', status: 'investigating', impact: 'critical',
+          shortlink: 'javascript:window.__pwned=1', updated_at: '2026-11-24T09:00:00Z',
+          incident_updates: [{ body: '<script>window.__pwned=1</script>\u0007update', display_at: '2026-11-24T09:00:00Z' }],
+        }],
+      }));
+    }
     page(404, 'Not Found');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
@@ -439,6 +453,18 @@ describe('probes from the popup', () => {
       assert.equal(x.verdict, verdict, kind);
       assert.match(x.text, re);
     }
+    // Hostile text from the status page stays text; its javascript: links never become links.
+    await setProbeSettings({ statuspageBase: `http://127.0.0.1:${sites.port}/hostile` });
+    const h = await runProbe(popup, 'provider-status');
+    assert.equal(h.verdict, 'critical');
+    assert.match(h.text, /<img src=x onerror="window.__pwned=1">Outage/);
+    assert.match(h.text, /<script>window.__pwned=1<\/script> update/);
+    const sneaky = await popup.$$eval('#probe-provider-status img, #probe-provider-status script, #probe-provider-status b, #probe-provider-status a[href^="javascript:"]', (l) => l.length);
+    assert.equal(sneaky, 0, 'no element made from remote text');
+    assert.equal(await popup.evaluate(() => /** @type {any} */ (globalThis).__pwned ?? null), null);
+    // Accessible with results on screen.
+    await runProbe(popup, 'check-down');
+    assert.deepEqual(await axeViolations(popup), [], 'popup with probe results');
     await setProbeSettings({ statuspageBase: '' });
     await closeAll(popup, page);
   });
@@ -621,6 +647,7 @@ describe('error history', () => {
     assert.ok(lists.every((l) => l.length <= 50));
     assert.ok(lists.flat().some((e) => e.time === now - 1000), 'the newest entry kept');
     assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
+    assert.deepEqual(await axeViolations(page), [], 'history page');
     await page.close();
   });
 });
