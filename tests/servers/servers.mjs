@@ -90,6 +90,17 @@ for (const [sig, code] of /** @type {const} */ ([
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
+/**
+ * Daemons live in /usr/sbin, which a non-login or non-root PATH often lacks.
+ * @param {string} name
+ */
+function sbin(name) {
+  for (const d of ["/usr/sbin", "/usr/local/sbin", "/sbin"]) {
+    if (existsSync(join(d, name))) return join(d, name);
+  }
+  return name;
+}
+
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -427,7 +438,7 @@ ${
 }
 `,
   );
-  const d = await runDaemon("nginx", "nginx", ["-c", conf, "-p", dir, "-e", t("error.log"), "-g", "daemon off;"], {
+  const d = await runDaemon("nginx", sbin("nginx"), ["-c", conf, "-p", dir, "-e", t("error.log"), "-g", "daemon off;"], {
     port,
     dir,
     errorLog: t("error.log"),
@@ -521,7 +532,7 @@ ProxyPass / http://127.0.0.1:${o.upstreamPort}/ retry=0
 ProxyPassReverse / http://127.0.0.1:${o.upstreamPort}/
 `,
   );
-  const d = await runDaemon("apache2", "apache2", ["-f", conf, "-D", "FOREGROUND"], {
+  const d = await runDaemon("apache2", sbin("apache2"), ["-f", conf, "-D", "FOREGROUND"], {
     port,
     dir,
     errorLog: join(dir, "error.log"),
@@ -583,7 +594,7 @@ backend app
   server app1 127.0.0.1:${o.upstreamPort}${o.check ? " check inter 200ms fall 1 rise 1" : ""}
 `,
   );
-  const d = await runDaemon("haproxy", "haproxy", ["-f", conf, "-db"], { port, dir });
+  const d = await runDaemon("haproxy", sbin("haproxy"), ["-f", conf, "-db"], { port, dir });
   return handle("haproxy", port, dir, d);
 }
 
@@ -652,7 +663,7 @@ export async function startVarnish503() {
   ];
   // Without privilege separation: its jail users need access to the temp dir otherwise.
   if (isRoot) args.push("-j", "none");
-  const d = await runDaemon("varnishd", "varnishd", args, { port, dir, readyMs: 30000 });
+  const d = await runDaemon("varnishd", sbin("varnishd"), args, { port, dir, readyMs: 30000 });
   return handle("varnish", port, dir, d);
 }
 
@@ -702,7 +713,7 @@ ${isRoot ? "cache_effective_user proxy\n" : ""}`,
     const gid = spawnSync("id", ["-g", "proxy"], { encoding: "utf8" });
     if (pw.status === 0) chownSync(dir, Number(pw.stdout.trim()), Number(gid.stdout.trim()));
   }
-  const d = await runDaemon("squid", "squid", ["-N", "-f", conf], {
+  const d = await runDaemon("squid", sbin("squid"), ["-N", "-f", conf], {
     port,
     dir,
     errorLog: join(dir, "cache.log"),
@@ -734,7 +745,7 @@ server.errorlog = "${join(dir, "error.log")}"
 ${isRoot ? 'server.username = "www-data"\nserver.groupname = "www-data"\n' : ""}proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${dead})))
 `,
   );
-  const d = await runDaemon("lighttpd", "lighttpd", ["-D", "-f", conf], {
+  const d = await runDaemon("lighttpd", sbin("lighttpd"), ["-D", "-f", conf], {
     port,
     dir,
     errorLog: join(dir, "error.log"),
