@@ -243,6 +243,33 @@ describe("real servers' error pages through the release CLI", { concurrency: 1 }
     });
   }
 
+  test("the CLI's own fetch (--url): a real nginx 502, a refused port, a stalled server", async () => {
+    /** @param {string[]} args */
+    const run = (args) => {
+      const r = spawnSync(CLI, ["diagnose", ...args, "--format", "json"], { encoding: "utf8", timeout: 30000 });
+      assert.equal(r.status, 0, `CLI ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+    const n = await S.startNginx502();
+    try {
+      const d = run(["--url", n.url]);
+      assert.deepEqual([d.is_error, d.provider, d.variant, d.fault], [true, "nginx", "bad-gateway", "origin"]);
+    } finally {
+      await n.stop();
+    }
+    const refused = run(["--url", `http://127.0.0.1:${await S.closedPort()}/`]);
+    assert.deepEqual([refused.is_error, refused.provider, refused.meaning], [true, "browser", "net-refused"]);
+    const st = await S.startStalled();
+    try {
+      // Only the meaning is asserted: the server accepted and then stalled, which is arguably the
+      // origin's fault, while a connect timeout is the network's; the CLI does not tell them apart yet.
+      const d = run(["--url", st.url, "--timeout", "2"]);
+      assert.deepEqual([d.is_error, d.provider, d.meaning], [true, "browser", "net-timeout"]);
+    } finally {
+      await st.stop();
+    }
+  });
+
   test("a healthy server's page is not an error", async () => {
     const s = await S.startHealthy();
     try {
