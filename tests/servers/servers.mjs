@@ -25,8 +25,10 @@
  * - `startHaproxy({upstreamPort, check?, timeoutServerMs?})`  HAProxy in front of any upstream port.
  * - `startVarnish503()`        Varnish with a dead backend → real 503 "Backend fetch failed" / Guru Meditation.
  * - `startSquid({mode?})`      Squid to a dead origin → its real error page (X-Squid-Error); "accel" (reverse
- *                              proxy, default) or "forward" (browser proxy; fetch `s.target` with `{proxy: s.url}`).
- * - `startLighttpd({upstreamPort?})` lighttpd mod_proxy to a closed port (or the given one) → its real error answer.
+ *                              proxy, default: Squid 5.7 sends 502 ERR_READ_ERROR) or "forward" (browser proxy;
+ *                              fetch `s.target` with `{proxy: s.url}`: 503 ERR_CONNECT_FAIL 111).
+ * - `startLighttpd({upstreamPort?})` lighttpd mod_proxy to a closed port (503) or the given one (a hang-up
+ *                              upstream gives 500) → its real error answer.
  * - `startHealthy({status?, body?, headers?})`  plain node HTTP server (200 "Hello" page by default).
  * - `startStalled()`           node TCP server that accepts connections and never answers.
  * - `startHangup()`            node TCP server that accepts and immediately closes (an upstream that "resets").
