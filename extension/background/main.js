@@ -40,6 +40,16 @@ const bump = (tabId) => {
   return n;
 };
 
+/**
+ * Settings, read once and kept until they change (a storage read per error would delay the badge).
+ * @type {Promise<import('../lib/settings.js').Settings>|null}
+ */
+let settingsCache = null;
+const settingsNow = () => (settingsCache ??= loadSettings().catch((e) => {
+  settingsCache = null;
+  throw e;
+}));
+
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
   return a.split('#')[0] === b.split('#')[0];
@@ -95,6 +105,10 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   }
 });
 
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'sync') settingsCache = null;
+});
+
 chrome.notifications.onClicked.addListener((id) => {
   const m = /^back:(\d+):/.exec(id);
   if (m) chrome.tabs.update(Number(m[1]), { active: true }).catch(() => {});
@@ -132,24 +146,27 @@ async function onCommitted(tabId, url, documentId) {
     const stored = await st.getPending(tabId);
     resp = stored && sameDocUrl(stored.url, url) ? stored : null;
   }
-  const retry = await st.getRetry(tabId);
-  if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
   if (!resp || !isCandidateStatus(resp.status)) {
-    await clearBadge(tabId);
-    await st.clearTab(tabId);
-    // The page is healthy again: a retry running for it is done.
-    if (retry && !navigatedElsewhere(retry, url)) await cancelRetry(tabId);
+    const retry = await st.getRetry(tabId);
+    // Elsewhere: the retry is moot. The same page, healthy again: the retry is done.
+    await Promise.all([clearBadge(tabId), st.clearTab(tabId), retry ? cancelRetry(tabId) : undefined]);
     return;
   }
-  st.clearPending(tabId).catch(logError);
-  const settings = await loadSettings();
+  // The badge comes first; storage bookkeeping after it.
+  const settings = await settingsNow();
   const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input = { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) };
   const first = await diagnose({ ...input, lang, now_ms: Date.now() });
   if (navSeq.get(tabId) !== seq) return;
   await setBadge(tabId, first);
-  await st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now() });
+  const [retry] = await Promise.all([
+    st.getRetry(tabId),
+    st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now() }),
+    st.clearPending(tabId),
+  ]);
+  const retrying = !!retry && !navigatedElsewhere(retry, url);
+  if (retry && !retrying) await cancelRetry(tabId);
 
   // Read the failed page: this tab, this document only (documentIds), after it has parsed.
   const read = await readTab(tabId, documentId);
@@ -167,7 +184,7 @@ async function onCommitted(tabId, url, documentId) {
     await clearBadge(tabId);
     return;
   }
-  await afterError(tabId, url, final, settings, !!retry);
+  await afterError(tabId, url, final, settings, retrying);
 }
 
 /**
@@ -180,7 +197,7 @@ async function onCommitted(tabId, url, documentId) {
 async function onNavError(tabId, url, error) {
   const seq = bump(tabId);
   const resp = lastResponse.get(tabId);
-  const settings = await loadSettings();
+  const settings = await settingsNow();
   const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input =
@@ -250,20 +267,22 @@ async function readTab(tabId, documentId) {
 async function setBadge(tabId, d) {
   const b = badgeFor(d);
   if (!b.text) return clearBadge(tabId);
+  // All at once: the browser applies them in call order, colour before text.
   await Promise.all([
     chrome.action.setBadgeBackgroundColor({ tabId, color: b.color }),
     chrome.action.setBadgeTextColor ? chrome.action.setBadgeTextColor({ tabId, color: '#ffffff' }) : undefined,
+    chrome.action.setBadgeText({ tabId, text: b.text }),
     chrome.action.setTitle({ tabId, title: `${chrome.i18n.getMessage('extName')}: ${d.verdict}`.slice(0, 500) }),
   ]);
-  // Text last: a person (or a test) seeing the badge sees it complete.
-  await chrome.action.setBadgeText({ tabId, text: b.text });
 }
 
 /** @param {number} tabId */
 async function clearBadge(tabId) {
   try {
-    await chrome.action.setBadgeText({ tabId, text: '' });
-    await chrome.action.setTitle({ tabId, title: chrome.i18n.getMessage('extName') });
+    await Promise.all([
+      chrome.action.setBadgeText({ tabId, text: '' }),
+      chrome.action.setTitle({ tabId, title: chrome.i18n.getMessage('extName') }),
+    ]);
   } catch {
     // The tab is gone.
   }

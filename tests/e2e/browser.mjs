@@ -16,7 +16,11 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
  * @typedef {import('playwright-core').BrowserContext} BrowserContext
  * @typedef {import('playwright-core').Worker} Worker
  * @typedef {import('playwright-core').Page} Page
- * @typedef {{context: BrowserContext, sw: Worker, extId: string, close: () => Promise<void>}} Session
+ * @typedef {{context: BrowserContext, sw: Worker, extId: string, control: Page, close: () => Promise<void>}} Session
+ *   `control` is an extension page (options.html) the helpers use to read extension state
+ *   (badge, storage.session, alarms, notifications, tabs) without going through the service
+ *   worker, so reads keep working when Chromium stops and restarts the worker (Playwright loses
+ *   track of a restarted worker).
  */
 
 /**
@@ -57,10 +61,13 @@ export async function launch(opts = {}) {
   const w = sw;
   await waitFor(() => w.evaluate(() => chrome.webRequest.onHeadersReceived.hasListeners() && chrome.webNavigation.onCommitted.hasListeners()),
     'extension listeners registered', 15000);
+  const control = await context.newPage();
+  await control.goto(`chrome-extension://${extId}/options.html`);
   return {
     context,
     sw,
     extId,
+    control,
     close: async () => {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
@@ -69,7 +76,8 @@ export async function launch(opts = {}) {
 }
 
 /**
- * The service worker, re-fetched in case Chromium stopped and restarted it.
+ * The service worker as Playwright knows it. Only valid until the worker is stopped (see
+ * stopWorker): Playwright does not follow a restarted worker, so use `s.control` for reads.
  * @param {Session} s
  * @returns {Promise<Worker>}
  */
@@ -87,12 +95,11 @@ export async function worker(s) {
  */
 export async function tabIdOf(s, page) {
   const url = page.url();
-  const w = await worker(s);
-  const ids = await w.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u || t.pendingUrl === u).map((t) => t.id), url);
+  const ids = await s.control.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u || t.pendingUrl === u).map((t) => t.id), url);
   if (ids.length === 1 && typeof ids[0] === 'number') return ids[0];
   // Ambiguous: make the page active and take the active tab.
   await page.bringToFront();
-  const id = await w.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  const id = await s.control.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
   if (typeof id !== 'number') throw new Error(`no tab id for ${url}`);
   return id;
 }
@@ -103,8 +110,7 @@ export async function tabIdOf(s, page) {
  * @param {number} tabId
  */
 export async function badgeText(s, tabId) {
-  const w = await worker(s);
-  return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+  return s.control.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
 }
 
 /**
@@ -168,13 +174,14 @@ export async function openPopup(s, tabId) {
  * @param {Session} s
  * @param {number} tabId
  * @param {string} [url] the page the diagnosis must be for
+ * @param {number} [notAt] skip the diagnosis stamped with this `at` (an older one: the worker's
+ *   clock is not node's, so compare stamps, not times)
  * @returns {Promise<any>}
  */
-export async function waitDiagnosed(s, tabId, url) {
+export async function waitDiagnosed(s, tabId, url, notAt = -1) {
   return waitFor(async () => {
-    const w = await worker(s);
-    const st = await w.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null, tabId);
-    if (!st || (url && st.url !== url)) return false;
+    const st = await s.control.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null, tabId);
+    if (!st || (url && st.url !== url) || st.at === notAt) return false;
     return st.pageRead || st.input?.net_error || !st.input?.status ? st.diagnosis : false;
   }, `diagnosis of tab ${tabId}`);
 }
@@ -216,8 +223,42 @@ export async function countScripts(s) {
   /** @param {number} tabId */
   return async (tabId) => {
     const w2 = await worker(s);
-    const calls = await w2.evaluate(() => /** @type {any} */ (globalThis).__gdCalls ?? null);
+    // A stopped worker's stale handle never answers: give up rather than hang.
+    const calls = await Promise.race([
+      w2.evaluate(() => /** @type {any} */ (globalThis).__gdCalls ?? null),
+      new Promise((resolve) => setTimeout(() => resolve(null), 5000)),
+    ]);
     if (!calls) throw new Error('service worker restarted: script counter lost');
     return /** @type {number[]} */ (calls).filter((t) => t === tabId).length;
   };
+}
+
+/**
+ * Stops the extension's service worker, as Chromium does when it idles (DevTools protocol
+ * ServiceWorker.stopAllWorkers through a page), and waits until DevTools reports it stopped.
+ * Afterwards `worker(s)` is stale: read state through `s.control`.
+ * @param {Session} s
+ */
+export async function stopWorker(s) {
+  const page = await s.context.newPage();
+  try {
+    const cdp = await s.context.newCDPSession(page);
+    const prefix = `chrome-extension://${s.extId}/`;
+    /** @type {Promise<void>} */
+    const stopped = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('worker did not stop')), 10000);
+      cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+        if (e.versions.some((v) => v.scriptURL.startsWith(prefix) && v.runningStatus === 'stopped')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await stopped;
+    await cdp.detach();
+  } finally {
+    await page.close();
+  }
 }

@@ -13,7 +13,7 @@ import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import {
-  ROOT, badgeText, countScripts, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
+  ROOT, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
 } from './browser.mjs';
 
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -251,6 +251,7 @@ describe('actions, done for real', () => {
     const tabId = await tabIdOf(s, page);
     await waitForBadge(s, tabId, (t) => t === 'ERR', 'ERR badge');
     await waitDiagnosed(s, tabId);
+    const beforeAt = await s.control.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`].at, tabId);
     const popup = await openPopup(s, tabId);
     const box = popup.locator('[data-action="clear-site-cache"]');
     assert.equal(await box.locator('#clear-cookies').isChecked(), false, 'cookies are kept unless ticked');
@@ -259,6 +260,7 @@ describe('actions, done for real', () => {
     await box.locator('button').click();
     await waitFor(async () => /Cleared stored data for http:\/\/127\.0\.0\.1:\d+/.test((await box.locator('.action-status').textContent()) ?? ''), 'confirmation shown');
     await waitFor(async () => replay.hits('/garbage') > garbageBefore, 'the tab was reloaded');
+    await waitDiagnosed(s, tabId, `${replay.url}/garbage`, beforeAt);
     assert.deepEqual((await s.context.cookies(replay.url)).map((c) => c.value), ['keep-me'], 'cookie kept');
     await visit(page, `${replay.url}/ok?after`);
     await waitFor(async () => replay.hits('/asset.css') > assetBefore, 'asset fetched again: the cache was cleared');
@@ -282,18 +284,19 @@ describe('actions, done for real', () => {
     await popup.waitForSelector('#retry-countdown');
     assert.match((await popup.locator('#retry-countdown').textContent()) ?? '', /Next check in 0:\d\d \(attempt 1 of \d+\)/);
     assert.equal(await popup.locator('#retry-cancel').count(), 1, 'a cancel button');
-    const w = await worker(s);
-    const alarm = await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId);
+    const alarm = await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId);
     assert.ok(alarm, 'an alarm is armed');
     const wait = alarm.scheduledTime - Date.now();
     assert.ok(wait > 7000 && wait <= 12500, `first retry after 10 s ± 20 % (got ${wait} ms)`);
+    // The worker may sleep before the alarm: stop it, the alarm must wake it.
+    await stopWorker(s);
     await site.upstream.up();
     // The tab reloads by itself once the alarm fires and the probe sees a healthy answer.
     await waitFor(async () => (await page.title()) === 'Back online', 'tab reloaded by itself', 20000, 200);
     await waitForBadge(s, tabId, (t) => t === '', 'badge cleared after recovery');
-    const notes = await (await worker(s)).evaluate(() => chrome.notifications.getAll());
+    const notes = await s.control.evaluate(() => chrome.notifications.getAll());
     assert.ok(Object.keys(notes).some((k) => k.startsWith(`back:${tabId}:`)), `"is back" notification: ${JSON.stringify(notes)}`);
-    assert.equal(await (await worker(s)).evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), undefined, 'no more retries');
+    assert.equal(await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), undefined, 'no more retries');
     await popup.close();
     await page.close();
   });
@@ -306,14 +309,14 @@ describe('actions, done for real', () => {
     await popup.waitForSelector('#retry-cancel');
     await popup.locator('#retry-cancel').click();
     await popup.waitForSelector('[data-action="auto-retry"] button:not(#retry-cancel)');
-    const w = await worker(s);
+    const w = s.control;
     assert.equal(await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), undefined, 'cancelled');
     await popup.locator('[data-action="auto-retry"] button').click();
     await popup.waitForSelector('#retry-countdown');
     assert.ok(await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), 'restarted');
     await popup.close();
     await page.close();
-    await waitFor(async () => (await (await worker(s)).evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId)) === undefined, 'retry stopped when the tab closed');
+    await waitFor(async () => (await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId)) === undefined, 'retry stopped when the tab closed');
   });
 });
 
@@ -328,7 +331,7 @@ describe('options and accessibility', () => {
     await page.locator('#retryCap').dispatchEvent('change');
     await page.locator('#lang').selectOption('zh-CN');
     await waitFor(async () => (await page.locator('h1').textContent()) === '网关医生选项', 'options page re-localised');
-    const w = await worker(s);
+    const w = s.control;
     const stored = await w.evaluate(() => chrome.storage.sync.get(null));
     assert.equal(stored.retryCap, 5);
     assert.equal(stored.lang, 'zh-CN');
@@ -364,6 +367,25 @@ describe('options and accessibility', () => {
     assert.deepEqual(await axeViolations(options), [], 'options page');
     await options.close();
     await popup.close();
+    await page.close();
+  });
+});
+
+describe('worker restarts', () => {
+  it('the diagnosis survives the service worker being stopped (chrome.storage.session)', async () => {
+    const broken = await track(srv.startNginx502());
+    const { page, tabId } = await loadError(broken.url, (t) => t === '502');
+    await stopWorker(s);
+    // Opening the popup wakes the worker with a message; the state comes back from session storage.
+    const popup = await openPopup(s, tabId);
+    const v = await popupView(popup);
+    assert.equal(v.status, '502');
+    assert.equal(v.provider, 'nginx');
+    assert.equal(await badgeText(s, tabId), '502', 'badge kept');
+    await popup.close();
+    // And a new error is noticed by the restarted worker.
+    await visit(page, `${broken.url}again`);
+    await waitDiagnosed(s, tabId, `${broken.url}again`);
     await page.close();
   });
 });
