@@ -65,7 +65,7 @@ function failedText(e, timeoutMs, t) {
  * @returns {HTMLElement}
  */
 export function renderProbe(kind, reply, t = browserT, env = {}) {
-  const box = h('div', { class: 'probe-result', 'data-probe': kind, role: 'status' });
+  const box = h('div', { class: 'probe-result', 'data-probe': kind, role: 'status', 'data-at': String(reply?.result?.at ?? '') });
   if (!reply || reply.ok === false) {
     box.setAttribute('data-verdict', 'failed:message');
     append(box, [h('p', { class: 'probe-failed' }, t('pv_failed_other', String(reply?.error ?? '')))]);
@@ -326,11 +326,27 @@ export function probeControl(a, d, ctx) {
     note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
     if (ctx.tabId == null) return;
     const k = `probe:${ctx.tabId}`;
-    const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ ((await chrome.storage.session.get(k))[k]);
-    const last = got?.results?.[a.id];
-    if (last && (!ctx.url || got?.url === ctx.url) && !result.querySelector('.probe-result, .probe-running')) {
+    /** @param {unknown} stored */
+    const show = (stored) => {
+      const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ (stored);
+      const last = got?.results?.[a.id];
+      if (!last || (ctx.url && got?.url !== ctx.url) || btn.disabled) return;
+      const shown = result.querySelector('.probe-result');
+      if (shown && shown.getAttribute('data-at') === String(last.at)) return;
+      clear(result);
       result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os }));
-    }
+    };
+    show((await chrome.storage.session.get(k))[k]);
+    // A result arriving while the popup is open (the automatic check) shows up at once.
+    /** @param {Record<string, chrome.storage.StorageChange>} changes @param {string} area */
+    const onChange = (changes, area) => {
+      if (!wrap.isConnected) {
+        chrome.storage.onChanged.removeListener(onChange);
+        return;
+      }
+      if (area === 'session' && changes[k]) show(changes[k].newValue);
+    };
+    chrome.storage.onChanged.addListener(onChange);
   })().catch(() => {});
   return wrap;
 }
