@@ -54,6 +54,16 @@ fn plan(
             "disable-cdn",
             "owner-checklist",
         ],
+        // Redirect loops usually come from a stale cookie: clearing the site's data fixes most.
+        (Fault::Origin, Some("net-redirects")) => vec![
+            "clear-site-cache",
+            "try-other-browser",
+            "check-down",
+            "reload",
+            "archived-copy",
+            "contact-host",
+            "owner-checklist",
+        ],
         (Fault::Origin, Some("net-tls")) => vec![
             "check-down",
             "try-other-browser",
@@ -83,6 +93,14 @@ fn plan(
             "archived-copy",
             "contact-host",
             "owner-checklist",
+        ],
+        // Offline: nothing can be probed; reload when back, or let auto-retry wait for it.
+        (Fault::Network, Some("net-offline")) => vec![
+            "reload",
+            "auto-retry",
+            "try-other-browser",
+            "flush-dns",
+            "check-down",
         ],
         (Fault::Network, _) => vec![
             "check-down",
@@ -297,6 +315,14 @@ mod tests {
         )
         .contains(&"disable-cdn"));
         assert!(plan(Fault::None, None, None, true).is_empty());
+        assert_eq!(
+            plan(Fault::Network, Some("net-offline"), None, false)[0],
+            "reload"
+        );
+        assert_eq!(
+            plan(Fault::Origin, Some("net-redirects"), None, false)[0],
+            "clear-site-cache"
+        );
     }
 
     #[test]
