@@ -180,6 +180,12 @@ describe('network errors', () => {
     const shown = await popup.locator('[data-action="flush-dns"] .steps > li').count();
     const expected = osSteps.filter((/** @type {{os?: string, browser?: string}} */ st) => (!st.os || st.os === 'linux') && (!st.browser || st.browser === 'chrome')).length;
     assert.equal(shown, expected, 'steps filtered to this OS');
+    // The button opens Chromium's own DNS cache page.
+    const opened = s.context.waitForEvent('page', { predicate: (p) => p.url().startsWith('chrome://net-internals'), timeout: 10000 });
+    await popup.locator('[data-action="flush-dns"] button:not(.copy)').last().click();
+    const dnsPage = await opened;
+    assert.equal(dnsPage.url(), 'chrome://net-internals/#dns');
+    await dnsPage.close();
     await popup.close();
     await page.close();
   });
@@ -301,6 +307,24 @@ describe('actions, done for real', () => {
     await page.close();
   });
 
+  it('auto-retry honours Retry-After, and starts by itself when the option says so', async () => {
+    await s.control.evaluate(() => chrome.storage.sync.set({ autoRetry: true }));
+    try {
+      const { page, tabId, diagnosis } = await loadError(`${replay.url}/busy`, (t) => t === '503');
+      assert.equal(diagnosis.retry_after, 120);
+      // No click: the option started it.
+      const alarm = await waitFor(() => s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), 'auto-started retry');
+      const wait = alarm.scheduledTime - Date.now();
+      assert.ok(wait > 110000 && wait <= 121000, `first check no sooner than Retry-After (got ${wait} ms)`);
+      const popup = await openPopup(s, tabId);
+      assert.match((await popup.locator('#retry-countdown').textContent()) ?? '', /Next check in [12]:\d\d/);
+      await popup.close();
+      await page.close();
+    } finally {
+      await s.control.evaluate(() => chrome.storage.sync.set({ autoRetry: false }));
+    }
+  });
+
   it('auto-retry: cancel from the popup, and closing the tab stops it', async () => {
     const broken = await track(srv.startNginx502());
     const { page, tabId } = await loadError(broken.url, (t) => t === '502');
@@ -346,6 +370,23 @@ describe('options and accessibility', () => {
     await page.locator('#lang').selectOption('auto');
     await waitFor(async () => (await w.evaluate(() => chrome.storage.sync.get('lang'))).lang === 'auto', 'language reset');
     await page.close();
+  });
+
+  it('"open the guidance in a tab on error" opens popup.html?tab=<id> next to the failed tab', async () => {
+    await s.control.evaluate(() => chrome.storage.sync.set({ openTab: true }));
+    try {
+      const broken = await track(srv.startNginx502());
+      const opened = s.context.waitForEvent('page', { predicate: (p) => /\/popup\.html\?tab=\d+$/.test(p.url()), timeout: 10000 });
+      const { page, tabId } = await loadError(broken.url, (t) => t === '502');
+      const guide = await opened;
+      assert.equal(guide.url(), `chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+      await guide.waitForSelector('main#app[aria-busy="false"] #verdict');
+      assert.equal(await guide.locator('#status-code').textContent(), '502');
+      await guide.close();
+      await page.close();
+    } finally {
+      await s.control.evaluate(() => chrome.storage.sync.set({ openTab: false }));
+    }
   });
 
   it('axe-core: no violations on the popup (error and healthy) and the options page', async () => {

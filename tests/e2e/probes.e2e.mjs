@@ -12,13 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { ROOT, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{path: string, host: string, cookie: string|null, mode: string|null, cache: string|null}} SiteHit */
@@ -144,6 +144,8 @@ const pageRequests = [];
 /** @type {string[]} */
 const contextRequests = [];
 const tmp = mkdtempSync(join(tmpdir(), 'gd-probes-'));
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
 
 before(async () => {
   [probeSrv, sites, proxy, replay] = await Promise.all([startProbeServer(), startSites(), startTrapProxy(), startReplay()]);
@@ -440,6 +442,8 @@ describe('probes from the popup', () => {
     assert.match(r.text, /Elevated 502 errors in Frankfurt/);
     assert.match(r.text, /a fix is being deployed/);
     assert.equal(await popup.$eval('#probe-provider-status .incident a', (e) => e.getAttribute('href')), 'https://stspg.io/local1');
+    await runProbe(popup, 'archived-copy');
+    await popup.screenshot({ path: join(SHOTS, 'popup-en-probes.png'), fullPage: true });
     // Hostile answer: an HTML page instead of JSON.
     await setProbeSettings({ statuspageBase: `${probeSrv.base}/status/malformed` });
     const bad = await runProbe(popup, 'provider-status');
@@ -605,6 +609,8 @@ describe('error history', () => {
     assert.equal(await row.locator('td.recent').textContent(), '3');
     assert.ok(await row.locator('svg.timeline rect.bar').count() >= 1, 'a bar in the timeline');
     const rowsBefore = await page.locator('#site-rows tr').count();
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.screenshot({ path: join(SHOTS, 'history-en.png'), fullPage: true });
     assert.equal(rowsBefore, Object.keys((await stored()).sites).length, 'one row per failing site');
 
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);

@@ -5,7 +5,7 @@
  * so a test can tell whether the browser fetched an asset again or used its cache.
  *
  * Routes: /fx/<provider>/<name>  → the fixture;  /ok → a healthy page linking /asset.css;
- * /garbage → bytes that are not HTTP (a network error in the browser);
+ * /garbage → bytes that are not HTTP (a network error in the browser); /busy → 503 with Retry-After: 120;
  * anything else ending in .css/.js/.png → a cacheable asset (counted).
  */
 import http from 'node:http';
@@ -77,6 +77,12 @@ export async function startReplay() {
     if (path === '/garbage') {
       // Not HTTP at all: Chromium refuses HTTP/0.9 on a non-default port (ERR_INVALID_HTTP_RESPONSE).
       req.socket.end('garbage, not an HTTP response\r\n\r\n');
+      return;
+    }
+    if (path === '/busy') {
+      // An overloaded server asking for two minutes' rest.
+      res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '120', server: 'nginx' });
+      res.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>');
       return;
     }
     if (path === '/ok') {
