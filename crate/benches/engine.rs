@@ -1,0 +1,294 @@
+//! Engine benchmarks (criterion): the classifier over the whole fixture corpus and over large
+//! pages (100 KB, 1 MB, 50 MB of realistic HTML), with two references measured in the same run:
+//!
+//! - the floor: one `memchr::memmem` pass over the same bytes (nothing can read them faster),
+//!   over the whole input and over the bounded prefix the engine actually reads (`page::MAX_HTML`);
+//! - a naive baseline: the same rules evaluated as fingerprinting tools commonly do, one
+//!   `regex::Regex` per rule literal, each scanned over the whole lower-cased text and headers.
+//!
+//! `tests/bench.sh` runs this and prints the ratios from criterion's estimates. After criterion,
+//! the binary times every corpus page on its own and writes the per-page median to
+//! `target/bench/native.json` (also used for the wasm / native ratio).
+//!
+//! Timing lives here only; tests assert bounded sizes instead.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use gateway_doctor::page::MAX_HTML;
+use gateway_doctor::rules::schema::Field;
+use gateway_doctor::{diagnose, http, PageInput};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every fixture input (`.http` parsed, `.input.json` read), with its name.
+fn corpus() -> Vec<(String, PageInput)> {
+    let mut files = Vec::new();
+    walk(&fixtures_dir(), &mut files);
+    let mut out = Vec::new();
+    for f in files {
+        let name = f.to_string_lossy().to_string();
+        let input = if name.ends_with(".http") {
+            std::fs::read(&f)
+                .ok()
+                .and_then(|b| http::parse_response(&b).ok())
+        } else if name.ends_with(".input.json") {
+            std::fs::read_to_string(&f)
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+        } else {
+            None
+        };
+        if let Some(i) = input {
+            out.push((name, i));
+        }
+    }
+    out
+}
+
+/// Realistic HTML of `n` bytes: the corpus's own HTML bodies, one after another, repeated.
+fn big_html(pages: &[(String, PageInput)], n: usize) -> String {
+    let bodies: Vec<&str> = pages
+        .iter()
+        .filter_map(|(_, p)| p.html.as_deref())
+        .collect();
+    let mut s = String::with_capacity(n + 64 * 1024);
+    'fill: loop {
+        for b in &bodies {
+            if s.len() >= n {
+                break 'fill;
+            }
+            s.push_str(b);
+            s.push('\n');
+        }
+    }
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s
+}
+
+/// The naive baseline: one compiled regex per rule literal, run over the whole lower-cased input.
+struct Naive {
+    body: Vec<regex::Regex>,
+    header: Vec<regex::Regex>,
+}
+
+impl Naive {
+    fn new() -> Naive {
+        let rules = gateway_doctor::rules::builtin().expect("rules");
+        let mut body = Vec::new();
+        let mut header = Vec::new();
+        for p in &rules.rules.providers {
+            let sigs = p
+                .signals
+                .iter()
+                .chain(p.variants.iter().flat_map(|v| v.signals.iter()));
+            for s in sigs {
+                let lit = s.contains.as_deref().or(s.equals.as_deref());
+                match (s.field, lit) {
+                    (Field::Header, Some(l)) => header
+                        .push(regex::Regex::new(&regex::escape(&l.to_lowercase())).expect("regex")),
+                    (Field::Header, None) => {}
+                    (_, Some(l)) => body
+                        .push(regex::Regex::new(&regex::escape(&l.to_lowercase())).expect("regex")),
+                    (_, None) => {}
+                }
+            }
+            for id in &p.ids {
+                if let Some(r) = &id.regex {
+                    body.push(regex::Regex::new(r).expect("regex"));
+                }
+            }
+        }
+        Naive { body, header }
+    }
+
+    /// How many rules matched (returned so the work is not optimised away).
+    fn run(&self, input: &PageInput) -> usize {
+        let text = input
+            .html
+            .as_deref()
+            .or(input.text.as_deref())
+            .unwrap_or("")
+            .to_lowercase();
+        let heads: String = input
+            .headers
+            .iter()
+            .map(|h| format!("{}: {}\n", h.name, h.value))
+            .collect::<String>()
+            .to_lowercase();
+        self.body.iter().filter(|r| r.is_match(&text)).count()
+            + self.header.iter().filter(|r| r.is_match(&heads)).count()
+    }
+}
+
+/// One pass over the bytes for a needle that is not there: the floor for reading them at all.
+fn floor(bytes: &[u8], finder: &memchr::memmem::Finder) -> Option<usize> {
+    finder.find(bytes)
+}
+
+fn bench_corpus(c: &mut Criterion, pages: &[(String, PageInput)], naive: &Naive) {
+    let mut g = c.benchmark_group("corpus");
+    g.throughput(Throughput::Elements(pages.len() as u64));
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            for (_, p) in pages {
+                black_box(diagnose(black_box(p)).map(|d| d.is_error).ok());
+            }
+        })
+    });
+    g.bench_function("naive", |b| {
+        b.iter(|| {
+            for (_, p) in pages {
+                black_box(naive.run(black_box(p)));
+            }
+        })
+    });
+    let finder = memchr::memmem::Finder::new(b"\x00gateway-doctor-absent\x00");
+    g.bench_function("floor", |b| {
+        b.iter(|| {
+            for (_, p) in pages {
+                let body = p.html.as_deref().or(p.text.as_deref()).unwrap_or("");
+                black_box(floor(black_box(body.as_bytes()), &finder));
+            }
+        })
+    });
+    g.finish();
+}
+
+fn bench_large(c: &mut Criterion, pages: &[(String, PageInput)], naive: &Naive) {
+    let finder = memchr::memmem::Finder::new(b"\x00gateway-doctor-absent\x00");
+    let headers = pages
+        .iter()
+        .find(|(n, _)| n.contains("cloudflare"))
+        .map(|(_, p)| p.headers.clone())
+        .unwrap_or_default();
+    for (label, size) in [
+        ("100KB", 100 * 1024),
+        ("1MB", 1024 * 1024),
+        ("50MB", 50 * 1024 * 1024),
+    ] {
+        let html = big_html(pages, size);
+        let input = PageInput {
+            status: Some(502),
+            headers: headers.clone(),
+            html: Some(html),
+            url: Some("https://example.com/".into()),
+            ..Default::default()
+        };
+        let bytes = input.html.as_deref().unwrap_or("").as_bytes();
+        let prefix = &bytes[..bytes.len().min(MAX_HTML)];
+        let prefix_input = PageInput {
+            html: Some(String::from_utf8_lossy(prefix).into_owned()),
+            ..input.clone()
+        };
+        let mut g = c.benchmark_group(format!("large/{label}"));
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        if size > 10 * 1024 * 1024 {
+            g.sample_size(10);
+            g.measurement_time(Duration::from_secs(8));
+        }
+        g.bench_function("ours", |b| {
+            b.iter(|| black_box(diagnose(black_box(&input)).map(|d| d.is_error).ok()))
+        });
+        g.bench_function("floor", |b| {
+            b.iter(|| black_box(floor(black_box(bytes), &finder)))
+        });
+        g.bench_function("floor-prefix", |b| {
+            b.iter(|| black_box(floor(black_box(prefix), &finder)))
+        });
+        g.bench_function("naive", |b| {
+            b.iter(|| black_box(naive.run(black_box(&input))))
+        });
+        g.bench_function(BenchmarkId::new("naive-prefix", MAX_HTML), |b| {
+            b.iter(|| black_box(naive.run(black_box(&prefix_input))))
+        });
+        g.finish();
+    }
+}
+
+/// Times each corpus page on its own (median of repeated runs) and writes the median over pages.
+fn per_page(pages: &[(String, PageInput)]) {
+    let mut per: Vec<(f64, &str)> = pages
+        .iter()
+        .map(|(name, p)| {
+            let _ = diagnose(p);
+            let mut runs: Vec<f64> = (0..15)
+                .map(|_| {
+                    // Enough repetitions per run to be well above the clock's resolution.
+                    let t = Instant::now();
+                    for _ in 0..20 {
+                        black_box(diagnose(black_box(p)).map(|d| d.is_error).ok());
+                    }
+                    t.elapsed().as_secs_f64() / 20.0
+                })
+                .collect();
+            runs.sort_by(f64::total_cmp);
+            (runs[runs.len() / 2], name.as_str())
+        })
+        .collect();
+    per.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median = per[per.len() / 2].0;
+    let p90 = per[per.len() * 9 / 10].0;
+    let max = per[per.len() - 1];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let json = serde_json::json!({
+        "pages": per.len(),
+        "median_us": median * 1e6,
+        "p90_us": p90 * 1e6,
+        "max_us": max.0 * 1e6,
+        "max_page": max.1,
+    });
+    let _ = std::fs::write(dir.join("native.json"), json.to_string());
+    println!(
+        "native per-page classify time over {} corpus pages: median {:.1} µs, p90 {:.1} µs, max {:.1} µs ({})",
+        per.len(),
+        median * 1e6,
+        p90 * 1e6,
+        max.0 * 1e6,
+        max.1
+    );
+}
+
+fn main() {
+    let pages = corpus();
+    assert!(!pages.is_empty(), "no fixtures found");
+    let naive = Naive::new();
+    // Warm the rules once so no benchmark pays for compiling them.
+    let _ = diagnose(&pages[0].1);
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench_corpus(&mut c, &pages, &naive);
+    bench_large(&mut c, &pages, &naive);
+    c.final_summary();
+    // `cargo bench -- FILTER` only runs what matches; the per-page pass runs on a full run.
+    let filtered = std::env::args().skip(1).any(|a| !a.starts_with('-'));
+    if !filtered {
+        per_page(&pages);
+    }
+}

@@ -1,0 +1,56 @@
+//! Fuzz target: the probes' answer parsers (Statuspage summary, DNS-over-HTTPS, Wayback,
+//! public checker) and URL builders on arbitrary text; the first byte picks which.
+#![no_main]
+
+use gateway_doctor::probes::{self, checker, dns, statuspage, wayback};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let body = String::from_utf8_lossy(rest);
+    match which % 6 {
+        0 => {
+            if let Ok(s) = statuspage::parse_summary(&body) {
+                assert!(s.incidents.len() <= 10);
+            }
+        }
+        1 => {
+            if let Ok(a) = dns::parse_doh(&body) {
+                let v = dns::verdict(std::slice::from_ref(&a), Some("203.0.113.7"));
+                assert!(v.public_ips.len() <= 64);
+            }
+        }
+        2 => {
+            if let Ok(Some(s)) = wayback::parse_available(&body) {
+                serde_json::to_string(&s).expect("serialises");
+            }
+        }
+        3 => {
+            let _ = checker::parse(&body);
+        }
+        4 => {
+            // resolver \n host \n record type
+            let mut parts = body.splitn(3, '\n');
+            let (r, h, t) = (
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or("A"),
+            );
+            if let Ok(u) = dns::query_url(r, h, t) {
+                assert!(
+                    probes::safe_link(&u).is_some(),
+                    "query url not a safe link: {u:?}"
+                );
+            }
+        }
+        _ => {
+            if let Some(u) = statuspage::summary_url(&body) {
+                assert!(u.starts_with("http"));
+            }
+            let t = probes::tidy(&body, 300);
+            assert!(t.len() <= 300 && !t.chars().any(char::is_control));
+        }
+    }
+});
