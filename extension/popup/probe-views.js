@@ -183,6 +183,7 @@ function dnsView(box, v, host, t, os) {
       ]);
       const cmds = FLUSH[/** @type {keyof typeof FLUSH} */ (os)] ?? [];
       if (cmds.length) append(box, [h('pre', { class: 'flush-cmd' }, h('code', null, cmds.join('\n')))]);
+      append(box, [h('p', { class: 'help' }, t('pv_dns_proxy_note'))]);
       break;
     }
     case 'nxdomain':

@@ -384,6 +384,7 @@ describe('probes from the popup', () => {
     assert.equal(r.verdict, 'different');
     assert.match(r.text, /Public DNS says 203\.0\.113\.9, but your browser connected to 127\.0\.0\.1/);
     assert.match(r.text, /300 s \(TTL\)/);
+    assert.match(r.text, /If you use a proxy or VPN/);
     assert.match(await popup.$eval('#probe-check-dns .flush-cmd', (e) => e.textContent ?? ''), /resolvectl flush-caches/);
     assert.ok(probeSrv.log().some((l) => l.path === '/dns-query?name=moved.test&type=A'));
     await closeAll(popup, page);
