@@ -162,7 +162,7 @@ async function onCommitted(tabId, url, documentId) {
   await setBadge(tabId, first);
   const [retry] = await Promise.all([
     st.getRetry(tabId),
-    st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now() }),
+    st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now(), done: false }),
     st.clearPending(tabId),
   ]);
   const retrying = !!retry && !navigatedElsewhere(retry, url);
@@ -179,7 +179,7 @@ async function onCommitted(tabId, url, documentId) {
     if (navSeq.get(tabId) !== seq) return;
     await setBadge(tabId, final);
   }
-  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!read, manual: false, documentId, at: Date.now() });
+  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!read, manual: false, documentId, at: Date.now(), done: true });
   if (!final.is_error) {
     await clearBadge(tabId);
     return;
@@ -207,7 +207,7 @@ async function onNavError(tabId, url, error) {
   const d = await diagnose({ ...input, lang, now_ms: Date.now() });
   if (navSeq.get(tabId) !== seq) return;
   await setBadge(tabId, d);
-  await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, documentId: null, at: Date.now() });
+  await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, documentId: null, at: Date.now(), done: true });
   const retry = await st.getRetry(tabId);
   if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
   if (d.is_error) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url));
@@ -355,7 +355,7 @@ const handlers = {
     };
     const d = await diagnose({ ...input, lang, now_ms: Date.now() });
     if (navSeq.get(tabId) !== seq) throw new Error('the tab navigated');
-    await st.setTab(tabId, { url: read.url, input, diagnosis: d, pageRead: true, manual: true, documentId: null, at: Date.now() });
+    await st.setTab(tabId, { url: read.url, input, diagnosis: d, pageRead: true, manual: true, documentId: null, at: Date.now(), done: true });
     if (d.is_error) await setBadge(tabId, d);
     return { diagnosis: d };
   },

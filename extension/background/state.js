@@ -9,7 +9,8 @@
  * @typedef {import('./engine.js').PageInput} PageInput
  * @typedef {import('./engine.js').Diagnosis} Diagnosis
  * @typedef {{url: string, input: PageInput, diagnosis: Diagnosis, pageRead: boolean, manual: boolean,
- *   documentId: string|null, at: number}} TabState
+ *   documentId: string|null, at: number, done?: boolean}} TabState
+ *   `done` is false while the first, headers-only diagnosis waits for the page to be read.
  * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number}} Pending
  * @typedef {import('../lib/retry-policy.js').RetryState & {stopped?: 'cap'|'bad-url'|null}} RetryRecord
  */

@@ -182,7 +182,7 @@ export async function waitDiagnosed(s, tabId, url, notAt = -1) {
   return waitFor(async () => {
     const st = await s.control.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null, tabId);
     if (!st || (url && st.url !== url) || st.at === notAt) return false;
-    return st.pageRead || st.input?.net_error || !st.input?.status ? st.diagnosis : false;
+    return st.done ? st.diagnosis : false;
   }, `diagnosis of tab ${tabId}`);
 }
 

@@ -191,6 +191,27 @@ describe('network errors', () => {
   });
 });
 
+describe('what is not the tab failing, and what Chromium hides', () => {
+  it('a failing iframe in a healthy page: no badge, no script', async () => {
+    const page = await s.context.newPage();
+    await visit(page, `${replay.url}/framed`);
+    const tabId = await tabIdOf(s, page);
+    await waitFor(async () => replay.hits('/fx/cloudflare/error-521') > 0 && page.frames().length > 1, 'iframe loaded');
+    await page.frames()[1]?.waitForLoadState('load');
+    assert.equal(await badgeText(s, tabId), '');
+    assert.equal(await scriptCalls(tabId), 0);
+    await page.close();
+  });
+
+  it('a 502 without a body (Chromium shows its own error page) still gets the 502 badge and diagnosis', async () => {
+    const { page, badge, diagnosis } = await loadError(`${replay.url}/empty502`, (t) => t !== '');
+    assert.equal(badge, '502');
+    assert.equal(diagnosis.status, 502);
+    assert.equal(diagnosis.net_error, null);
+    await page.close();
+  });
+});
+
 describe('healthy pages', () => {
   it('no badge, no script, and an error badge is cleared by a healthy navigation', async () => {
     const healthy = await track(srv.startHealthy());

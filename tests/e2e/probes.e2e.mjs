@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { ROOT, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { CHROMIUM, EXT_DIR, ROOT, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { chromium } from 'playwright-core';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{path: string, host: string, cookie: string|null, mode: string|null, cache: string|null}} SiteHit */
@@ -664,5 +665,48 @@ describe('error history', () => {
     assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
     assert.deepEqual(await axeViolations(page), [], 'history page');
     await page.close();
+  });
+});
+
+describe('history survives a browser restart', () => {
+  /**
+   * Chromium on a profile directory we keep between two launches (browser.mjs's launch() makes a
+   * fresh profile each time, which is right for everything else).
+   * @param {string} profile
+   */
+  async function launchAt(profile) {
+    const ext = process.env.GD_EXT_DIR ?? EXT_DIR;
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: false,
+      args: ['--headless=new', `--load-extension=${ext}`, `--disable-extensions-except=${ext}`, '--no-sandbox', '--disable-gpu',
+        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        `--proxy-server=http://127.0.0.1:${proxy.port}`, '--proxy-bypass-list=*.test', '--host-resolver-rules=MAP *.test 127.0.0.1'],
+    });
+    const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 15000 });
+    await waitFor(() => sw.evaluate(() => chrome.webNavigation.onCommitted.hasListeners()), 'listeners', 15000);
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${new URL(sw.url()).host}/history.html`);
+    await page.waitForSelector('main#history[aria-busy="false"]');
+    return { context, page };
+  }
+
+  it('an error recorded before closing the browser is listed after reopening it', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'gd-restart-'));
+    try {
+      const key = `restart.test:${sites.port}`;
+      const first = await launchAt(profile);
+      const tab = await first.context.newPage();
+      await visit(tab, `http://${key}/502`);
+      await waitFor(() => first.page.evaluate(async (k) => ((await chrome.storage.local.get('history')).history?.sites?.[k] ?? []).length === 1, key), 'recorded', 15000);
+      await first.context.close();
+
+      const second = await launchAt(profile);
+      await second.page.waitForSelector(`tr[data-host="${key}"]`, { timeout: 10000 });
+      assert.equal(await second.page.locator(`tr[data-host="${key}"] td.total`).textContent(), '1');
+      await second.context.close();
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@
  *
  * Routes: /fx/<provider>/<name>  → the fixture;  /ok → a healthy page linking /asset.css;
  * /garbage → bytes that are not HTTP (a network error in the browser); /busy → 503 with Retry-After: 120;
+ * /empty502 → a 502 without a body; /framed → a healthy page with a failing iframe;
  * anything else ending in .css/.js/.png → a cacheable asset (counted).
  */
 import http from 'node:http';
@@ -83,6 +84,17 @@ export async function startReplay() {
       // An overloaded server asking for two minutes' rest.
       res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '120', server: 'nginx' });
       res.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>');
+      return;
+    }
+    if (path === '/empty502') {
+      // An error with no body: Chromium shows its own error page (ERR_HTTP_RESPONSE_CODE_FAILURE).
+      res.writeHead(502, { server: 'nginx' }).end();
+      return;
+    }
+    if (path === '/framed') {
+      // A healthy page whose iframe fails: not the tab's failure.
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Framed</title><h1>Framed</h1><iframe src="/fx/cloudflare/error-521" title="broken widget"></iframe>');
       return;
     }
     if (path === '/ok') {
