@@ -114,6 +114,16 @@ export async function badgeText(s, tabId) {
 }
 
 /**
+ * Badge background colour on a tab, as #rrggbb.
+ * @param {Session} s
+ * @param {number} tabId
+ */
+export async function badgeColor(s, tabId) {
+  const rgba = await s.control.evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
+  return `#${rgba.slice(0, 3).map((n) => n.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
  * Waits until a condition holds, polling; throws with `what` after `timeout` ms.
  * @template T
  * @param {() => Promise<T|false|null|undefined|0|''>} fn returns a truthy value when done

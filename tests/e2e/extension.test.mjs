@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
+import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 import {
-  ROOT, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
+  ROOT, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
 } from './browser.mjs';
 
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -100,6 +101,7 @@ describe('real servers: badge and popup', () => {
       const server = await track(c.start());
       const { page, tabId, badge, diagnosis } = await loadError(server.url, (t) => t !== '');
       assert.equal(badge, c.status, 'badge shows the status code');
+      assert.equal(await badgeColor(s, tabId), FAULT_COLORS[/** @type {'origin'} */ (c.fault)], 'badge coloured by fault');
       assert.equal(diagnosis.provider, c.provider, JSON.stringify(diagnosis.evidence));
       const popup = await openPopup(s, tabId);
       const v = await popupView(popup);
@@ -134,6 +136,7 @@ describe('captured vendor pages, replayed', () => {
       const expect = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${f}.expect.json`), 'utf8'));
       const { page, tabId, badge, diagnosis } = await loadError(`${replay.url}/fx/${f}`, (t) => t !== '');
       assert.match(badge, /^\d{3}$/);
+      assert.equal(await badgeColor(s, tabId), FAULT_COLORS[/** @type {'origin'} */ (expect.fault)], 'badge coloured by fault');
       assert.equal(diagnosis.provider, expect.provider);
       assert.equal(diagnosis.variant, expect.variant);
       assert.equal(diagnosis.fault, expect.fault);
