@@ -95,6 +95,12 @@ function showError(e) {
 
 /** @param {StateReply} s */
 function render(s) {
+  // A re-render (the tab reloaded, a retry ticked) must not close panels or lose keyboard focus.
+  const keyOf = (/** @type {Element} */ el) => el.id || el.getAttribute('data-action') || '';
+  const open = new Set([...app.querySelectorAll('details[open]')].map(keyOf));
+  const active = document.activeElement;
+  const focusBox = active && app.contains(active) ? active.closest('[data-action], [id]') : null;
+  const focusKey = focusBox ? keyOf(focusBox) : '';
   clear(app);
   if (countdownTimer) clearInterval(countdownTimer);
   countdownTimer = null;
@@ -102,9 +108,15 @@ function render(s) {
   const d = s.diagnosis;
   if (!d || (!d.is_error && !s.state?.manual)) {
     renderHealthy(s);
-    return;
+  } else {
+    renderDiagnosis(d, s);
   }
-  renderDiagnosis(d, s);
+  for (const el of app.querySelectorAll('details')) if (open.has(keyOf(el))) el.setAttribute('open', '');
+  if (focusKey) {
+    const box = [...app.querySelectorAll('[data-action], [id]')].find((el) => keyOf(el) === focusKey);
+    const target = box?.matches('button, summary, input, a') ? box : box?.querySelector('button, summary, input, a');
+    if (target instanceof HTMLElement) target.focus();
+  }
 }
 
 /** @param {StateReply} s */
