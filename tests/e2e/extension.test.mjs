@@ -349,7 +349,7 @@ describe('actions, done for real', () => {
     }
   });
 
-  it('auto-retry: cancel from the popup, and closing the tab stops it', async () => {
+  it('auto-retry: cancel from the popup; navigating elsewhere and closing the tab stop it', async () => {
     const broken = await track(srv.startNginx502());
     const { page, tabId } = await loadError(broken.url, (t) => t === '502');
     const popup = await openPopup(s, tabId);
@@ -362,6 +362,16 @@ describe('actions, done for real', () => {
     await popup.locator('[data-action="auto-retry"] button').click();
     await popup.waitForSelector('#retry-countdown');
     assert.ok(await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), 'restarted');
+    // Going elsewhere in the tab stops it.
+    await visit(page, `${replay.url}/ok?elsewhere`);
+    await waitFor(async () => (await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId)) === undefined, 'retry stopped on navigation elsewhere');
+    // Back to the broken page, start again, then close the tab.
+    await visit(page, broken.url);
+    await waitDiagnosed(s, tabId, broken.url);
+    await popup.reload();
+    await popup.locator('[data-action="auto-retry"] button').click();
+    await popup.waitForSelector('#retry-countdown');
+    assert.ok(await w.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), 'restarted again');
     await popup.close();
     await page.close();
     await waitFor(async () => (await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId)) === undefined, 'retry stopped when the tab closed');
