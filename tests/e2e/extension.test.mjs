@@ -215,6 +215,21 @@ describe('what is not the tab failing, and what Chromium hides', () => {
   });
 });
 
+describe('hostile page text', () => {
+  it('markup in headers, title and text is shown as text; nothing runs in the popup', async () => {
+    const { page, tabId, diagnosis } = await loadError(`${replay.url}/hostile`, (t) => t === '502');
+    assert.ok(JSON.stringify(diagnosis).includes('onerror'), 'the page text reached the engine');
+    const popup = await openPopup(s, tabId);
+    await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    assert.equal(await popup.locator('#app img, #app script, #app iframe').count(), 0, 'no element came from page text');
+    assert.equal(await popup.evaluate(() => /** @type {any} */ (window).__pwned), undefined, 'no page script ran');
+    const shown = await popup.locator('#app').innerText();
+    assert.ok(shown.includes('onerror'), 'markup shown literally');
+    await popup.close();
+    await page.close();
+  });
+});
+
 describe('healthy pages', () => {
   it('no badge, no script, and an error badge is cleared by a healthy navigation', async () => {
     const healthy = await track(srv.startHealthy());

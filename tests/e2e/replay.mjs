@@ -7,6 +7,7 @@
  * Routes: /fx/<provider>/<name>  → the fixture;  /ok → a healthy page linking /asset.css;
  * /garbage → bytes that are not HTTP (a network error in the browser); /busy → 503 with Retry-After: 120;
  * /empty502 → a 502 without a body; /framed → a healthy page with a failing iframe;
+ * /hostile → a 502 with markup and script in its headers, title and text;
  * anything else ending in .css/.js/.png → a cacheable asset (counted).
  */
 import http from 'node:http';
@@ -95,6 +96,14 @@ export async function startReplay() {
       // A healthy page whose iframe fails: not the tab's failure.
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><title>Framed</title><h1>Framed</h1><iframe src="/fx/cloudflare/error-521" title="broken widget"></iframe>');
+      return;
+    }
+    if (path === '/hostile') {
+      // Markup and script in every page-controlled place the popup shows: it must stay text.
+      const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+      res.writeHead(502, { 'content-type': 'text/html', server: `nginx ${evil.replace(/"/g, "'")}`, 'cf-ray': `8f00${evil.replace(/"/g, "'")}` });
+      const esc = evil.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      res.end(`<html><head><title>502 Bad Gateway ${esc}</title></head><body><center><h1>502 Bad Gateway</h1></center><p>${esc}</p><hr><center>nginx</center></body></html>`);
       return;
     }
     if (path === '/ok') {
