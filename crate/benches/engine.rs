@@ -8,7 +8,8 @@
 //!
 //! `tests/bench.sh` runs this and prints the ratios from criterion's estimates. After criterion,
 //! the binary times every corpus page on its own and writes the per-page median to
-//! `target/bench/native.json` (also used for the wasm / native ratio).
+//! `target/bench/native.json`, and the inputs to `target/bench/corpus-inputs.json`, for the wasm
+//! run and its wasm / native ratio.
 //!
 //! Timing lives here only; tests assert bounded sizes instead.
 
@@ -263,6 +264,11 @@ fn per_page(pages: &[(String, PageInput)]) {
         "max_page": max.1,
     });
     let _ = std::fs::write(dir.join("native.json"), json.to_string());
+    // The same inputs for the wasm run (tests/bench-wasm.mjs), so both time identical pages.
+    let inputs: Vec<&PageInput> = pages.iter().map(|(_, p)| p).collect();
+    if let Ok(j) = serde_json::to_string(&inputs) {
+        let _ = std::fs::write(dir.join("corpus-inputs.json"), j);
+    }
     println!(
         "native per-page classify time over {} corpus pages: median {:.1} µs, p90 {:.1} µs, max {:.1} µs ({})",
         per.len(),

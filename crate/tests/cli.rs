@@ -1,0 +1,220 @@
+//! The built `gateway-doctor` binary as a person runs it: a fixture (JSON and text, English and
+//! Chinese), stdin, `--net-error`, and every kind of bad input — asserting exit codes, stdout
+//! shapes and that a failure is exactly one line on stderr with no panic text.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gateway-doctor"));
+    // A panic would print a backtrace hint; make sure nothing asks for or hides one.
+    c.env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(rel)
+}
+
+/// Cloudflare's 522 page: a plain error page whose verdict has actions.
+fn cf_522() -> String {
+    fixture("cloudflare/error-522.http")
+        .to_str()
+        .expect("utf-8 path")
+        .to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = bin();
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("binary runs");
+    {
+        let mut si = child.stdin.take().expect("stdin");
+        if let Some(b) = stdin {
+            // The CLI may stop reading early (bounded input); a broken pipe is fine here.
+            let _ = si.write_all(b);
+        }
+    }
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failure: the given exit code, nothing on stdout, exactly one line on stderr, no panic.
+fn assert_clean_failure(o: &Output, code: i32, mentions: &str) {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stderr: {e}");
+    assert!(o.stdout.is_empty(), "stdout on failure: {:?}", o.stdout);
+    assert_eq!(e.trim_end().lines().count(), 1, "not one line: {e:?}");
+    assert!(e.starts_with("gateway-doctor: "), "{e:?}");
+    assert!(
+        e.to_lowercase().contains(&mentions.to_lowercase()),
+        "{e:?} should mention {mentions:?}"
+    );
+    assert_no_panic(o);
+}
+
+fn assert_no_panic(o: &Output) {
+    let e = stderr(o);
+    assert!(
+        !e.contains("panicked") && !e.contains("RUST_BACKTRACE"),
+        "{e}"
+    );
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    assert_no_panic(o);
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn fixture_as_json_and_text_in_both_languages() {
+    let f = cf_522();
+    let f = f.as_str();
+    let d = json(&run(&["diagnose", f, "--format", "json"], None));
+    assert_eq!(d["is_error"], true);
+    assert_eq!(d["provider"], "cloudflare");
+    assert_eq!(d["lang"], "en");
+    assert!(d["actions"].as_array().is_some_and(|a| !a.is_empty()));
+
+    let zh = json(&run(
+        &["diagnose", f, "--format", "json", "--lang", "zh-CN"],
+        None,
+    ));
+    assert_eq!(zh["lang"], "zh-CN");
+    assert_eq!(zh["provider"], d["provider"]);
+    assert_eq!(zh["variant"], d["variant"]);
+    assert_ne!(zh["verdict"], d["verdict"], "the verdict is translated");
+
+    let o = run(&["diagnose", f, "--lang", "zh-CN"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout.clone()).expect("utf-8 text");
+    assert!(text.contains("结论"), "{text}");
+    assert!(text.contains("Cloudflare"), "{text}");
+    assert!(o.stderr.is_empty());
+
+    let o = run(&["diagnose", f], None);
+    let text = String::from_utf8(o.stdout.clone()).expect("utf-8 text");
+    assert!(text.contains("Verdict: "), "{text}");
+    assert!(text.contains("What to do:"), "{text}");
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let raw = b"HTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\nContent-Type: text/html\r\n\r\n<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+    let d = json(&run(&["diagnose", "-", "--format", "json"], Some(raw)));
+    assert_eq!(d["status"], 502);
+    assert_eq!(d["provider"], "nginx");
+    assert_eq!(d["is_error"], true);
+}
+
+#[test]
+fn net_error() {
+    let d = json(&run(
+        &[
+            "diagnose",
+            "--net-error",
+            "net::ERR_NAME_NOT_RESOLVED",
+            "--url",
+            "https://no-such-host.example/",
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(d["net_error"], "ERR_NAME_NOT_RESOLVED");
+    assert_eq!(d["meaning"], "net-dns");
+    assert_eq!(d["fault"], "network");
+    assert_eq!(d["host"], "no-such-host.example");
+    let o = run(
+        &["diagnose", "--net-error", "<script>alert(1)</script>"],
+        None,
+    );
+    assert_clean_failure(&o, 2, "net-error");
+}
+
+#[test]
+fn missing_file() {
+    let o = run(&["diagnose", "/nonexistent/dir/page.http"], None);
+    assert_clean_failure(&o, 2, "/nonexistent/dir/page.http");
+}
+
+#[test]
+fn binary_garbage() {
+    let mut x: u32 = 12345;
+    let garbage: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect();
+    let o = run(&["diagnose", "-"], Some(&garbage));
+    assert_clean_failure(&o, 2, "not an HTTP response");
+    // Control characters from the input never reach the terminal.
+    assert!(!stderr(&o).chars().any(|c| c.is_control() && c != '\n'));
+    let o = run(&["diagnose", "-"], Some(b""));
+    assert_clean_failure(&o, 2, "empty");
+}
+
+#[test]
+fn truncated_input() {
+    let o = run(
+        &["diagnose", "-"],
+        Some(b"HTTP/1.1 502 Bad Gateway\r\nServer: ngi"),
+    );
+    assert_clean_failure(&o, 2, "truncated");
+    let o = run(
+        &["diagnose", "-"],
+        Some(b"HTTP/1.1 502 Bad Gateway\r\nno colon\r\n\r\n"),
+    );
+    assert_clean_failure(&o, 2, "malformed header");
+    // A body cut off mid-chunk or mid-character still gives a diagnosis.
+    let d = json(&run(
+        &["diagnose", "-", "--format", "json"],
+        Some(b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\nfff\r\n<html>\xe2\x80"),
+    ));
+    assert_eq!(d["status"], 503);
+    assert_eq!(d["is_error"], true);
+}
+
+#[test]
+fn bad_options() {
+    let f = cf_522();
+    let f = f.as_str();
+    assert_clean_failure(
+        &run(&["diagnose", f, "--format", "yaml"], None),
+        2,
+        "--format",
+    );
+    assert_clean_failure(&run(&["diagnose", f, "--lang", "fr"], None), 2, "--lang");
+    assert_clean_failure(&run(&["diagnose", f, "--format"], None), 2, "needs a value");
+    assert_clean_failure(&run(&["diagnose", f, "--bogus"], None), 2, "unknown option");
+}
+
+#[test]
+fn hostile_page_through_the_cli() {
+    let mut raw = b"HTTP/1.1 502 Bad Gateway\r\nServer: <script>alert(1)</script>\x1b[2J\r\nContent-Type: text/html\r\n".to_vec();
+    for i in 0..10_000 {
+        raw.extend_from_slice(format!("X-{i}: <img src=x onerror=alert({i})>\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n<title>\xe2\x80\xae502 Bad Gateway\x1b]0;pwned\x07</title>");
+    raw.extend_from_slice(&"<div>".repeat(100_000).into_bytes());
+    let o = run(&["diagnose", "-"], Some(&raw));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_no_panic(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
+    // Terminal escapes from the page are neutralised in the text report.
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+}
