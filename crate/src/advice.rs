@@ -9,9 +9,6 @@ use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind, Step};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
-/// Default wait before an automatic retry when the page gives none.
-const DEFAULT_RETRY_DELAY: u64 = 30;
-
 fn fault_key(f: Fault) -> &'static str {
     match f {
         Fault::Client => "client",
@@ -80,6 +77,9 @@ fn plan(
             "provider-status",
             "hard-reload",
             "try-other-browser",
+            // Rarely the cure for a server error, but a stale cached redirect or asset can keep
+            // a fixed page looking broken; it stays low in the list.
+            "clear-site-cache",
             "contact-host",
             "owner-checklist",
             "disable-cdn",
@@ -203,13 +203,14 @@ pub fn finish(
 
     let statuspage = provider.and_then(|p| p.statuspage.clone());
     let has_status_page = d.status_page.is_some();
-    let delay = d.retry_after.unwrap_or(DEFAULT_RETRY_DELAY);
     d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
         .into_iter()
         .map(|id| {
             let mut a = make_action(id, texts);
             match id {
-                "auto-retry" => a.delay = Some(delay),
+                // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
+                // schedule decides (it starts shorter than any fixed default would).
+                "auto-retry" => a.delay = d.retry_after,
                 "provider-status" => {
                     a.url = d.status_page.clone();
                     a.api = statuspage.clone();
