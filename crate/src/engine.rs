@@ -302,7 +302,10 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
                 .map(|v| v.id.clone())
                 .unwrap_or_else(|| "generic".into())
         }),
-        variant_name: variant.map(|v| v.name.clone()),
+        variant_name: variant.map(|v| match (&v.name_zh, lang) {
+            (Some(zh), "zh-CN") => zh.clone(),
+            _ => v.name.clone(),
+        }),
         fault,
         fault_label: String::new(),
         verdict: String::new(),

@@ -111,6 +111,9 @@ pub struct Variant {
     pub id: String,
     /// English name of the page, e.g. "Cloudflare's own 502 page".
     pub name: String,
+    /// The same in Simplified Chinese; the English name is shown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     /// Where the fault lies when this page is shown.
     pub fault: Fault,
     /// Statuses this page is served with; empty means any.
