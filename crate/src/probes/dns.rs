@@ -162,7 +162,10 @@ mod tests {
     #[test]
     fn verdicts() {
         let a = ans(r#"{"Status":0,"Answer":[{"type":1,"TTL":60,"data":"203.0.113.7"}]}"#);
-        assert_eq!(verdict(std::slice::from_ref(&a), Some("203.0.113.7")).kind, "same");
+        assert_eq!(
+            verdict(std::slice::from_ref(&a), Some("203.0.113.7")).kind,
+            "same"
+        );
         assert_eq!(
             verdict(std::slice::from_ref(&a), Some("198.51.100.1")).kind,
             "different"
