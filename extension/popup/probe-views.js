@@ -287,9 +287,9 @@ export function probeControl(a, d, ctx) {
   ensureStyles();
   const host = a.host ?? d.host ?? '';
   const wrap = h('div', { class: 'probe', 'data-probe-control': a.id });
-  const note = h('p', { class: 'help probe-contacts', 'data-contacts': a.id });
+  const note = h('p', { class: 'help probe-contacts', 'data-contacts': a.id, id: `probe-note-${a.id}` });
   const result = h('div', { class: 'probe-slot', id: `probe-${a.id}`, 'aria-live': 'polite' });
-  const btn = h('button', { type: 'button', class: 'probe-run', 'data-probe-run': a.id }, t(`probe_${a.id.replace(/-/g, '_')}`, host));
+  const btn = h('button', { type: 'button', class: 'probe-run', 'data-probe-run': a.id, 'aria-describedby': `probe-note-${a.id}` }, t(`probe_${a.id.replace(/-/g, '_')}`, host));
   let os = '';
   const run = async () => {
     btn.disabled = true;
