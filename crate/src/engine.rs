@@ -230,6 +230,15 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         (None, None) => page.text_chars < SHORT_PAGE_CHARS && title_names_error(&page.title),
     };
 
+    // A healthy page only names its vendor when a rule recognised the page itself (a challenge
+    // or block page); a blog post quoting a Ray ID or "Guru Meditation" names nobody.
+    let (provider, variant, best) = if is_error || variant.is_some_and(|v| !v.error) {
+        (provider, variant, best)
+    } else {
+        evidence.retain(|e| e.rule.is_none());
+        (None, None, None)
+    };
+
     let fault = if !is_error {
         Fault::None
     } else {
