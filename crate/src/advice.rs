@@ -239,6 +239,7 @@ pub fn net_error(
 ) -> Diagnosis {
     let benign = status::is_benign_net_error(ne);
     let (meaning, fault) = status::net_error_meaning(ne);
+    let zh = lang == "zh-CN";
     let mut d = Diagnosis {
         is_error: !benign,
         status: None,
@@ -247,10 +248,17 @@ pub fn net_error(
         meaning_title: None,
         meaning_text: None,
         provider: Some("browser".into()),
-        provider_name: Some("Browser".into()),
+        provider_name: Some(if zh { "浏览器" } else { "Browser" }.into()),
         provider_kind: Some(ProviderKind::Browser),
         variant: Some("net-error".into()),
-        variant_name: Some("The browser's own network-error page".into()),
+        variant_name: Some(
+            if zh {
+                "浏览器自己的网络错误页"
+            } else {
+                "The browser's own network-error page"
+            }
+            .into(),
+        ),
         fault: if benign { Fault::None } else { fault },
         fault_label: String::new(),
         verdict: String::new(),
