@@ -14,9 +14,13 @@ TARGETS=${FUZZ_TARGETS:-"http_parse classify rule_loader probe_parsers"}
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-if ! rustup toolchain list | grep -q '^nightly'; then
-  echo "== rustup toolchain install nightly (cargo fuzz needs it)"
-  rustup toolchain install nightly --profile minimal
+# cargo fuzz wants nightly. Use it when installed; otherwise the machine's one toolchain with
+# RUSTC_BOOTSTRAP=1 (no other toolchain can be fetched here, and -s none needs no sanitizer).
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  TC=(+nightly)
+else
+  TC=()
+  export RUSTC_BOOTSTRAP=1
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== cargo install cargo-fuzz"
@@ -46,10 +50,10 @@ seed probe_parsers "$FUZZ"/seeds/probe_parsers/*
 # panic is the bug) and it halves build and run time; -a keeps debug assertions and overflow
 # checks on, so an arithmetic overflow counts as a crash.
 FLAGS=(-s none -a)
-echo "== cargo +nightly fuzz build (${TARGETS// /, })"
-( cd crate && cargo +nightly fuzz build "${FLAGS[@]}" )
+echo "== cargo ${TC[*]} fuzz build (${TARGETS// /, })"
+( cd crate && cargo "${TC[@]}" fuzz build "${FLAGS[@]}" )
 
-BIN=$FUZZ/target/$(rustc +nightly -vV | awk '/^host:/{print $2}')/release
+BIN=$FUZZ/target/$(rustc "${TC[@]}" -vV | awk '/^host:/{print $2}')/release
 fail=0
 for t in $TARGETS; do
   echo "== fuzz $t for ${SECONDS_PER_TARGET}s"
@@ -63,7 +67,7 @@ for t in $TARGETS; do
         -max_total_time="$SECONDS_PER_TARGET" -max_len=131072 -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 ) >"$log" 2>&1; then
     runs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-    cov=$(grep -a '^#' "$log" | tail -1 | grep -ao 'cov: [0-9]*' || true)
+    cov=$(grep -a '^#[0-9]' "$log" | tail -1 | grep -ao 'cov: [0-9]*' || true)
     echo "$t: ok, ${runs:-?} executions in ${SECONDS_PER_TARGET}s, ${cov:-cov: ?}, corpus $(ls "$FUZZ/corpus/$t" | wc -l) inputs"
   else
     fail=1
