@@ -194,16 +194,11 @@ pub fn parse_response(bytes: &[u8]) -> Result<PageInput, ParseError> {
         .find(|h| h.name.eq_ignore_ascii_case("content-type"))
         .map(|h| h.value.to_ascii_lowercase())
         .unwrap_or_default();
-    let looks_html = ctype.contains("html") || {
-        let head = clip(body.trim_start(), 512).to_ascii_lowercase();
-        head.starts_with('<')
-            && (head.contains("<html")
-                || head.contains("<!doctype")
-                || head.contains("<head")
-                || head.contains("<body")
-                || head.contains("<title")
-                || head.contains("<h1"))
-    };
+    // Many saved pages and some servers send HTML without a Content-Type; sniff it as a
+    // browser would, so the visible text is derived from the markup (an explicit non-HTML
+    // type such as text/plain or JSON is believed).
+    let untyped = ctype.is_empty() || ctype.starts_with("application/octet-stream");
+    let looks_html = ctype.contains("html") || (untyped && crate::page::looks_like_html(&body));
     let mut input = PageInput {
         status: Some(resp.status),
         headers: resp.headers,
@@ -236,6 +231,20 @@ mod tests {
     fn skips_interim_and_redirects() {
         let p = parse_response(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\nHTTP/1.1 504 Gateway Time-out\r\n\r\nbody").unwrap();
         assert_eq!(p.status, Some(504));
+    }
+
+    #[test]
+    fn sniffs_untyped_html_but_believes_plain_text() {
+        let frag = b"HTTP/1.1 502 Bad Gateway\r\n\r\n  <div class=\"x\">\n<p>Ray ID: <strong>0123</strong></p></div>";
+        let p = parse_response(frag).unwrap();
+        assert!(p.html.is_some() && p.text.is_none());
+        let p = parse_response(b"HTTP/1.1 502 X\r\n\r\n<not a tag at all").unwrap();
+        assert!(p.html.is_none());
+        let p = parse_response(
+            b"HTTP/1.1 502 X\r\nContent-Type: text/plain\r\n\r\n<b>shown as text</b>",
+        )
+        .unwrap();
+        assert!(p.html.is_none());
     }
 
     #[test]

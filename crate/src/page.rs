@@ -53,12 +53,21 @@ impl Page {
                 value: clip(&h.value, MAX_HEADER_VALUE).to_string(),
             })
             .collect();
+        // `text` that is plainly markup (a pasted page, a caller that put the HTML in the wrong
+        // field) is read as HTML: its DOM markers are then seen and its words are the visible
+        // text, not tag soup.
+        let markup_text = input
+            .text
+            .as_deref()
+            .filter(|t| input.html.is_none() && looks_like_html(t));
         let html = input
             .html
             .as_deref()
+            .or(markup_text)
             .map(|h| clip(h, MAX_HTML))
             .unwrap_or("");
-        let (text, text_chars) = match input.text.as_deref() {
+        let given_text = input.text.as_deref().filter(|_| markup_text.is_none());
+        let (text, text_chars) = match given_text {
             Some(t) => (
                 collapse_ws(clip(t, MAX_TEXT)),
                 t.chars().take(1 << 20).count(),
@@ -81,7 +90,7 @@ impl Page {
             html: html.to_string(),
             url: clip(input.url.as_deref().unwrap_or(""), MAX_URL).to_string(),
             text_chars,
-            html_given: input.html.is_some(),
+            html_given: input.html.is_some() || markup_text.is_some(),
         }
     }
 
@@ -108,6 +117,24 @@ impl Page {
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty() && self.title.trim().is_empty()
     }
+}
+
+/// Does `s` look like HTML markup, as a browser sniffs a body sent without a Content-Type?
+/// Its first non-space character is `<` and it contains at least one real tag.
+pub fn looks_like_html(s: &str) -> bool {
+    let head = clip(
+        s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
+        4096,
+    );
+    if !head.starts_with('<') || !head.contains('>') {
+        return false;
+    }
+    head.as_bytes().windows(3).any(|w| {
+        w[0] == b'<'
+            && (w[1].is_ascii_alphabetic()
+                || w[1] == b'!'
+                || (w[1] == b'/' && w[2].is_ascii_alphabetic()))
+    })
 }
 
 /// Typographic apostrophes become ASCII so a rule can say "that's" once.
@@ -303,6 +330,28 @@ mod tests {
             1000,
         );
         assert_eq!(t, "502 Bad Gateway nginx");
+    }
+
+    #[test]
+    fn markup_is_sniffed_and_text_given_as_markup_is_read_as_html() {
+        assert!(looks_like_html("\n  <div class=\"a\">x</div>"));
+        assert!(looks_like_html("<!DOCTYPE html><p>x"));
+        assert!(!looks_like_html("502 Bad Gateway <b>x</b>"));
+        assert!(!looks_like_html("<- arrow > thing"));
+        assert!(!looks_like_html("{\"a\": \"<b>\"}"));
+        let input = PageInput {
+            text: Some("<center><h1>502 Bad Gateway</h1></center>\n<hr><center>x</center>".into()),
+            ..Default::default()
+        };
+        let p = Page::new(&input);
+        assert_eq!(p.text, "502 Bad Gateway x");
+        assert!(p.html.contains("<hr>"));
+        let input = PageInput {
+            text: Some("<b>kept</b>".into()),
+            html: Some("<p>real</p>".into()),
+            ..Default::default()
+        };
+        assert_eq!(Page::new(&input).text, "<b>kept</b>");
     }
 
     #[test]
