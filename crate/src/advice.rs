@@ -5,7 +5,7 @@
 //! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS.
 
 use crate::guidance::Texts;
-use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind, Step};
+use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
@@ -151,19 +151,7 @@ fn make_action(id: &str, texts: &Texts) -> Action {
         id: id.to_string(),
         title: t.map(|t| t.title.clone()).unwrap_or_else(|| id.to_string()),
         summary: t.map(|t| t.summary.clone()).unwrap_or_default(),
-        steps: t
-            .map(|t| {
-                t.steps
-                    .iter()
-                    .map(|s| Step {
-                        text: s.text.clone(),
-                        code: s.code.clone(),
-                        os: s.os.clone(),
-                        browser: s.browser.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        steps: t.map(|t| t.steps.clone()).unwrap_or_default(),
         owner: t.is_some_and(|t| t.owner),
         url: None,
         host: None,

@@ -90,20 +90,9 @@ pub struct RequestId {
     pub value: String,
 }
 
-/// One line of guidance; `code` is a copyable command or snippet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Step {
-    pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// For OS-specific steps: `windows`, `mac`, `linux`, `chromeos`, `android`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
-    /// For browser-specific steps: `chrome`, `firefox`, `safari`, `edge`, `opera`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub browser: Option<String>,
-}
+/// One line of guidance; `code` is a copyable command or snippet, `os`/`browser` say where it
+/// applies. The same type the guidance files are written in, passed through unchanged.
+pub type Step = crate::guidance::StepText;
 
 /// A recommended action. The extension renders one control per action, marked `data-action="<id>"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
