@@ -429,6 +429,50 @@ weight = 0.5
     }
 
     #[test]
+    fn status_signals_hold_only_on_their_statuses() {
+        let rules = r#"
+id = "a-cdn"
+name = "A CDN"
+kind = "cdn"
+[[signal]]
+in = "status"
+status = [521]
+[[signal]]
+in = "text"
+contains = "acdn"
+status = [502]
+"#;
+        let p = crate::rules::provider_from_toml(rules).expect("parses");
+        let c = Compiled::new(crate::rules::RuleSet { providers: vec![p] }).expect("compiles");
+        let run = |status: u16, text: &str| {
+            let input = PageInput {
+                status: Some(status),
+                text: Some(text.into()),
+                ..Default::default()
+            };
+            diagnose_with(&c, &input).provider
+        };
+        assert_eq!(run(521, "").as_deref(), Some("a-cdn"));
+        assert_eq!(run(522, ""), None);
+        assert_eq!(run(502, "acdn").as_deref(), Some("a-cdn"));
+        assert_eq!(run(503, "acdn"), None);
+        for bad in [
+            "in = \"status\"",
+            "in = \"status\"\nstatus = [521]\ncontains = \"x\"",
+            "in = \"text\"\ncontains = \"x\"\nstatus = [99]",
+        ] {
+            let t = format!("id = \"x\"\nname = \"X\"\nkind = \"cdn\"\n[[signal]]\n{bad}\n");
+            let p = crate::rules::provider_from_toml(&t).expect("parses");
+            assert!(
+                crate::rules::RuleSet { providers: vec![p] }
+                    .validate()
+                    .is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn error_titles() {
         assert!(title_names_error("502 Bad Gateway"));
         assert!(title_names_error("Error 503 Backend fetch failed"));

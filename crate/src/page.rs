@@ -100,7 +100,7 @@ impl Page {
             Field::Text | Field::Body => &self.text,
             Field::Html => &self.html,
             Field::Url => &self.url,
-            Field::Header => "",
+            Field::Header | Field::Status => "",
         }
     }
 

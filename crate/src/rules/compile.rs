@@ -263,7 +263,7 @@ impl Found {
             Field::Text => 1,
             Field::Html => 2,
             Field::Url => 3,
-            Field::Header | Field::Body => return false,
+            Field::Header | Field::Body | Field::Status => return false,
         };
         self.bits.get(f * self.n + lit).copied().unwrap_or(false)
     }
@@ -394,6 +394,12 @@ impl Compiled {
 impl CSignal {
     /// Does the signal hold on this page? Returns a short description of what matched.
     pub(crate) fn test(&self, page: &Page, found: &Found) -> Option<(&'static str, String)> {
+        if !self.src.status.is_empty() {
+            let st = page.status.filter(|st| self.src.status.contains(st))?;
+            if self.src.field == Field::Status {
+                return Some(("status", format!("HTTP {st}")));
+            }
+        }
         match self.src.field {
             Field::Header => self.test_header(page),
             Field::Body => self
@@ -476,6 +482,7 @@ fn field_name(f: Field) -> &'static str {
         Field::Html => "html",
         Field::Body => "body",
         Field::Url => "url",
+        Field::Status => "status",
     }
 }
 

@@ -48,6 +48,9 @@ pub enum Field {
     /// Text or HTML, whichever has it.
     Body,
     Url,
+    /// The HTTP status alone: holds when it is one of the signal's `status` list (e.g. the
+    /// non-standard codes only one vendor sends).
+    Status,
 }
 
 /// One piece of evidence a rule looks for.
@@ -84,6 +87,10 @@ pub struct Signal {
     /// Short human label for the evidence list; defaults to a description of the matcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The signal only holds when the page's status is one of these (empty: any status).
+    /// Required for `in = "status"`, where the status is the whole test.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<u16>,
 }
 
 /// A request id a user can quote to support.
@@ -210,7 +217,25 @@ fn check_signal(ctx: &str, s: &Signal) -> Result<(), String> {
             ));
         }
     }
+    if s.status.iter().any(|st| !(100..=999).contains(st)) {
+        return Err(format!("{ctx}: status out of range"));
+    }
     match s.field {
+        Field::Status => {
+            if s.status.is_empty() {
+                return Err(format!("{ctx}: a status signal needs a `status` list"));
+            }
+            if s.name.is_some()
+                || s.contains.is_some()
+                || s.equals.is_some()
+                || s.present
+                || s.regex.is_some()
+            {
+                return Err(format!(
+                    "{ctx}: a status signal tests only its `status` list (no name/contains/equals/present/regex)"
+                ));
+            }
+        }
         Field::Header => {
             let name = s.name.as_deref().unwrap_or("");
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
