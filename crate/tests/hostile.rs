@@ -478,10 +478,14 @@ fn a_page_claiming_every_vendor_gets_one_sane_verdict() {
         .collect();
     for st in [500, 502, 503, 504] {
         let d = run(&every_vendor(st, false));
+        // The page also carries Cloudflare's challenge markers, and a challenge is served with
+        // 503: reading it as a challenge (not an error) is a fair verdict there, nowhere else.
+        let challenge_503 = st == 503 && d.variant.as_deref() == Some("challenge");
         assert!(
-            d.is_error,
+            d.is_error || challenge_503,
             "status {st} is an error: {:?} {:?}",
-            d.provider, d.variant
+            d.provider,
+            d.variant
         );
         let p = d.provider.as_deref().expect("some provider is named");
         assert!(known.iter().any(|k| k == p), "{p}");
@@ -491,7 +495,9 @@ fn a_page_claiming_every_vendor_gets_one_sane_verdict() {
                 assert!(r == p || r.starts_with(&format!("{p}/")), "{r} vs {p}");
             }
         }
-        assert_ne!(d.fault, Fault::None);
+        if d.is_error {
+            assert_ne!(d.fault, Fault::None);
+        }
         assert_sane(&d);
     }
     // With a success status and an article's worth of text, it is not an error page.
