@@ -50,6 +50,19 @@ const settingsNow = () => (settingsCache ??= loadSettings().catch((e) => {
   throw e;
 }));
 
+/**
+ * Firefox can deliver webNavigation.onCommitted before the webRequest events of the same
+ * navigation (seen with firefox-esr 153: the commit about 100 ms ahead of onHeadersReceived,
+ * whose own timeStamp is earlier). So a response counts for a commit only if the browser stamped
+ * it after the tab's previous commit and no later than this one, and a commit that found no
+ * response yet waits here for its late error response (onHeadersReceived picks it up).
+ * @typedef {{prev: number, at: number}} CommitTime  webNavigation timeStamps: previous and this commit
+ * @type {Map<number, number>} last top-level commit time per tab
+ */
+const commitAt = new Map();
+/** @type {Map<number, {url: string, documentId: string|null, seq: number, when: CommitTime}>} */
+const awaitingResponse = new Map();
+
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
   return a.split('#')[0] === b.split('#')[0];
@@ -64,9 +77,17 @@ const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<al
 chrome.webRequest.onHeadersReceived.addListener(
   (d) => {
     if (!topLevel(d)) return undefined;
-    const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: Date.now() };
+    const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp };
     lastResponse.set(d.tabId, p);
-    if (isCandidateStatus(d.statusCode)) st.setPending(d.tabId, p).catch(logError);
+    if (isCandidateStatus(d.statusCode)) {
+      st.setPending(d.tabId, p).catch(logError);
+      // The commit went first (Firefox): diagnose it now that its response is here.
+      const w = awaitingResponse.get(d.tabId);
+      if (w && navSeq.get(d.tabId) === w.seq && sameDocUrl(w.url, d.url) && d.timeStamp <= w.when.at) {
+        awaitingResponse.delete(d.tabId);
+        onCommitted(d.tabId, w.url, w.documentId, w.when).catch(logError);
+      }
+    }
     return undefined;
   },
   MAIN_FRAME,
@@ -84,7 +105,9 @@ chrome.webRequest.onResponseStarted.addListener(
 
 chrome.webNavigation.onCommitted.addListener((d) => {
   if (!topLevel(d)) return;
-  onCommitted(d.tabId, d.url, d.documentId ?? null).catch(logError);
+  const when = { prev: commitAt.get(d.tabId) ?? 0, at: d.timeStamp };
+  commitAt.set(d.tabId, d.timeStamp);
+  onCommitted(d.tabId, d.url, d.documentId ?? null, when).catch(logError);
 });
 
 chrome.webNavigation.onErrorOccurred.addListener((d) => {
@@ -95,6 +118,8 @@ chrome.webNavigation.onErrorOccurred.addListener((d) => {
 chrome.tabs.onRemoved.addListener((tabId) => {
   lastResponse.delete(tabId);
   navSeq.delete(tabId);
+  commitAt.delete(tabId);
+  awaitingResponse.delete(tabId);
   Promise.all([st.clearTab(tabId), cancelRetry(tabId)]).catch(logError);
 });
 
@@ -138,14 +163,21 @@ ready.catch(logError);
  * @param {number} tabId
  * @param {string} url
  * @param {string|null} documentId
+ * @param {CommitTime} when
  */
-async function onCommitted(tabId, url, documentId) {
+async function onCommitted(tabId, url, documentId, when) {
   const seq = bump(tabId);
+  awaitingResponse.delete(tabId);
+  const fits = (/** @type {import('./state.js').Pending|null|undefined} */ p) =>
+    !!p && sameDocUrl(p.url, url) && p.at > when.prev && p.at <= when.at;
   let resp = lastResponse.get(tabId) ?? null;
-  if (!resp || !sameDocUrl(resp.url, url)) {
+  if (!fits(resp)) {
     const stored = await st.getPending(tabId);
-    resp = stored && sameDocUrl(stored.url, url) ? stored : null;
+    // Read memory again: a late response may have arrived during the await.
+    const mem = lastResponse.get(tabId);
+    resp = fits(mem) ? mem ?? null : fits(stored) ? stored : null;
   }
+  if (!resp && /^https?:/.test(url)) awaitingResponse.set(tabId, { url, documentId, seq, when });
   if (!resp || !isCandidateStatus(resp.status)) {
     const retry = await st.getRetry(tabId);
     // Elsewhere: the retry is moot. The same page, healthy again: the retry is done.
