@@ -20,45 +20,53 @@ struct Scored<'a> {
     provider: &'a ProviderRules,
     pidx: usize,
     variant: Option<&'a Variant>,
+    /// Index of the variant among the provider's compiled variants.
+    vidx: Option<usize>,
     score: f32,
     /// Positive variant signals that matched: the tie-breaker for equally scored variants.
     specific: usize,
-    evidence: Vec<Evidence>,
 }
 
-fn run_signals(
-    signals: &[CSignal],
-    page: &Page,
-    found: &Found,
-    rule: &str,
-    ev: &mut Vec<Evidence>,
-) -> Option<(f32, usize)> {
+/// Scores signals without allocating: `None` if a veto matched or a required signal did not.
+fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32, usize)> {
     let mut score = 0.0;
     let mut n = 0;
     for s in signals {
         match s.test(page, found) {
-            Some((source, detail)) => {
-                if s.src.veto {
-                    return None;
-                }
+            Some(_) if s.src.veto => return None,
+            Some(_) => {
                 score += s.src.weight;
                 n += 1;
-                ev.push(Evidence {
-                    source: source.to_string(),
-                    detail: s
-                        .src
-                        .label
-                        .clone()
-                        .unwrap_or_else(|| clip(&detail, MAX_DETAIL).to_string()),
-                    weight: s.src.weight,
-                    rule: Some(rule.to_string()),
-                });
             }
             None if s.src.required => return None,
             None => {}
         }
     }
     Some((score, n))
+}
+
+/// The evidence list of signals that matched, rendered for people (only for the winning rule).
+fn evidence_of(
+    signals: &[CSignal],
+    page: &Page,
+    found: &Found,
+    rule: &str,
+    ev: &mut Vec<Evidence>,
+) {
+    for s in signals.iter().filter(|s| !s.src.veto) {
+        if let Some((source, detail)) = s.test(page, found) {
+            ev.push(Evidence {
+                source: source.to_string(),
+                detail: s
+                    .src
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| clip(&detail.render(), MAX_DETAIL).to_string()),
+                weight: s.src.weight,
+                rule: Some(rule.to_string()),
+            });
+        }
+    }
 }
 
 fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored<'a>>, Vec<f32>) {
@@ -75,11 +83,9 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
         }
     };
     for (pidx, (cp, p)) in c.providers.iter().zip(&c.rules.providers).enumerate() {
-        let mut pev = Vec::new();
-        let (pscore, _) =
-            run_signals(&cp.signals, page, found, &p.id, &mut pev).unwrap_or((0.0, 0));
+        let (pscore, _) = score_signals(&cp.signals, page, found).unwrap_or((0.0, 0));
         provider_scores.push(pscore);
-        for cv in &cp.variants {
+        for (vidx, cv) in cp.variants.iter().enumerate() {
             let Some(v) = p.variants.get(cv.idx) else {
                 continue;
             };
@@ -88,9 +94,7 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
                     continue;
                 }
             }
-            let mut ev = pev.clone();
-            let rule = format!("{}/{}", p.id, v.id);
-            let Some((vscore, n)) = run_signals(&cv.signals, page, found, &rule, &mut ev) else {
+            let Some((vscore, n)) = score_signals(&cv.signals, page, found) else {
                 continue;
             };
             let score = pscore + vscore;
@@ -101,9 +105,9 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
                 provider: p,
                 pidx,
                 variant: Some(v),
+                vidx: Some(vidx),
                 score,
                 specific: n,
-                evidence: ev,
             };
             if better(&cand, &best) {
                 best = Some(cand);
@@ -114,9 +118,9 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
                 provider: p,
                 pidx,
                 variant: None,
+                vidx: None,
                 score: pscore,
                 specific: 0,
-                evidence: pev,
             };
             if better(&cand, &best) {
                 best = Some(cand);
@@ -124,6 +128,20 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
         }
     }
     (best, provider_scores)
+}
+
+/// Renders the winner's evidence: its provider's signals, then its variant's.
+fn winner_evidence(c: &Compiled, b: &Scored, page: &Page, found: &Found) -> Vec<Evidence> {
+    let mut ev = Vec::new();
+    let Some(cp) = c.providers.get(b.pidx) else {
+        return ev;
+    };
+    evidence_of(&cp.signals, page, found, &b.provider.id, &mut ev);
+    if let (Some(v), Some(cv)) = (b.variant, b.vidx.and_then(|i| cp.variants.get(i))) {
+        let rule = format!("{}/{}", b.provider.id, v.id);
+        evidence_of(&cv.signals, page, found, &rule, &mut ev);
+    }
+    ev
 }
 
 fn status_evidence(st: u16) -> Evidence {
@@ -208,7 +226,7 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     }
     let (provider, variant, fault_from_rule, score) = match &best {
         Some(b) => {
-            evidence.extend(b.evidence.iter().cloned());
+            evidence.extend(winner_evidence(c, b, &page, &found));
             let fault = match b.variant {
                 Some(v) => v.fault,
                 None => generic_fault(b.provider.kind, page.status),

@@ -393,11 +393,15 @@ impl Compiled {
 
 impl CSignal {
     /// Does the signal hold on this page? Returns a short description of what matched.
-    pub(crate) fn test(&self, page: &Page, found: &Found) -> Option<(&'static str, String)> {
+    pub(crate) fn test<'a>(
+        &'a self,
+        page: &'a Page,
+        found: &Found,
+    ) -> Option<(&'static str, Detail<'a>)> {
         if !self.src.status.is_empty() {
             let st = page.status.filter(|st| self.src.status.contains(st))?;
             if self.src.field == Field::Status {
-                return Some(("status", format!("HTTP {st}")));
+                return Some(("status", Detail::Status(st)));
             }
         }
         match self.src.field {
@@ -409,24 +413,24 @@ impl CSignal {
         }
     }
 
-    fn test_field(
-        &self,
+    fn test_field<'a>(
+        &'a self,
         field: Field,
-        page: &Page,
+        page: &'a Page,
         found: &Found,
-    ) -> Option<(&'static str, String)> {
+    ) -> Option<(&'static str, Detail<'a>)> {
         let lit = self.lit?;
         if !found.slot(field, lit) {
             return None;
         }
         let detail = match &self.regex {
-            Some(re) => re.find(page.field(field))?.to_string(),
-            None => self.src.contains.clone().unwrap_or_default(),
+            Some(re) => re.find(page.field(field))?,
+            None => self.src.contains.as_deref().unwrap_or_default(),
         };
-        Some((field_name(field), detail))
+        Some((field_name(field), Detail::Text(detail)))
     }
 
-    fn test_header(&self, page: &Page) -> Option<(&'static str, String)> {
+    fn test_header<'a>(&'a self, page: &'a Page) -> Option<(&'static str, Detail<'a>)> {
         let name = self.src.name.as_deref()?;
         for h in page.headers_named(name) {
             let v = h.value.as_str();
@@ -442,10 +446,28 @@ impl CSignal {
                 self.regex.as_ref().is_some_and(|re| re.is_match(v))
             };
             if ok {
-                return Some(("header", format!("{}: {}", h.name, v)));
+                return Some(("header", Detail::Header(&h.name, v)));
             }
         }
         None
+    }
+}
+
+/// What a signal saw, borrowed from the page or the rule: scoring every rule allocates nothing,
+/// and only the winning rule's evidence is rendered to text.
+pub(crate) enum Detail<'a> {
+    Text(&'a str),
+    Header(&'a str, &'a str),
+    Status(u16),
+}
+
+impl Detail<'_> {
+    pub(crate) fn render(&self) -> String {
+        match self {
+            Detail::Text(t) => t.to_string(),
+            Detail::Header(n, v) => format!("{n}: {v}"),
+            Detail::Status(st) => format!("HTTP {st}"),
+        }
     }
 }
 
