@@ -509,9 +509,8 @@ fn a_page_claiming_every_vendor_gets_one_sane_verdict() {
 
 /// Known rule gap, found by this suite: Cloudflare's `challenge` variant lists no statuses, so a
 /// page carrying challenge markers and every 52x marker, served with 520/522/524, is called a
-/// challenge (not an error). Real challenges come with 403 or 503. Run with `--ignored`.
+/// challenge (not an error). Real challenges come with 403 or 503, and the rule says so.
 #[test]
-#[ignore = "rule gap in crate/rules/cloudflare.toml (challenge variant has no status list); reported"]
 fn every_vendor_page_with_a_cloudflare_5xx_status_is_an_error() {
     for st in [520, 522, 524] {
         let d = run(&every_vendor(st, false));
