@@ -56,7 +56,7 @@ apt_install() {
 # their own instances on 127.0.0.1 with their own configs.
 ensure_test_packages() {
   # fonts-wqy-microhei: a CJK font so the zh-CN popup screenshots show characters, not boxes.
-  apt_install chromium chromium-driver nginx apache2 haproxy varnish squid lighttpd fonts-wqy-microhei
+  apt_install chromium chromium-driver nginx apache2 haproxy varnish squid lighttpd fonts-wqy-microhei firefox-esr
   for s in nginx apache2 haproxy varnish squid lighttpd; do
     (service "$s" stop >/dev/null 2>&1 || true)
   done
