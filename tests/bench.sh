@@ -53,3 +53,6 @@ if (existsSync('target/bench/wasm.json')) {
   console.log(`wasm/native per-page median: ${w.wasm_median_us.toFixed(1)} µs / ${w.native_median_us.toFixed(1)} µs = ${w.ratio.toFixed(2)}x`);
 }
 JS
+
+echo "== real Chromium: popup open -> verdict; healthy-page navigation with/without the extension"
+if [ -f dist/chrome/manifest.json ]; then node tests/e2e/bench-browser.mjs; else echo "dist/chrome missing: run ./build.sh first for the browser timings"; fi
