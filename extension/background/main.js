@@ -120,7 +120,9 @@ chrome.tabs.onRemoved.addListener((tabId) => {
   navSeq.delete(tabId);
   commitAt.delete(tabId);
   awaitingResponse.delete(tabId);
-  Promise.all([st.clearTab(tabId), cancelRetry(tabId)]).catch(logError);
+  Promise.all([st.clearTab(tabId), cancelRetry(tabId)])
+    .then(() => st.forgetTab(tabId))
+    .catch(logError);
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
@@ -179,9 +181,13 @@ async function onCommitted(tabId, url, documentId, when) {
   }
   if (!resp && /^https?:/.test(url)) awaitingResponse.set(tabId, { url, documentId, seq, when });
   if (!resp || !isCandidateStatus(resp.status)) {
+    // Healthy browsing in a tab we hold nothing for costs nothing: no storage, no badge calls
+    // (the browser already resets a tab's own badge when it navigates).
+    if (!(await st.mayHaveState(tabId))) return;
     const retry = await st.getRetry(tabId);
     // Elsewhere: the retry is moot. The same page, healthy again: the retry is done.
     await Promise.all([clearBadge(tabId), st.clearTab(tabId), retry ? cancelRetry(tabId) : undefined]);
+    if (navSeq.get(tabId) === seq) st.forgetTab(tabId);
     return;
   }
   // The badge comes first; storage bookkeeping after it.

@@ -17,6 +17,38 @@
 
 const area = () => chrome.storage.session;
 
+/**
+ * Tabs that may hold state here. A healthy navigation in any other tab (nearly all browsing)
+ * then costs no storage access and no badge call. Filled from storage once per worker start, so
+ * a restarted worker still knows its tabs; every write below adds to it first.
+ * @type {Set<number>}
+ */
+const stateful = new Set();
+const loaded = area()
+  .get(null)
+  .then(
+    (all) => {
+      for (const k of Object.keys(all)) {
+        const m = /^(?:tab|retry|pend):(\d+)$/.exec(k);
+        if (m) stateful.add(Number(m[1]));
+      }
+    },
+    () => {
+      // No storage: nothing to restore; writes still fill the set.
+    },
+  );
+
+/** May this tab have a diagnosis, a pending response or a retry stored? @param {number} tabId */
+export async function mayHaveState(tabId) {
+  await loaded;
+  return stateful.has(tabId);
+}
+
+/** The tab's state is all gone (cleared or the tab closed). @param {number} tabId */
+export function forgetTab(tabId) {
+  stateful.delete(tabId);
+}
+
 /** @param {number} tabId */
 export const tabKey = (tabId) => `tab:${tabId}`;
 /** @param {number} tabId */
@@ -41,6 +73,7 @@ export async function getTab(tabId) {
  * @param {TabState} s
  */
 export async function setTab(tabId, s) {
+  stateful.add(tabId);
   await area().set({ [tabKey(tabId)]: s });
 }
 
@@ -59,6 +92,7 @@ export async function getRetry(tabId) {
  * @param {RetryRecord} r
  */
 export async function setRetry(tabId, r) {
+  stateful.add(tabId);
   await area().set({ [retryKey(tabId)]: r });
 }
 
@@ -82,6 +116,7 @@ export async function getPending(tabId) {
  * @param {Pending} p
  */
 export async function setPending(tabId, p) {
+  stateful.add(tabId);
   await area().set({ [pendKey(tabId)]: p });
 }
 
