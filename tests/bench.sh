@@ -56,3 +56,8 @@ JS
 
 echo "== real Chromium: popup open -> verdict; healthy-page navigation with/without the extension"
 if [ -f dist/chrome/manifest.json ]; then node tests/e2e/bench-browser.mjs; else echo "dist/chrome missing: run ./build.sh first for the browser timings"; fi
+
+echo "== where the healthy-navigation cost comes from (webRequest-only and webNavigation-only extensions)"
+if [ -f dist/chrome/manifest.json ]; then
+  node tests/e2e/bench-webrequest.mjs
+fi

@@ -1,0 +1,81 @@
+/**
+ * Benchmark (not a test): where the healthy-navigation cost of the extension comes from.
+ * Loads the same loopback page (HTML + one stylesheet, no-store) in side-by-side headless
+ * Chromium profiles: no extension; a do-nothing extension with one webRequest listener
+ * (main_frame only); a do-nothing extension with one webNavigation listener; and dist/chrome.
+ * Prints each profile's median loadEventEnd − startTime. If the webRequest-only extension costs
+ * what dist/chrome costs, the overhead is Chromium's for any webRequest listener, not ours.
+ *
+ *   node tests/e2e/bench-webrequest.mjs [LOADS]     (default 40 per profile, after 5 warm-ups)
+ */
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, EXT_DIR } from './browser.mjs';
+
+const LOADS = Number(process.argv[2] ?? 40);
+const WARMUP = 5;
+const work = mkdtempSync(join(tmpdir(), 'gd-bench-wr-'));
+
+/** @param {string} name @param {string} permission @param {string} script */
+function tinyExtension(name, permission, script) {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+    manifest_version: 3, name, version: '1', background: { service_worker: 'sw.js' },
+    permissions: [permission], host_permissions: ['<all_urls>'],
+  }));
+  writeFileSync(join(dir, 'sw.js'), script);
+  return dir;
+}
+
+const profiles = [
+  { name: 'no extension', ext: null },
+  { name: 'webRequest listener only', ext: tinyExtension('wr', 'webRequest', "chrome.webRequest.onHeadersReceived.addListener(() => {}, {urls: ['<all_urls>'], types: ['main_frame']}, ['responseHeaders']);") },
+  { name: 'webNavigation listener only', ext: tinyExtension('nav', 'webNavigation', 'chrome.webNavigation.onCommitted.addListener(() => {});') },
+  { name: 'Gateway Doctor (dist/chrome)', ext: EXT_DIR },
+];
+
+const server = http.createServer((req, res) => {
+  const css = (req.url ?? '').startsWith('/s.css');
+  res.writeHead(200, { 'content-type': css ? 'text/css' : 'text/html', 'cache-control': 'no-store' });
+  res.end(css ? 'body{color:#123}' : `<!doctype html><title>ok</title><link rel=stylesheet href="/s.css?${Math.random()}"><p>fine</p>`);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+const base = `http://127.0.0.1:${addr.port}`;
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const open = [];
+try {
+  for (const p of profiles) {
+    const args = p.ext ? [...FLAGS, `--load-extension=${p.ext}`, `--disable-extensions-except=${p.ext}`] : FLAGS;
+    const context = await chromium.launchPersistentContext(join(work, `profile-${open.length}`), { executablePath: CHROMIUM, headless: false, args });
+    if (p.ext && !context.serviceWorkers()[0]) await context.waitForEvent('serviceworker', { timeout: 15000 });
+    open.push({ ...p, context, page: await context.newPage(), times: /** @type {number[]} */ ([]) });
+  }
+  for (let i = 0; i < LOADS + WARMUP; i++) {
+    // Alternate the order so drift and ordering hit every profile alike.
+    for (const o of i % 2 ? [...open].reverse() : open) {
+      await new Promise((r) => setTimeout(r, 100));
+      await o.page.goto(`${base}/?${i}`, { waitUntil: 'load', timeout: 15000 });
+      const t = await o.page.evaluate(() => {
+        const e = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
+        return e.loadEventEnd - e.startTime;
+      });
+      if (i >= WARMUP) o.times.push(t);
+    }
+  }
+  const median = (/** @type {number[]} */ a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const none = median(open[0].times);
+  for (const o of open) {
+    const m = median(o.times);
+    console.log(`${o.name.padEnd(30)} median ${m.toFixed(1)} ms  (x${(m / none).toFixed(2)} of no extension)`);
+  }
+} finally {
+  for (const o of open) await o.context.close().catch(() => {});
+  server.close();
+  rmSync(work, { recursive: true, force: true });
+}
