@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, badgeText, launch, tabIdOf, waitDiagnosed } from './browser.mjs';
+import { BASE_FLAGS, CHROMIUM, badgeText, launch, tabIdOf, waitDiagnosed } from './browser.mjs';
 
 const N_POPUP = Number(process.argv[2] ?? 20);
 const M_NAV = Number(process.argv[3] ?? 40);
@@ -66,16 +66,7 @@ async function launchPlain() {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
-    ],
+    args: [...BASE_FLAGS],
     viewport: { width: 900, height: 700 },
   });
   return {

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, EXT_DIR } from './browser.mjs';
+import { BASE_FLAGS, CHROMIUM, EXT_DIR } from './browser.mjs';
 
 const LOADS = Number(process.argv[2] ?? 40);
 const WARMUP = 5;
@@ -46,12 +46,11 @@ const server = http.createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
 const base = `http://127.0.0.1:${addr.port}`;
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const open = [];
 try {
   for (const p of profiles) {
-    const args = p.ext ? [...FLAGS, `--load-extension=${p.ext}`, `--disable-extensions-except=${p.ext}`] : FLAGS;
+    const args = p.ext ? [...BASE_FLAGS, `--load-extension=${p.ext}`, `--disable-extensions-except=${p.ext}`] : [...BASE_FLAGS];
     const context = await chromium.launchPersistentContext(join(work, `profile-${open.length}`), { executablePath: CHROMIUM, headless: false, args });
     if (p.ext && !context.serviceWorkers()[0]) await context.waitForEvent('serviceworker', { timeout: 15000 });
     open.push({ ...p, context, page: await context.newPage(), times: /** @type {number[]} */ ([]) });

@@ -24,24 +24,32 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
  */
 
 /**
+ * Chromium flags every test and benchmark browser uses, with or without the extension. The
+ * background-networking flags keep Chromium's own traffic off this closed network.
+ */
+export const BASE_FLAGS = Object.freeze([
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Keep every navigation on 127.0.0.1 and the fake names we resolve ourselves.
+  // No lookups leave the machine: *.test names go to 127.0.0.1, *.invalid fail like a real NXDOMAIN.
+  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
+]);
+
+/**
  * @param {{lang?: string, extraArgs?: string[]}} [opts]
  * @returns {Promise<Session>}
  */
 export async function launch(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
   const args = [
-    '--headless=new',
+    ...BASE_FLAGS,
     `--load-extension=${EXT_DIR}`,
     `--disable-extensions-except=${EXT_DIR}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    // Keep every navigation on 127.0.0.1 and the fake names we resolve ourselves.
-    // No lookups leave the machine: *.test names go to 127.0.0.1, *.invalid fail like a real NXDOMAIN.
-    '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
     ...(opts.lang ? [`--lang=${opts.lang}`] : []),
     ...(opts.extraArgs ?? []),
   ];
