@@ -10,9 +10,11 @@
  *
  *  2. Healthy-page navigation with and without the extension. Two browsers run side by side with
  *     the same flags (browser.mjs's launch, and a plain persistent context without
- *     --load-extension / --disable-extensions-except), and load the same small page (HTML + one
- *     stylesheet, both `cache-control: no-store` and a fresh query string every time) M times
- *     each, interleaved A B B A so that drift and ordering hit both sides alike. Per load:
+ *     --load-extension / --disable-extensions-except), and load the same page M times each, for
+ *     two page shapes: a minimal one (HTML + one stylesheet, no server delay: the fixed cost per
+ *     load at its largest) and an ordinary one (HTML after 20 ms, then 20 assets after 3 ms
+ *     each); everything `cache-control: no-store` with a fresh query string every time; loads
+ *     interleaved A B B A so that drift and ordering hit both sides alike. Per load:
  *     loadEventEnd − startTime of the navigation timing entry (the page's own clock) and wall time
  *     around page.goto(waitUntil 'load'). Printed: medians, the ratio with / without, and two
  *     yardsticks for "within noise": the same ratio between two halves of the runs without the
@@ -40,15 +42,37 @@ const healthyHtml = (q) => `<!doctype html><html lang="en"><head><meta charset="
   `<link rel="stylesheet" href="/style.css?${q}"></head><body><h1>All good</h1>` +
   `<p>${'A small healthy page with one stylesheet. '.repeat(20)}</p></body></html>`;
 
+/**
+ * A page shaped like an ordinary site's: the HTML after 20 ms of server think time, then 6
+ * stylesheets, 6 scripts and 8 images, each after 3 ms. Same no-store rules as the minimal page.
+ * @param {string} q
+ */
+const typicalHtml = (q) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Typical</title>` +
+  Array.from({ length: 6 }, (_, i) => `<link rel="stylesheet" href="/style.css?t${i}-${q}">`).join('') +
+  Array.from({ length: 6 }, (_, i) => `<script src="/app.js?t${i}-${q}"></script>`).join('') +
+  `</head><body><h1>All good</h1>` +
+  Array.from({ length: 8 }, (_, i) => `<img alt="" width="1" height="1" src="/px.gif?t${i}-${q}">`).join('') +
+  `<p>${'An ordinary page with a few assets. '.repeat(40)}</p></body></html>`;
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const NO_STORE = { 'cache-control': 'no-store' };
+const later = (/** @type {number} */ ms, /** @type {() => void} */ fn) => (ms ? setTimeout(fn, ms) : fn());
+
 const server = http.createServer((req, res) => {
   const path = req.url ?? '/';
+  const typical = path.includes('?t') || path.startsWith('/typical');
   if (path.startsWith('/healthy')) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE });
     res.end(healthyHtml(path.split('?')[1] ?? ''));
+  } else if (path.startsWith('/typical')) {
+    later(20, () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }).end(typicalHtml(path.split('?')[1] ?? '')));
   } else if (path.startsWith('/style.css')) {
-    res.writeHead(200, { 'content-type': 'text/css', 'cache-control': 'no-store' }).end(HEALTHY_CSS);
+    later(typical ? 3 : 0, () => res.writeHead(200, { 'content-type': 'text/css', ...NO_STORE }).end(HEALTHY_CSS));
+  } else if (path.startsWith('/app.js')) {
+    later(3, () => res.writeHead(200, { 'content-type': 'text/javascript', ...NO_STORE }).end('globalThis.__n = (globalThis.__n || 0) + 1;'));
+  } else if (path.startsWith('/px.gif')) {
+    later(3, () => res.writeHead(200, { 'content-type': 'image/gif', ...NO_STORE }).end(PIXEL));
   } else {
-    res.writeHead(502, { 'content-type': 'text/html', server: 'nginx/1.22.1', 'cache-control': 'no-store' });
+    res.writeHead(502, { 'content-type': 'text/html', server: 'nginx/1.22.1', ...NO_STORE });
     res.end(ERROR_PAGE);
   }
 });
@@ -177,78 +201,85 @@ try {
   const withPage = await s.context.newPage();
   const plainPage = await plain.context.newPage();
   let q = 0;
-  /**
-   * @param {import('playwright-core').Page} page
-   * @returns {Promise<{nav: number, wall: number}>}
-   */
-  async function loadOnce(page) {
-    const url = `${base}/healthy?${++q}-${Date.now()}`;
-    const t0 = performance.now();
-    await page.goto(url, { waitUntil: 'load', timeout: 10000 });
-    const wall = performance.now() - t0;
-    const nav = await page.evaluate(() => {
-      const e = /** @type {PerformanceNavigationTiming|undefined} */ (performance.getEntriesByType('navigation')[0]);
-      return e ? e.loadEventEnd - e.startTime : NaN;
-    });
-    const sheets = await page.evaluate(() => document.styleSheets.length);
-    if (sheets !== 1) throw new Error(`healthy page has ${sheets} stylesheets loaded, expected 1`);
-    return { nav, wall };
-  }
-  /** @type {{nav: number[], wall: number[]}} */
-  const withExt = { nav: [], wall: [] };
-  /** @type {{nav: number[], wall: number[]}} */
-  const without = { nav: [], wall: [] };
-  /**
-   * @param {import('playwright-core').Page} page
-   * @param {{nav: number[], wall: number[]} | null} into null for a warmup
-   */
-  async function run(page, into) {
-    // Let both browsers go quiet first: work left over from the previous load (the other
-    // browser's included) would otherwise land on this one's clock, with 2 cores to share.
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const r = await loadOnce(page);
-    if (into) {
-      into.nav.push(r.nav);
-      into.wall.push(r.wall);
+  /** The two page shapes: the minimal one shows the fixed cost per load at its largest. */
+  const shapes = [
+    { name: 'minimal page (HTML + 1 stylesheet, loopback, no server delay)', path: '/healthy', sheets: 1 },
+    { name: 'ordinary page (HTML after 20 ms + 6 stylesheets, 6 scripts, 8 images after 3 ms each)', path: '/typical', sheets: 6 },
+  ];
+  for (const shape of shapes) {
+    /**
+     * @param {import('playwright-core').Page} page
+     * @returns {Promise<{nav: number, wall: number}>}
+     */
+    const loadOnce = async (page) => {
+      const url = `${base}${shape.path}?${++q}-${Date.now()}`;
+      const t0 = performance.now();
+      await page.goto(url, { waitUntil: 'load', timeout: 10000 });
+      const wall = performance.now() - t0;
+      const nav = await page.evaluate(() => {
+        const e = /** @type {PerformanceNavigationTiming|undefined} */ (performance.getEntriesByType('navigation')[0]);
+        return e ? e.loadEventEnd - e.startTime : NaN;
+      });
+      const sheets = await page.evaluate(() => document.styleSheets.length);
+      if (sheets !== shape.sheets) throw new Error(`${shape.path} has ${sheets} stylesheets loaded, expected ${shape.sheets}`);
+      return { nav, wall };
+    };
+    /** @type {{nav: number[], wall: number[]}} */
+    const withExt = { nav: [], wall: [] };
+    /** @type {{nav: number[], wall: number[]}} */
+    const without = { nav: [], wall: [] };
+    /**
+     * @param {import('playwright-core').Page} page
+     * @param {{nav: number[], wall: number[]} | null} into null for a warmup
+     */
+    const run = async (page, into) => {
+      // Let both browsers go quiet first: work left over from the previous load (the other
+      // browser's included) would otherwise land on this one's clock, with 2 cores to share.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const r = await loadOnce(page);
+      if (into) {
+        into.nav.push(r.nav);
+        into.wall.push(r.wall);
+      }
+    };
+    // Warmups, interleaved: connections, renderer processes, the extension's worker all up.
+    for (let i = 0; i < WARMUP; i++) {
+      await run(withPage, null);
+      await run(plainPage, null);
     }
-  }
-  // Warmups, interleaved: connections, renderer processes, the extension's worker all up.
-  for (let i = 0; i < WARMUP; i++) {
-    await run(withPage, null);
-    await run(plainPage, null);
-  }
-  // A B B A: each pair alternates which browser goes first.
-  for (let i = 0; i < M_NAV; i++) {
-    if (i % 2 === 0) {
-      await run(withPage, withExt);
-      await run(plainPage, without);
-    } else {
-      await run(plainPage, without);
-      await run(withPage, withExt);
+    // A B B A: each pair alternates which browser goes first.
+    for (let i = 0; i < M_NAV; i++) {
+      if (i % 2 === 0) {
+        await run(withPage, withExt);
+        await run(plainPage, without);
+      } else {
+        await run(plainPage, without);
+        await run(withPage, withExt);
+      }
     }
-  }
-  // What the user sees on the healthy tab: the extension must stay quiet there.
-  const badge = await badgeText(s, await tabIdOf(s, withPage));
-  /** @param {number[]} xs */
-  const even = (xs) => xs.filter((_, i) => i % 2 === 0);
-  /** @param {number[]} xs */
-  const odd = (xs) => xs.filter((_, i) => i % 2 === 1);
-  /** @param {number[]} xs */
-  const firstHalf = (xs) => xs.slice(0, Math.floor(xs.length / 2));
-  /** @param {number[]} xs */
-  const secondHalf = (xs) => xs.slice(Math.floor(xs.length / 2));
-  console.log(`healthy-page navigation (HTML + 1 stylesheet, no-store), ${M_NAV} loads each, interleaved A B B A after ${WARMUP} warmups each; badge on the healthy tab: ${JSON.stringify(badge)}:`);
-  for (const [name, key] of /** @type {const} */ ([['loadEventEnd − startTime (page clock)', 'nav'], ['wall around page.goto(load) (node clock)', 'wall']])) {
-    const a = withExt[key];
-    const b = without[key];
-    const ratio = median(a) / median(b);
-    const [lo, hi] = bootstrapRatio(a, b);
-    const noiseEO = median(even(b)) / median(odd(b));
-    const noiseH = median(firstHalf(b)) / median(secondHalf(b));
-    const noiseW = median(firstHalf(a)) / median(secondHalf(a));
-    console.log(`  ${name}: with ${f(median(a))} ms (p90 ${f(pct(a, 0.9))}), without ${f(median(b))} ms (p90 ${f(pct(b, 0.9))}); ` +
-      `ratio with/without ${r3(ratio)} (bootstrap 95% ${r3(lo)}–${r3(hi)})`);
-    console.log(`    noise: without/without, even/odd runs (order within the pair) ${r3(noiseEO)}, 1st/2nd half ${r3(noiseH)}; with/with 1st/2nd half ${r3(noiseW)}`);
+    // What the user sees on the healthy tab: the extension must stay quiet there.
+    const badge = await badgeText(s, await tabIdOf(s, withPage));
+    /** @param {number[]} xs */
+    const even = (xs) => xs.filter((_, i) => i % 2 === 0);
+    /** @param {number[]} xs */
+    const odd = (xs) => xs.filter((_, i) => i % 2 === 1);
+    /** @param {number[]} xs */
+    const firstHalf = (xs) => xs.slice(0, Math.floor(xs.length / 2));
+    /** @param {number[]} xs */
+    const secondHalf = (xs) => xs.slice(Math.floor(xs.length / 2));
+    console.log(`healthy-page navigation, ${shape.name}, no-store; ${M_NAV} loads each, interleaved A B B A after ${WARMUP} warmups each; badge on the healthy tab: ${JSON.stringify(badge)}:`);
+    for (const [name, key] of /** @type {const} */ ([['loadEventEnd − startTime (page clock)', 'nav'], ['wall around page.goto(load) (node clock)', 'wall']])) {
+      const a = withExt[key];
+      const b = without[key];
+      const ratio = median(a) / median(b);
+      const [lo, hi] = bootstrapRatio(a, b);
+      const noiseEO = median(even(b)) / median(odd(b));
+      const noiseH = median(firstHalf(b)) / median(secondHalf(b));
+      const noiseW = median(firstHalf(a)) / median(secondHalf(a));
+      console.log(`  ${name}: with ${f(median(a))} ms (p90 ${f(pct(a, 0.9))}), without ${f(median(b))} ms (p90 ${f(pct(b, 0.9))}); ` +
+        `difference ${f(median(a) - median(b))} ms, ratio with/without ${r3(ratio)} (bootstrap 95% ${r3(lo)}–${r3(hi)})`);
+      console.log(`    noise: without/without, even/odd runs (order within the pair) ${r3(noiseEO)}, 1st/2nd half ${r3(noiseH)}; with/with 1st/2nd half ${r3(noiseW)}`);
+    }
   }
 } finally {
   await plain?.close();

@@ -2,7 +2,8 @@
  * Benchmark (not a test): where the healthy-navigation cost of the extension comes from.
  * Loads the same loopback page (HTML + one stylesheet, no-store) in side-by-side headless
  * Chromium profiles: no extension; a do-nothing extension with one webRequest listener
- * (main_frame only); a do-nothing extension with one webNavigation listener; and dist/chrome.
+ * (main_frame only); one that holds the webRequest permission with no listener at all; a
+ * do-nothing extension with one webNavigation listener; and dist/chrome.
  * Prints each profile's median loadEventEnd − startTime. If the webRequest-only extension costs
  * what dist/chrome costs, the overhead is Chromium's for any webRequest listener, not ours.
  *
@@ -34,6 +35,9 @@ function tinyExtension(name, permission, script) {
 const profiles = [
   { name: 'no extension', ext: null },
   { name: 'webRequest listener only', ext: tinyExtension('wr', 'webRequest', "chrome.webRequest.onHeadersReceived.addListener(() => {}, {urls: ['<all_urls>'], types: ['main_frame']}, ['responseHeaders']);") },
+  // The permission alone, no listener at all: if this costs what the listener does, the cost is
+  // Chromium's proxying for any extension holding webRequest, not anything a listener does.
+  { name: 'webRequest permission, no listener', ext: tinyExtension('wrp', 'webRequest', '') },
   { name: 'webNavigation listener only', ext: tinyExtension('nav', 'webNavigation', 'chrome.webNavigation.onCommitted.addListener(() => {});') },
   { name: 'Gateway Doctor (dist/chrome)', ext: EXT_DIR },
 ];
