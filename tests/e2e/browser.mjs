@@ -6,11 +6,17 @@
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const EXT_DIR = join(ROOT, 'dist', 'chrome');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * Where the tests save popup screenshots: target/screenshots, so a test run leaves the tree
+ * clean. `GD_SCREENSHOTS=docs/screenshots bash tests/steps/20-e2e.sh` (and 25-probes-e2e.sh)
+ * refreshes the README's copies.
+ */
+export const SHOTS = resolve(ROOT, process.env.GD_SCREENSHOTS ?? 'target/screenshots');
 
 /**
  * @typedef {import('playwright-core').BrowserContext} BrowserContext

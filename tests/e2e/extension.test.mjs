@@ -14,10 +14,9 @@ import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 import {
-  ROOT, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
+  ROOT, SHOTS, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
 } from './browser.mjs';
 
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
 /** @type {import('./browser.mjs').Session} */

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { CHROMIUM, EXT_DIR, ROOT, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { CHROMIUM, EXT_DIR, SHOTS, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
 import { chromium } from 'playwright-core';
 
 /** @typedef {import('playwright-core').Page} Page */
@@ -155,7 +155,6 @@ const pageRequests = [];
 /** @type {string[]} */
 const contextRequests = [];
 const tmp = mkdtempSync(join(tmpdir(), 'gd-probes-'));
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
 before(async () => {

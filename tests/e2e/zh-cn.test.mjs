@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
-import { ROOT, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitForBadge } from './browser.mjs';
+import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitForBadge } from './browser.mjs';
 
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
 /** @type {import('./browser.mjs').Session} */

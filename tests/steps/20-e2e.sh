@@ -2,7 +2,8 @@
 # The extension end to end in real Chromium (dist/chrome, --headless=new) against real servers on
 # 127.0.0.1: nginx/Apache/HAProxy/Varnish errors, replayed vendor pages, network errors, a healthy
 # page; the actions (hard-reload, clear-site-cache, auto-retry), options, axe-core, zh-CN.
-# Writes the popup screenshots to docs/screenshots/. About a minute on 2 cores.
+# Writes the popup screenshots to target/screenshots/ (GD_SCREENSHOTS=docs/screenshots refreshes
+# the README's copies). About a minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/chrome/manifest.json ] || { echo "dist/chrome missing: run ./build.sh" >&2; exit 1; }
