@@ -1,10 +1,13 @@
 //! Compiles a `RuleSet` once into a matcher that is queried many times.
 //!
-//! Every literal of every rule goes into one Aho-Corasick automaton, so each field of a page
-//! is scanned once whatever the number of rules; a regex runs only when its rule's literal
-//! (its prefilter) was found, and then only over that bounded field.
+//! Every literal of every rule goes into one Aho-Corasick automaton per page field, so each
+//! field of a page is scanned once whatever the number of rules. The scan records which
+//! literals occur in which field and, for the literals a regex's matches must contain at a fixed
+//! offset from their start, where. A regex then runs only when its rule's literal was found,
+//! and only anchored at those places: per hit, a few bytes of regex work, never a pass over
+//! the field.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_lite::Regex;
 
 use super::schema::{Field, IdRule, ProviderRules, RuleSet, Signal};
@@ -14,7 +17,7 @@ use crate::page::Page;
 #[derive(Debug)]
 pub(crate) struct CSignal {
     pub src: Signal,
-    /// Index into the automaton's patterns, for body signals and `contains` header signals.
+    /// Index into the literal table, for body signals.
     lit: Option<usize>,
     regex: Option<Re>,
     /// Lower-cased `contains` / `equals` for header matching.
@@ -28,135 +31,301 @@ pub(crate) struct CId {
     regex: Option<Re>,
 }
 
-/// A regex plus the literals its matches can start with, when it has them.
+/// Where a match of one top-level alternative of a regex can start: every match spends
+/// `offset` bytes on fixed-width ASCII atoms, then holds the literal `lit`.
+#[derive(Debug, Clone, PartialEq)]
+struct Lead {
+    /// The literal, ASCII-lower-cased when the pattern is case-insensitive.
+    lit: String,
+    /// Bytes between the start of every match and the literal.
+    offset: usize,
+    /// The alternative starts with `\b` before a word byte: the byte before a match is not one.
+    boundary: bool,
+}
+
+/// A regex plus, when it has them, the literals its matches are found by.
 ///
-/// regex-lite has no literal prefilter: an unanchored search runs its VM over every byte of a
-/// 256 KiB page, and that dominated classification time on large pages. When every match must
-/// begin with one of a few literals, a match can only start where one of them occurs, so we try
-/// an anchored match at each occurrence in order; the first that matches is exactly the
-/// leftmost-first match a plain search returns. After `MAX_TRIES` false starts the rest of the
-/// haystack gets one plain search, so the work stays linear whatever the page.
+/// regex-lite has no literal prefilter: an unanchored search runs its VM over every byte of the
+/// field. When every match of every alternative holds a literal at a fixed offset from its
+/// start (its `Lead`), a match can only start at a literal hit minus that offset, so we try an
+/// anchored match at each such place in order; the first that matches is exactly the
+/// leftmost-first match a plain search returns. The places come from the page scan (no second
+/// pass). After `MAX_TRIES` false starts the rest of the haystack gets one plain search, so the
+/// work stays linear whatever the page.
 #[derive(Debug)]
 pub(crate) struct Re {
     re: Regex,
     /// `^(?:pattern)`: a match starting exactly at the start of the (sliced) haystack.
     anchored: Option<Regex>,
-    prefixes: Vec<String>,
-    /// The prefixes match ASCII-case-insensitively (the pattern starts with `(?i)`).
-    ci: bool,
+    leads: Vec<Lead>,
+    /// Positional id (see `Found::positions`) of each lead's literal.
+    lead_lits: Vec<u32>,
 }
 
-const MAX_TRIES: usize = 64;
+const MAX_TRIES: usize = 256;
+/// Alternatives with leads handled without allocating; a regex with more searches plainly.
+const MAX_LEADS: usize = 8;
+
+/// Is `b` a byte regex-lite's `\b` counts as a word character?
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
 
 impl Re {
     fn new(pattern: &str) -> Result<Re, regex_lite::Error> {
         let re = Regex::new(pattern)?;
-        let (prefixes, ci) = literal_prefixes(pattern).unwrap_or_default();
-        let anchored = match prefixes.is_empty() {
+        let leads = match leads_of(pattern) {
+            Some((l, _)) if l.len() <= MAX_LEADS => l,
+            _ => Vec::new(),
+        };
+        let anchored = match leads.is_empty() {
             true => None,
             false => Regex::new(&format!("^(?:{pattern})")).ok(),
+        };
+        let leads = if anchored.is_some() {
+            leads
+        } else {
+            Vec::new()
         };
         Ok(Re {
             re,
             anchored,
-            prefixes,
-            ci,
+            leads,
+            lead_lits: Vec::new(),
         })
     }
 
-    fn next_at(&self, hay: &str, k: usize, from: usize) -> Option<usize> {
-        let rest = hay.get(from..)?;
-        let p = self.prefixes.get(k)?;
-        let at = if self.ci {
-            find_ci(rest, p)
-        } else {
-            rest.find(p.as_str())
-        };
-        at.map(|i| i + from)
-    }
-
-    /// Runs `f` (a search of `re` or, anchored, of `anchored`) where the leftmost match can start.
+    /// Runs `f` (a search of `re` or, anchored, of `anchored`) where the leftmost match can start;
+    /// `hits[k]` are the ascending positions of lead `k`'s literal in `hay` (a superset is fine:
+    /// each place is verified).
     fn search<'h, T>(
         &self,
         hay: &'h str,
+        hits: &[&[u32]],
         f: impl Fn(&Regex, &'h str, usize) -> Option<T>,
     ) -> Option<T> {
         let Some(anchored) = &self.anchored else {
             return f(&self.re, hay, 0);
         };
-        let mut next: Vec<Option<usize>> = (0..self.prefixes.len())
-            .map(|k| self.next_at(hay, k, 0))
-            .collect();
-        for _ in 0..MAX_TRIES {
-            let at = next.iter().flatten().copied().min()?;
-            if let Some(m) = f(anchored, hay.get(at..)?, 0) {
-                return Some(m);
-            }
-            let step = hay.get(at..)?.chars().next().map_or(1, char::len_utf8);
-            for (k, n) in next.iter_mut().enumerate() {
-                if *n == Some(at) {
-                    *n = self.next_at(hay, k, at + step);
+        let k = self.leads.len().min(hits.len());
+        let leads = &self.leads[..k];
+        let mut cur = [0usize; MAX_LEADS];
+        let bytes = hay.as_bytes();
+        // Every lead has `\b` or none has (see `leads_of`), and before a word byte: one check.
+        let boundary = leads.first().is_some_and(|l| l.boundary);
+        let mut tries = 0;
+        loop {
+            // The smallest next start over all leads (a hit too early to have a start is skipped).
+            let mut at = usize::MAX;
+            for ((l, h), c) in leads.iter().zip(hits).zip(cur.iter_mut()) {
+                while h.get(*c).is_some_and(|&p| (p as usize) < l.offset) {
+                    *c += 1;
+                }
+                if let Some(&p) = h.get(*c) {
+                    at = at.min(p as usize - l.offset);
                 }
             }
+            if at == usize::MAX {
+                return None;
+            }
+            if tries == MAX_TRIES {
+                return f(&self.re, hay, at);
+            }
+            for ((l, h), c) in leads.iter().zip(hits).zip(cur.iter_mut()) {
+                if h.get(*c).is_some_and(|&p| p as usize - l.offset == at) {
+                    *c += 1;
+                }
+            }
+            if boundary && at > 0 && is_word_byte(bytes[at - 1]) {
+                continue;
+            }
+            tries += 1;
+            if let Some(m) = hay.get(at..).and_then(|h| f(anchored, h, 0)) {
+                return Some(m);
+            }
         }
-        let at = next.iter().flatten().copied().min()?;
-        f(&self.re, hay, at)
     }
 
     /// The text of the leftmost-first match, as `Regex::find` would return it.
-    pub(crate) fn find<'h>(&self, hay: &'h str) -> Option<&'h str> {
-        self.search(hay, |re, h, at| re.find_at(h, at).map(|m| m.as_str()))
+    pub(crate) fn find<'h>(&self, hay: &'h str, hits: &[&[u32]]) -> Option<&'h str> {
+        self.search(hay, hits, |re, h, at| re.find_at(h, at).map(|m| m.as_str()))
     }
 
     /// The captures of the leftmost-first match. Offsets may be relative to where the search
     /// started: use `as_str()`.
-    pub(crate) fn captures<'h>(&self, hay: &'h str) -> Option<regex_lite::Captures<'h>> {
-        self.search(hay, |re, h, at| re.captures_at(h, at))
+    pub(crate) fn captures<'h>(
+        &self,
+        hay: &'h str,
+        hits: &[&[u32]],
+    ) -> Option<regex_lite::Captures<'h>> {
+        self.search(hay, hits, |re, h, at| re.captures_at(h, at))
     }
 
     pub(crate) fn is_match(&self, hay: &str) -> bool {
         self.re.is_match(hay)
     }
+
+    /// The positions of each lead's literal in `field`, from the scan.
+    fn hits<'f>(&self, found: &'f Found, field: Field) -> ([&'f [u32]; MAX_LEADS], usize) {
+        let mut out: [&[u32]; MAX_LEADS] = [&[]; MAX_LEADS];
+        for (o, &p) in out.iter_mut().zip(&self.lead_lits) {
+            *o = found.positions(field, p);
+        }
+        (out, self.lead_lits.len())
+    }
 }
 
-/// The literals every match of `pattern` must begin with — one per top-level alternative — and
-/// whether they are case-insensitive. Conservative: a construct it does not fully understand
-/// ends a prefix, and an alternative without a literal start means there are none.
-pub fn literal_prefixes(pattern: &str) -> Option<(Vec<String>, bool)> {
+/// The leads of every top-level alternative of `pattern`, and whether they are
+/// case-insensitive; `None` when some alternative has none. Conservative: a construct it does
+/// not fully understand ends the fixed-width start of an alternative.
+fn leads_of(pattern: &str) -> Option<(Vec<Lead>, bool)> {
     let (ci, body) = match pattern.strip_prefix("(?i)") {
         Some(rest) => (true, rest),
         None => (false, pattern),
     };
     let mut out = Vec::new();
     for alt in top_level_alternatives(body)? {
-        let p = literal_prefix(alt)?;
-        out.push(if ci { p.to_ascii_lowercase() } else { p });
+        let mut l = lead(alt, ci)?;
+        if ci {
+            l.lit.make_ascii_lowercase();
+        }
+        out.push(l);
+    }
+    // `\b` is checked once per place: all alternatives must start with it, or none.
+    if out.iter().any(|l| l.boundary) && !out.iter().all(|l| l.boundary) {
+        return None;
     }
     Some((out, ci))
 }
 
-/// The fixed literal an alternative starts with (empty → `None`).
-fn literal_prefix(alt: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut chars = alt.chars().peekable();
-    while let Some(c) = chars.next() {
-        let lit = match c {
-            '\\' => match chars.next()? {
-                // An escaped meta character is itself; letters are classes or assertions, and
-                // `\<` / `\>` are word-boundary assertions.
-                e if "\\.+*?()|[]{}^$#&-~/".contains(e) => e,
-                _ => break,
-            },
-            '.' | '[' | ']' | '(' | ')' | '{' | '}' | '|' | '^' | '$' | '*' | '+' | '?' => break,
-            c => c,
-        };
-        // A quantified character is optional or repeated: it is not part of a fixed prefix.
-        if matches!(chars.peek(), Some('*' | '+' | '?' | '{')) {
-            break;
+/// The literals every match of `pattern` must begin with — one per top-level alternative — and
+/// whether they are case-insensitive (the leads whose literal starts the match).
+pub fn literal_prefixes(pattern: &str) -> Option<(Vec<String>, bool)> {
+    let (leads, ci) = leads_of(pattern)?;
+    leads
+        .into_iter()
+        .map(|l| (l.offset == 0).then_some(l.lit))
+        .collect::<Option<Vec<_>>>()
+        .map(|v| (v, ci))
+}
+
+/// One fixed-width atom at the start of an alternative.
+enum Atom {
+    Char(char),
+    /// Any one ASCII byte of a set.
+    Byte,
+}
+
+/// Parses the atom at `i`: the atom and where the next one starts.
+fn atom(alt: &str, i: usize) -> Option<(Atom, usize)> {
+    let b = alt.as_bytes();
+    match *b.get(i)? {
+        b'\\' => {
+            let e = *b.get(i + 1)?;
+            match e {
+                // An escaped meta character is itself.
+                _ if b"\\.+*?()|[]{}^$#&-~/".contains(&e) => Some((Atom::Char(e as char), i + 2)),
+                // ASCII-only Perl classes in regex-lite.
+                b'd' | b's' | b'w' => Some((Atom::Byte, i + 2)),
+                _ => None,
+            }
         }
-        out.push(lit);
+        b'[' => {
+            // A class of ASCII characters, not negated, not nested.
+            let mut j = i + 1;
+            if b.get(j) == Some(&b'^') {
+                return None;
+            }
+            if b.get(j) == Some(&b']') {
+                j += 1;
+            }
+            loop {
+                match *b.get(j)? {
+                    b']' => break,
+                    b'[' => return None,
+                    b'\\' => {
+                        let e = *b.get(j + 1)?;
+                        if e.is_ascii_alphabetic() && !b"dsw".contains(&e) {
+                            return None;
+                        }
+                        j += 2;
+                    }
+                    c if !c.is_ascii() => return None,
+                    _ => j += 1,
+                }
+            }
+            Some((Atom::Byte, j + 1))
+        }
+        b'.' | b']' | b'(' | b')' | b'{' | b'}' | b'|' | b'^' | b'$' | b'*' | b'+' | b'?' => None,
+        _ => {
+            let c = alt.get(i..)?.chars().next()?;
+            Some((Atom::Char(c), i + c.len_utf8()))
+        }
     }
-    (!out.is_empty()).then_some(out)
+}
+
+/// The longest literal run at a fixed offset in the fixed-width start of an alternative.
+fn lead(alt: &str, ci: bool) -> Option<Lead> {
+    let (boundary, mut i) = match alt.strip_prefix("\\b") {
+        Some(rest) => (true, alt.len() - rest.len()),
+        None => (false, 0),
+    };
+    // `\b` is understood only before a word character.
+    if boundary && !alt.as_bytes().get(i).is_some_and(|&b| is_word_byte(b)) {
+        return None;
+    }
+    let b = alt.as_bytes();
+    let mut offset = 0;
+    let (mut best, mut best_off) = (String::new(), 0);
+    let (mut run, mut run_off) = (String::new(), 0);
+    let mut flush = |run: &mut String, run_off: usize| {
+        if run.len() > best.len() {
+            best = std::mem::take(run);
+            best_off = run_off;
+        }
+        run.clear();
+    };
+    while let Some((a, next)) = atom(alt, i) {
+        // A quantified atom: `{n}` repeats it a fixed number of times; anything else ends the start.
+        let (count, next) = match b.get(next) {
+            Some(b'?' | b'*' | b'+') => break,
+            Some(b'{') => {
+                let close = alt[next..].find('}').map(|j| next + j);
+                match close.and_then(|c| alt[next + 1..c].parse::<usize>().ok().map(|n| (n, c + 1)))
+                {
+                    Some(x) => x,
+                    None => break,
+                }
+            }
+            _ => (1, next),
+        };
+        match a {
+            // Under `(?i)` only ASCII letters fold; anything else ends the literal.
+            Atom::Char(c) if count == 1 && (!ci || c.is_ascii()) => {
+                if run.is_empty() {
+                    run_off = offset;
+                }
+                run.push(c);
+                offset += c.len_utf8();
+            }
+            Atom::Char(c) if c.is_ascii() => {
+                flush(&mut run, run_off);
+                offset += count;
+            }
+            Atom::Char(_) => break,
+            Atom::Byte => {
+                flush(&mut run, run_off);
+                offset += count;
+            }
+        }
+        i = next;
+    }
+    flush(&mut run, run_off);
+    (!best.is_empty()).then_some(Lead {
+        lit: best,
+        offset: best_off,
+        boundary,
+    })
 }
 
 /// Splits a pattern at every `|` outside all groups and classes; `None` if not understood.
@@ -208,23 +377,6 @@ fn top_level_alternatives(p: &str) -> Option<Vec<&str>> {
     Some(out)
 }
 
-/// First ASCII-case-insensitive occurrence of `needle` in `hay` (a byte offset on a char boundary,
-/// since the needle starts with a whole character).
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let first = n.first()?;
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut i = 0;
-    while i + n.len() <= h.len() {
-        let c = h[i];
-        if (c == lo || c == up) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
 #[derive(Debug)]
 pub(crate) struct CVariant {
     pub idx: usize,
@@ -238,47 +390,124 @@ pub(crate) struct CProvider {
     pub variants: Vec<CVariant>,
 }
 
+/// The fields the automata scan, in `Found` order.
+const FIELDS: [Field; 4] = [Field::Title, Field::Text, Field::Html, Field::Url];
+
+fn field_index(field: Field) -> Option<usize> {
+    match field {
+        Field::Title => Some(0),
+        Field::Text => Some(1),
+        Field::Html => Some(2),
+        Field::Url => Some(3),
+        Field::Header | Field::Body | Field::Status => None,
+    }
+}
+
+/// The scanned fields a signal in `field` reads.
+fn fields_read(field: Field) -> &'static [usize] {
+    match field {
+        Field::Title => &[0],
+        Field::Text => &[1],
+        Field::Html => &[2],
+        Field::Url => &[3],
+        Field::Body => &[1, 2],
+        Field::Header | Field::Status => &[],
+    }
+}
+
+/// One field's automaton: its patterns are a subset of the literal table.
+#[derive(Debug)]
+struct FieldScan {
+    automaton: Option<AhoCorasick>,
+    /// Literal-table index of each pattern.
+    lits: Vec<u32>,
+}
+
 /// The compiled rule set.
 #[derive(Debug)]
 pub struct Compiled {
     pub rules: RuleSet,
     pub(crate) providers: Vec<CProvider>,
-    automaton: AhoCorasick,
+    scans: Vec<FieldScan>,
     n_lits: usize,
+    /// For each literal, its index among the literals whose positions are recorded.
+    positional: Vec<Option<u32>>,
+    n_positional: usize,
 }
 
-/// Which literals were found in which field of one page.
+/// Which literals were found in which field of one page, and where the positional ones were.
 pub(crate) struct Found {
     n: usize,
     /// Bit per (field, literal): title, text, html, url.
     bits: Vec<bool>,
+    np: usize,
+    /// `pos[start[s]..start[s + 1]]`: ascending positions for slot `s` = field * np + positional id.
+    start: Vec<u32>,
+    pos: Vec<u32>,
 }
-
-const FIELDS: [Field; 4] = [Field::Title, Field::Text, Field::Html, Field::Url];
 
 impl Found {
     fn slot(&self, field: Field, lit: usize) -> bool {
-        let f = match field {
-            Field::Title => 0,
-            Field::Text => 1,
-            Field::Html => 2,
-            Field::Url => 3,
-            Field::Header | Field::Body | Field::Status => return false,
+        let Some(f) = field_index(field) else {
+            return false;
         };
         self.bits.get(f * self.n + lit).copied().unwrap_or(false)
     }
+
+    /// Ascending positions of a positional literal in a scanned field.
+    fn positions(&self, field: Field, pid: u32) -> &[u32] {
+        let Some(f) = field_index(field) else {
+            return &[];
+        };
+        let s = f * self.np + pid as usize;
+        match (self.start.get(s), self.start.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.pos.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
-struct Lits(Vec<String>);
+/// The literal table, and which fields each literal is looked for in.
+struct Lits {
+    lits: Vec<String>,
+    fields: Vec<[bool; 4]>,
+    /// Positional id of each literal whose positions are recorded.
+    positional: Vec<Option<u32>>,
+    n_positional: usize,
+}
 
 impl Lits {
-    fn intern(&mut self, s: &str) -> usize {
+    fn intern(&mut self, s: &str, field: Field) -> usize {
         let low = s.to_ascii_lowercase();
-        if let Some(i) = self.0.iter().position(|x| *x == low) {
-            return i;
+        let i = match self.lits.iter().position(|x| *x == low) {
+            Some(i) => i,
+            None => {
+                self.lits.push(low);
+                self.fields.push([false; 4]);
+                self.positional.push(None);
+                self.lits.len() - 1
+            }
+        };
+        for &f in fields_read(field) {
+            self.fields[i][f] = true;
         }
-        self.0.push(low);
-        self.0.len() - 1
+        i
+    }
+
+    /// Interns the regex's lead literals as positional ones, looked for in `field`.
+    fn leads(&mut self, re: &mut Re, field: Field) {
+        re.lead_lits = re
+            .leads
+            .clone()
+            .iter()
+            .map(|l| {
+                let i = self.intern(&l.lit, field);
+                *self.positional[i].get_or_insert_with(|| {
+                    self.n_positional += 1;
+                    self.n_positional as u32 - 1
+                })
+            })
+            .collect();
     }
 }
 
@@ -294,7 +523,7 @@ fn compile_regex(re: &Option<String>) -> Result<Option<Re>, String> {
 fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
     let lit = match (s.field, &s.contains) {
         (Field::Header, _) => None,
-        (_, Some(c)) => Some(lits.intern(c)),
+        (_, Some(c)) => Some(lits.intern(c, s.field)),
         (_, None) => None,
     };
     let needle = s
@@ -302,10 +531,14 @@ fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
         .as_ref()
         .or(s.equals.as_ref())
         .map(|x| x.to_ascii_lowercase());
+    let mut regex = compile_regex(&s.regex)?;
+    if let (Some(re), true) = (&mut regex, s.field != Field::Header) {
+        lits.leads(re, s.field);
+    }
     Ok(CSignal {
         src: s.clone(),
         lit,
-        regex: compile_regex(&s.regex)?,
+        regex,
         needle,
     })
 }
@@ -320,10 +553,14 @@ fn compile_provider(p: &ProviderRules, lits: &mut Lits) -> Result<CProvider, Str
         .ids
         .iter()
         .map(|r| {
+            let mut regex = compile_regex(&r.regex)?;
+            if let Some(re) = &mut regex {
+                lits.leads(re, Field::Body);
+            }
             Ok(CId {
                 src: r.clone(),
-                lit: r.contains.as_deref().map(|c| lits.intern(c)),
-                regex: compile_regex(&r.regex)?,
+                lit: r.contains.as_deref().map(|c| lits.intern(c, Field::Body)),
+                regex,
             })
         })
         .collect::<Result<_, String>>()?;
@@ -353,41 +590,99 @@ impl Compiled {
     /// Validates and compiles. Errors are messages naming the offending rule.
     pub fn new(rules: RuleSet) -> Result<Self, String> {
         rules.validate()?;
-        let mut lits = Lits(Vec::new());
+        let mut lits = Lits {
+            lits: Vec::new(),
+            fields: Vec::new(),
+            positional: Vec::new(),
+            n_positional: 0,
+        };
         let providers = rules
             .providers
             .iter()
             .map(|p| compile_provider(p, &mut lits))
             .collect::<Result<Vec<_>, _>>()?;
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&lits.0)
-            .map_err(|e| format!("cannot build the literal automaton: {e}"))?;
+        let scans = (0..FIELDS.len())
+            .map(|f| {
+                let ids: Vec<u32> = (0..lits.lits.len())
+                    .filter(|&i| lits.fields[i][f])
+                    .map(|i| i as u32)
+                    .collect();
+                let automaton = match ids.is_empty() {
+                    true => None,
+                    false => Some(
+                        AhoCorasickBuilder::new()
+                            .ascii_case_insensitive(true)
+                            .match_kind(MatchKind::Standard)
+                            .kind(Some(AhoCorasickKind::DFA))
+                            .build(ids.iter().map(|&i| &lits.lits[i as usize]))
+                            .map_err(|e| format!("cannot build the literal automaton: {e}"))?,
+                    ),
+                };
+                Ok(FieldScan {
+                    automaton,
+                    lits: ids,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Compiled {
             rules,
             providers,
-            automaton,
-            n_lits: lits.0.len(),
+            scans,
+            n_lits: lits.lits.len(),
+            positional: lits.positional,
+            n_positional: lits.n_positional,
         })
     }
 
-    /// One pass of the automaton over each field of the page.
+    /// One pass of each field's automaton over that field of the page.
     pub(crate) fn scan(&self, page: &Page) -> Found {
         let n = self.n_lits;
+        let np = self.n_positional;
         let mut bits = vec![false; n * FIELDS.len()];
+        // (slot, position) of every positional hit, in field order then position order.
+        let mut hits: Vec<(u32, u32)> = Vec::new();
         for (f, field) in FIELDS.iter().enumerate() {
             let hay = page.field(*field);
+            let Some(ac) = self.scans.get(f).and_then(|s| s.automaton.as_ref()) else {
+                continue;
+            };
             if hay.is_empty() {
                 continue;
             }
-            for m in self.automaton.find_overlapping_iter(hay) {
-                if let Some(b) = bits.get_mut(f * n + m.pattern().as_usize()) {
-                    *b = true;
+            let lits = &self.scans[f].lits;
+            for m in ac.find_overlapping_iter(hay) {
+                let lit = lits[m.pattern().as_usize()] as usize;
+                bits[f * n + lit] = true;
+                if let Some(p) = self.positional[lit] {
+                    hits.push(((f * np) as u32 + p, m.start() as u32));
                 }
             }
         }
-        Found { n, bits }
+        // Counting sort by slot: positions stay ascending within a slot.
+        let mut start = Vec::new();
+        let mut pos = Vec::new();
+        if !hits.is_empty() {
+            start = vec![0u32; FIELDS.len() * np + 1];
+            for &(s, _) in &hits {
+                start[s as usize + 1] += 1;
+            }
+            for i in 1..start.len() {
+                start[i] += start[i - 1];
+            }
+            let mut next = start.clone();
+            pos = vec![0u32; hits.len()];
+            for &(s, p) in &hits {
+                pos[next[s as usize] as usize] = p;
+                next[s as usize] += 1;
+            }
+        }
+        Found {
+            n,
+            bits,
+            np,
+            start,
+            pos,
+        }
     }
 }
 
@@ -424,7 +719,10 @@ impl CSignal {
             return None;
         }
         let detail = match &self.regex {
-            Some(re) => re.find(page.field(field))?,
+            Some(re) => {
+                let (hits, k) = re.hits(found, field);
+                re.find(page.field(field), &hits[..k])?
+            }
             None => self.src.contains.as_deref().unwrap_or_default(),
         };
         Some((field_name(field), Detail::Text(detail)))
@@ -433,7 +731,7 @@ impl CSignal {
     fn test_header<'a>(&'a self, page: &'a Page) -> Option<(&'static str, Detail<'a>)> {
         let name = self.src.name.as_deref()?;
         for h in page.headers_named(name) {
-            let v = h.value.as_str();
+            let v = h.value;
             let ok = if self.src.present {
                 true
             } else if self.src.equals.is_some() {
@@ -482,7 +780,8 @@ impl CId {
         let re = self.regex.as_ref()?;
         for field in [Field::Text, Field::Html] {
             if found.slot(field, lit) {
-                if let Some(c) = re.captures(page.field(field)) {
+                let (hits, k) = re.hits(found, field);
+                if let Some(c) = re.captures(page.field(field), &hits[..k]) {
                     if let Some(m) = c.get(1).or_else(|| c.get(0)) {
                         let v = m.as_str().trim();
                         if !v.is_empty() {
@@ -545,10 +844,79 @@ mod tests {
         assert_eq!(p("ab[]|]c"), some("ab", false));
         assert_eq!(p("ab\\<cd"), some("ab", false));
         assert_eq!(p("^abc"), None);
-        assert_eq!(p("\\babc"), None);
+        assert_eq!(p("\\babc"), some("abc", false));
+        assert_eq!(p("\\b[a]bc"), None);
+        assert_eq!(p("\\b-abc"), None);
         assert_eq!(p("(?x)ab c"), None);
         assert_eq!(p("ab[unclosed"), None);
         assert_eq!(p("ab)|c"), None);
+    }
+
+    /// First ASCII-case-insensitive occurrence of `needle` in `hay` (a byte offset on a char boundary,
+    /// since the needle starts with a whole character).
+    fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        let first = n.first()?;
+        let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        let mut i = 0;
+        while i + n.len() <= h.len() {
+            let c = h[i];
+            if (c == lo || c == up) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Every ASCII-case-insensitive occurrence of each lead's literal: what the page scan records.
+    fn all_hits(re: &Re, hay: &str) -> Vec<Vec<u32>> {
+        re.leads
+            .iter()
+            .map(|l| {
+                let mut v = Vec::new();
+                let mut from = 0;
+                while let Some(i) = hay
+                    .get(from..)
+                    .and_then(|h| find_ci(h, &l.lit.to_ascii_lowercase()))
+                {
+                    v.push((from + i) as u32);
+                    from += i + 1;
+                    while !hay.is_char_boundary(from) {
+                        from += 1;
+                    }
+                }
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn leads_at_fixed_offsets() {
+        let l = |s: &str| {
+            super::leads_of(s).map(|(v, _)| {
+                v.iter()
+                    .map(|l| {
+                        format!(
+                            "{}@{}{}",
+                            l.lit,
+                            l.offset,
+                            if l.boundary { "b" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        };
+        assert_eq!(
+            l("5[0-9]{2}\\. That's an error").as_deref(),
+            Some(". That's an error@3")
+        );
+        assert_eq!(l("\\b20[0-9]{6}T[0-9]{6}Z-").as_deref(), Some("20@0b"));
+        assert_eq!(l("[a-z]{3}\\d::x").as_deref(), Some("::x@4"));
+        assert_eq!(l("[^a]bc"), None);
+        assert_eq!(l("(?i)x{2}abc|é").as_deref(), None);
+        assert_eq!(l("x{2}abc|é").as_deref(), Some("abc@2,é@0"));
     }
 
     #[test]
@@ -582,6 +950,10 @@ mod tests {
                 "<h1>5".repeat(200)
             ),
             "é€ Reference #1.a.2.b ü INCAPSULA imperva".into(),
+            "x20251124T101010Z-abcdefghijk _20251124T101010Z-abcdefghijk 20251124T101010Z-abcdefghijk".into(),
+            "5. That's an error 50x. That's an error 503. That's an error".into(),
+            "xFUNCTION_INVOCATION_FAILED EDGE_FUNCTION_INVOCATION_TIMEOUT".into(),
+            "ID: abc1:: iad1::sfo1::abcd-1234567890-abcdef0".into(),
         ];
         let mut files = Vec::new();
         let mut dirs =
@@ -600,8 +972,8 @@ mod tests {
             let bytes = std::fs::read(&f).unwrap_or_default();
             if let Ok(input) = crate::http::parse_response(&bytes) {
                 let page = Page::new(&input);
-                hays.push(page.text.clone());
-                hays.push(page.html.clone());
+                hays.push(page.text.to_string());
+                hays.push(page.html.to_string());
             }
         }
         for pat in &pats {
@@ -616,8 +988,14 @@ mod tests {
                         .collect::<Vec<_>>()
                 };
                 let want = plain.captures(h).map(abs);
-                assert_eq!(want, fast.captures(h).map(abs), "{pat:?}");
-                assert_eq!(plain.find(h).map(|m| m.as_str()), fast.find(h), "{pat:?}");
+                let hits = all_hits(&fast, h);
+                let hits: Vec<&[u32]> = hits.iter().map(Vec::as_slice).collect();
+                assert_eq!(want, fast.captures(h, &hits).map(abs), "{pat:?}");
+                assert_eq!(
+                    plain.find(h).map(|m| m.as_str()),
+                    fast.find(h, &hits),
+                    "{pat:?}"
+                );
             }
         }
     }
