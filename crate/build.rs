@@ -1,4 +1,5 @@
-//! Validates the rule and guidance data files and bakes them into the library as JSON.
+//! Validates the rule and guidance data files and bakes them into the library in the compact
+//! binary form of `src/pack.rs` (no JSON parser in the wasm).
 //!
 //! A bad rule, a bad regex or a missing translation fails here, at build time, with the
 //! file and rule named — never silently at run time in someone's browser.
@@ -13,12 +14,38 @@ mod rules_schema;
 #[allow(dead_code)]
 mod guidance_schema;
 
+#[path = "src/pack.rs"]
+#[allow(dead_code)]
+mod pack;
+
+/// Serialises `v` (through serde_json's tree) into the binary form.
+fn packed<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    fn conv(v: serde_json::Value) -> pack::Value {
+        use serde_json::Value as J;
+        match v {
+            J::Null => pack::Value::Null,
+            J::Bool(b) => pack::Value::Bool(b),
+            J::Number(n) => pack::Value::Num(n.as_f64().expect("finite number")),
+            J::String(s) => pack::Value::Str(s),
+            J::Array(a) => pack::Value::Seq(a.into_iter().map(conv).collect()),
+            J::Object(o) => pack::Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect()),
+        }
+    }
+    let mut out = Vec::new();
+    pack::encode(
+        &conv(serde_json::to_value(v).expect("serialisable")),
+        &mut out,
+    );
+    out
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=guidance");
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
     println!("cargo:rerun-if-changed=src/guidance/schema.rs");
+    println!("cargo:rerun-if-changed=src/pack.rs");
 
     let mut files: Vec<_> = fs::read_dir("rules")
         .expect("crate/rules/ exists")
@@ -44,11 +71,7 @@ fn main() {
     if let Err(e) = set.validate() {
         panic!("invalid rules: {e}");
     }
-    fs::write(
-        Path::new(&out).join("rules.json"),
-        serde_json::to_string(&set).expect("serialisable"),
-    )
-    .expect("write rules.json");
+    fs::write(Path::new(&out).join("rules.bin"), packed(&set)).expect("write rules.bin");
 
     let mut shape: Option<(String, Vec<String>)> = None;
     for lang in guidance_schema::LANGS {
@@ -74,9 +97,9 @@ fn main() {
             }
         }
         fs::write(
-            Path::new(&out).join(format!("guidance-{lang}.json")),
-            serde_json::to_string(&t).expect("serialisable"),
+            Path::new(&out).join(format!("guidance-{lang}.bin")),
+            packed(&t),
         )
-        .expect("write guidance json");
+        .expect("write guidance");
     }
 }

@@ -7,6 +7,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::model::PageInput;
 
+/// Reads a value handed over by JavaScript.
+fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, crate::pack::Error> {
+    crate::pack::from_value(crate::pack::from_js(v)?)
+}
+
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("cannot return result: {e}")))
@@ -15,8 +20,8 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 /// Diagnoses one page. `input` has the shape of `PageInput` (see README); returns a `Diagnosis`.
 #[wasm_bindgen]
 pub fn diagnose(input: JsValue) -> Result<JsValue, JsError> {
-    let input: PageInput = serde_wasm_bindgen::from_value(input)
-        .map_err(|e| JsError::new(&format!("bad diagnose input: {e}")))?;
+    let input: PageInput =
+        from_js(&input).map_err(|e| JsError::new(&format!("bad diagnose input: {e}")))?;
     let d = crate::diagnose(&input).map_err(|e| JsError::new(&e))?;
     to_js(&d)
 }
@@ -36,48 +41,39 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// One probe request from the extension. `kind` picks the check; other fields are its parameters.
+/// One probe request from the extension. `kind` picks the check (`check-down`,
+/// `public-checker`, `check-dns`, `provider-status`, `archived-copy`); the other fields are its
+/// parameters. One flat struct rather than a tagged enum: serde's tagged-enum machinery costs
+/// tens of KB of wasm.
 #[derive(serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-enum ProbeRequest {
-    CheckDown {
-        url: String,
-        #[serde(default)]
-        tab_status: Option<u16>,
-        #[serde(default)]
-        attempts: Option<u32>,
-        #[serde(default)]
-        gap_ms: Option<u32>,
-        #[serde(default)]
-        timeout_ms: Option<u32>,
-        #[serde(default)]
-        connectivity_url: Option<String>,
-    },
-    PublicChecker {
-        endpoint: String,
-        host: String,
-        #[serde(default)]
-        timeout_ms: Option<u32>,
-    },
-    CheckDns {
-        resolver: String,
-        host: String,
-        #[serde(default)]
-        browser_ip: Option<String>,
-        #[serde(default)]
-        timeout_ms: Option<u32>,
-    },
-    ProviderStatus {
-        base: String,
-        #[serde(default)]
-        timeout_ms: Option<u32>,
-    },
-    ArchivedCopy {
-        endpoint: String,
-        url: String,
-        #[serde(default)]
-        timeout_ms: Option<u32>,
-    },
+struct ProbeRequest {
+    kind: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    host: Option<String>,
+    #[serde(default)]
+    resolver: Option<String>,
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    browser_ip: Option<String>,
+    #[serde(default)]
+    connectivity_url: Option<String>,
+    #[serde(default)]
+    tab_status: Option<u16>,
+    #[serde(default)]
+    attempts: Option<u32>,
+    #[serde(default)]
+    gap_ms: Option<u32>,
+    #[serde(default)]
+    timeout_ms: Option<u32>,
+}
+
+fn need(v: Option<String>, field: &str) -> Result<String, JsError> {
+    v.ok_or_else(|| JsError::new(&format!("bad probe request: missing field `{field}`")))
 }
 
 #[derive(Serialize)]
@@ -109,47 +105,45 @@ fn reply<T: Serialize>(r: Result<T, crate::probes::ProbeError>) -> Result<JsValu
 #[wasm_bindgen(js_name = runProbe)]
 pub async fn run_probe(request: JsValue) -> Result<JsValue, JsError> {
     use crate::probes::fetch::{self, DEFAULT_TIMEOUT_MS};
-    let req: ProbeRequest = serde_wasm_bindgen::from_value(request)
-        .map_err(|e| JsError::new(&format!("bad probe request: {e}")))?;
-    let t = |t: Option<u32>| t.unwrap_or(DEFAULT_TIMEOUT_MS).clamp(500, 60_000);
-    match req {
-        ProbeRequest::CheckDown {
-            url,
-            tab_status,
-            attempts,
-            gap_ms,
-            timeout_ms,
-            connectivity_url,
-        } => {
+    let req: ProbeRequest =
+        from_js(&request).map_err(|e| JsError::new(&format!("bad probe request: {e}")))?;
+    let timeout = req
+        .timeout_ms
+        .unwrap_or(DEFAULT_TIMEOUT_MS)
+        .clamp(500, 60_000);
+    match req.kind.as_str() {
+        "check-down" => {
+            let url = need(req.url, "url")?;
             let v = fetch::check_down(
                 &url,
-                tab_status,
-                attempts.unwrap_or(3),
-                gap_ms.unwrap_or(1500),
-                t(timeout_ms),
-                connectivity_url.as_deref(),
+                req.tab_status,
+                req.attempts.unwrap_or(3),
+                req.gap_ms.unwrap_or(1500),
+                timeout,
+                req.connectivity_url.as_deref(),
             )
             .await;
             reply(Ok(v))
         }
-        ProbeRequest::PublicChecker {
-            endpoint,
-            host,
-            timeout_ms,
-        } => reply(fetch::public_checker(&endpoint, &host, t(timeout_ms)).await),
-        ProbeRequest::CheckDns {
-            resolver,
-            host,
-            browser_ip,
-            timeout_ms,
-        } => reply(fetch::check_dns(&resolver, &host, browser_ip.as_deref(), t(timeout_ms)).await),
-        ProbeRequest::ProviderStatus { base, timeout_ms } => {
-            reply(fetch::provider_status(&base, t(timeout_ms)).await)
+        "public-checker" => {
+            let (endpoint, host) = (need(req.endpoint, "endpoint")?, need(req.host, "host")?);
+            reply(fetch::public_checker(&endpoint, &host, timeout).await)
         }
-        ProbeRequest::ArchivedCopy {
-            endpoint,
-            url,
-            timeout_ms,
-        } => reply(fetch::archived_copy(&endpoint, &url, t(timeout_ms)).await),
+        "check-dns" => {
+            let (resolver, host) = (need(req.resolver, "resolver")?, need(req.host, "host")?);
+            let ip = req.browser_ip.as_deref();
+            reply(fetch::check_dns(&resolver, &host, ip, timeout).await)
+        }
+        "provider-status" => {
+            let base = need(req.base, "base")?;
+            reply(fetch::provider_status(&base, timeout).await)
+        }
+        "archived-copy" => {
+            let (endpoint, url) = (need(req.endpoint, "endpoint")?, need(req.url, "url")?);
+            reply(fetch::archived_copy(&endpoint, &url, timeout).await)
+        }
+        other => Err(JsError::new(&format!(
+            "bad probe request: unknown kind {other:?}"
+        ))),
     }
 }

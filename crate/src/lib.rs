@@ -9,6 +9,7 @@ pub mod engine;
 pub mod guidance;
 pub mod http;
 pub mod model;
+pub mod pack;
 pub mod page;
 pub mod probes;
 pub mod rules;

@@ -1,4 +1,5 @@
-//! Guidance texts in every shipped language, baked in by `build.rs` and parsed once on first use.
+//! Guidance texts in every shipped language, baked in by `build.rs` (binary form of
+//! [`crate::pack`]) and read once on first use.
 
 pub mod schema;
 
@@ -11,10 +12,10 @@ pub use schema::{
 static EN: OnceLock<Texts> = OnceLock::new();
 static ZH: OnceLock<Texts> = OnceLock::new();
 
-fn load(json: &str) -> Texts {
-    // build.rs produced this JSON from the same types, so it always parses; an empty set is the
+fn load(packed: &[u8]) -> Texts {
+    // build.rs produced this from the same types, so it always reads; an empty set is the
     // harmless fallback rather than a panic across the wasm boundary.
-    serde_json::from_str(json).unwrap_or_default()
+    crate::pack::from_bytes(packed).unwrap_or_default()
 }
 
 /// Picks the language: anything starting with `zh` is Simplified Chinese, everything else English.
@@ -28,13 +29,13 @@ pub fn lang_code(lang: Option<&str>) -> &'static str {
 pub fn texts(lang: &str) -> &'static Texts {
     if lang == "zh-CN" {
         ZH.get_or_init(|| {
-            load(include_str!(concat!(
+            load(include_bytes!(concat!(
                 env!("OUT_DIR"),
-                "/guidance-zh-CN.json"
+                "/guidance-zh-CN.bin"
             )))
         })
     } else {
-        EN.get_or_init(|| load(include_str!(concat!(env!("OUT_DIR"), "/guidance-en.json"))))
+        EN.get_or_init(|| load(include_bytes!(concat!(env!("OUT_DIR"), "/guidance-en.bin"))))
     }
 }
 

@@ -51,7 +51,20 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Probe
             format!("answer of {} bytes", body.len()),
         ));
     }
-    serde_json::from_str(body).map_err(|e| ProbeError::malformed(e.to_string()))
+    from_json_text(body).map_err(ProbeError::malformed)
+}
+
+/// Parses JSON text into `T`: natively with serde_json; in wasm with the host's `JSON.parse`,
+/// so the engine carries no JSON parser of its own.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    let v = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_string())?;
+    crate::pack::from_value(crate::pack::from_js(&v).map_err(|e| e.0)?).map_err(|e| e.0)
 }
 
 /// Keeps a string from a remote answer short and free of control characters.
