@@ -11,9 +11,10 @@
 //!
 //! Binary form (written by `encode`, used by `build.rs`): one tag byte per value,
 //! `0` null, `1` false, `2` true, `3` unsigned LEB128 integer, `4` negative integer (LEB128 of
-//! its magnitude), `5` f32 (4 bytes LE), `6` f64 (8 bytes LE), `7` string (LEB128 length, UTF-8),
-//! `8` sequence (LEB128 count, values), `9` map (LEB128 count, then key string without tag and
-//! value, in turn).
+//! its magnitude), `5` f32 (4 bytes LE), `6` f64 (8 bytes LE), `7` string (UTF-8 ending in a NUL
+//! byte; strings hold no NUL), `8` sequence (LEB128 count, values), `9` map (LEB128 count, then
+//! key string without tag and value, in turn). NUL-terminated rather than length-prefixed
+//! strings gzip better: repeated keys and texts stay byte-identical runs.
 
 use std::fmt;
 
@@ -95,8 +96,9 @@ fn put_len(out: &mut Vec<u8>, mut n: u64) {
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_len(out, s.len() as u64);
+    assert!(!s.contains('\0'), "packed strings cannot hold NUL: {s:?}");
     out.extend_from_slice(s.as_bytes());
+    out.push(0);
 }
 
 /// Writes `v` in the binary form. Integral numbers are stored as integers, others as f32 when
@@ -179,8 +181,10 @@ impl Reader<'_> {
         Ok(n as usize)
     }
     fn string(&mut self) -> Result<String, Error> {
-        let n = self.count()?;
-        std::str::from_utf8(self.take(n)?)
+        let rest = &self.b[self.at..];
+        let n = rest.iter().position(|&c| c == 0).ok_or_else(truncated)?;
+        self.at += n + 1;
+        std::str::from_utf8(&rest[..n])
             .map(str::to_string)
             .map_err(|_| Error("bad UTF-8".into()))
     }
@@ -539,7 +543,8 @@ mod tests {
     #[test]
     fn corrupt_data_is_an_error() {
         assert!(decode(&[]).is_err());
-        assert!(decode(&[7, 5, b'a']).is_err());
+        assert!(decode(&[7, b'a']).is_err());
+        assert!(decode(&[7, 0xff, 0]).is_err());
         assert!(decode(&[8, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
         assert!(decode(&[0, 0]).is_err());
         assert!(decode(&[42]).is_err());
