@@ -1,4 +1,4 @@
-//! The probes' network code (`gloo-net`) run for real inside a service worker in headless
+//! The probes' network code (the host's `fetch`) run for real inside a service worker in headless
 //! Chromium (wasm-bindgen-test's service-worker mode), against tests/probe-server on 127.0.0.1.
 //! Built with `PROBE_BASE=http://127.0.0.1:PORT` set (tests/steps/30-wasm-probes.sh does it).
 #![cfg(target_arch = "wasm32")]
@@ -160,11 +160,7 @@ async fn down_checks() {
 async fn probes_send_no_cookies_and_bypass_the_cache() {
     let b = base();
     let _ = fetch::check_down(&format!("{b}/site/ok"), None, 1, 0, 4000, None).await;
-    let log = gloo_net::http::Request::get(&format!("{b}/__log"))
-        .send()
-        .await
-        .unwrap()
-        .text()
+    let log = fetch::get_text(&format!("{b}/__log"), "application/json", 4000)
         .await
         .unwrap();
     let log: serde_json::Value = serde_json::from_str(&log).unwrap();

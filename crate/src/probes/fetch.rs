@@ -1,85 +1,144 @@
-//! The probes' network side (wasm only): `gloo-net` requests from the extension's service
-//! worker. Every request has a timeout, sends no cookies (`credentials: omit`) and bypasses
-//! the HTTP cache (`cache: no-store`); answers are read with a size bound and parsed by the
-//! pure modules beside this one.
+//! The probes' network side (wasm only): the host's `fetch` from the extension's service
+//! worker, through one non-generic helper. Every request has a timeout (`AbortSignal.timeout`,
+//! which also bounds reading the body), sends no cookies (`credentials: omit`) and bypasses the
+//! HTTP cache (`cache: no-store`); answers are read with a size bound and parsed by the pure
+//! modules beside this one.
 
-use gloo_net::http::{Request, Response};
-use web_sys::{AbortSignal, RequestCache, RequestCredentials};
+use js_sys::{JsString, Promise};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestInit, Response};
 
 use super::{checker, dns, down, statuspage, wayback, ProbeError, MAX_BODY};
 
 /// Default timeout of one request, ms.
 pub const DEFAULT_TIMEOUT_MS: u32 = 8000;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window or worker).
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+    /// The global `setTimeout`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: u32) -> JsValue;
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-async fn get(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Response, ProbeError> {
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: u32) {
+    let p = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms);
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+/// The message of a rejected promise's error, or its string form.
+fn js_detail(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "request failed".to_string())
+}
+
+/// What one request came to: the response's status and, when asked for, its body.
+struct Got {
+    status: u16,
+    body: Option<String>,
+}
+
+/// The one request helper. `accept: None` means status only (the body is not read); otherwise
+/// a non-2xx status is an `http` error and the body is read, refused beyond [`MAX_BODY`].
+async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got, ProbeError> {
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let mut req = Request::get(url)
-        .cache(RequestCache::NoStore)
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&signal));
-    if let Some(a) = accept {
-        req = req.header("accept", a);
-    }
-    let req = req
-        .build()
-        .map_err(|e| ProbeError::new("bad-input", e.to_string()))?;
-    req.send().await.map_err(|e| {
+    let failed = |e: JsValue| {
         if signal.aborted() {
             ProbeError::new(
                 "timeout",
                 format!("no answer within {} s", timeout_ms.div_ceil(1000)),
             )
         } else {
-            ProbeError::new("network", e.to_string())
+            ProbeError::new("network", js_detail(&e))
         }
-    })
-}
-
-async fn get_text(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<String, ProbeError> {
-    let resp = get(url, accept, timeout_ms).await?;
-    if !(200..300).contains(&resp.status()) {
+    };
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(Some(&signal));
+    if let Some(a) = accept {
+        let h = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&h, &"accept".into(), &a.into());
+        init.set_headers(&h);
+    }
+    // `fetch` throws synchronously for nothing we pass; a bad URL rejects the promise.
+    let resp: Response = JsFuture::from(fetch_with_init(url, &init))
+        .await
+        .map_err(&failed)?
+        .unchecked_into();
+    let status = resp.status();
+    if accept.is_none() {
+        return Ok(Got { status, body: None });
+    }
+    if !(200..300).contains(&status) {
         return Err(ProbeError::new(
             "http",
-            format!("HTTP {} from {}", resp.status(), super::tidy(url, 120)),
+            format!("HTTP {status} from {}", super::tidy(url, 120)),
         ));
     }
     if let Some(len) = resp
         .headers()
         .get("content-length")
+        .ok()
+        .flatten()
         .and_then(|l| l.trim().parse::<usize>().ok())
     {
         if len > MAX_BODY {
-            return Err(ProbeError::new(
-                "too-large",
-                format!("answer of {len} bytes"),
-            ));
+            return Err(too_large(len));
         }
     }
-    let text = resp
-        .text()
+    let text: JsString = JsFuture::from(resp.text().map_err(&failed)?)
         .await
-        .map_err(|e| ProbeError::new("network", e.to_string()))?;
-    if text.len() > MAX_BODY {
-        return Err(ProbeError::new(
-            "too-large",
-            format!("answer of {} bytes", text.len()),
-        ));
+        .map_err(&failed)?
+        .unchecked_into();
+    // UTF-8 is never shorter than UTF-16, so a long JS string is refused before it is copied.
+    if text.length() as usize > MAX_BODY {
+        return Err(too_large(text.length() as usize));
     }
-    Ok(text)
+    let text = String::from(text);
+    if text.len() > MAX_BODY {
+        return Err(too_large(text.len()));
+    }
+    Ok(Got {
+        status,
+        body: Some(text),
+    })
+}
+
+fn too_large(n: usize) -> ProbeError {
+    ProbeError::new("too-large", format!("answer of {n} bytes"))
+}
+
+/// GET `url` and return its body (2xx only, at most [`MAX_BODY`] bytes). Public for the
+/// wasm tests.
+pub async fn get_text(url: &str, accept: &str, timeout_ms: u32) -> Result<String, ProbeError> {
+    Ok(request(url, Some(accept), timeout_ms)
+        .await?
+        .body
+        .unwrap_or_default())
 }
 
 /// One clean probe of `url`: its status and time, or why it failed.
 pub async fn attempt(url: &str, timeout_ms: u32) -> down::Attempt {
     let t0 = now_ms();
-    let r = get(url, None, timeout_ms).await;
+    let r = request(url, None, timeout_ms).await;
     let ms = (now_ms() - t0).clamp(0.0, u32::MAX as f64) as u32;
     match r {
-        Ok(resp) => down::Attempt {
-            status: Some(resp.status()),
+        Ok(got) => down::Attempt {
+            status: Some(got.status),
             error: None,
             ms,
         },
@@ -104,7 +163,7 @@ pub async fn check_down(
     let mut out = Vec::new();
     for i in 0..attempts.clamp(1, 5) {
         if i > 0 {
-            gloo_timers::future::TimeoutFuture::new(gap_ms.min(10_000)).await;
+            sleep(gap_ms.min(10_000)).await;
         }
         out.push(attempt(url, timeout_ms).await);
     }
@@ -132,7 +191,7 @@ pub async fn public_checker(
     checker::parse(
         &get_text(
             &format!("{base}{sep}host={host}"),
-            Some("application/json"),
+            "application/json",
             timeout_ms,
         )
         .await?,
@@ -154,7 +213,7 @@ pub async fn check_dns(
     for t in types {
         let url = dns::query_url(resolver, host, t)?;
         answers.push(dns::parse_doh(
-            &get_text(&url, Some("application/dns-json"), timeout_ms).await?,
+            &get_text(&url, "application/dns-json", timeout_ms).await?,
         )?);
     }
     Ok(dns::verdict(&answers, browser_ip))
@@ -167,7 +226,7 @@ pub async fn provider_status(
 ) -> Result<statuspage::StatusSummary, ProbeError> {
     let url = statuspage::summary_url(base)
         .ok_or_else(|| ProbeError::new("bad-input", "status page must be http(s)"))?;
-    statuspage::parse_summary(&get_text(&url, Some("application/json"), timeout_ms).await?)
+    statuspage::parse_summary(&get_text(&url, "application/json", timeout_ms).await?)
 }
 
 /// `archived-copy`: the closest Wayback Machine snapshot of `page_url`.
@@ -185,7 +244,7 @@ pub async fn archived_copy(
     wayback::parse_available(
         &get_text(
             &format!("{base}{sep}url={q}"),
-            Some("application/json"),
+            "application/json",
             timeout_ms,
         )
         .await?,
