@@ -32,14 +32,14 @@ fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32
     let mut score = 0.0;
     let mut n = 0;
     for s in signals {
-        match s.test(page, found) {
-            Some(_) if s.src.veto => return None,
-            Some(_) => {
+        match s.holds(page, found) {
+            true if s.src.veto => return None,
+            true => {
                 score += s.src.weight;
                 n += 1;
             }
-            None if s.src.required => return None,
-            None => {}
+            false if s.src.required => return None,
+            false => {}
         }
     }
     Some((score, n))
