@@ -294,6 +294,48 @@ fn fifty_megabyte_body() {
     assert_sane(&d);
 }
 
+/// A huge page is read as its head and its tail: the title and top markers come from the head,
+/// a vendor's footer or signature from the tail, however much sits between them; nothing of
+/// the middle is read.
+#[test]
+fn huge_pages_are_read_by_head_and_tail() {
+    let middle = big_html(5 * 1024 * 1024);
+    let html = format!(
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>\
+         </center>{middle}<p>middle-marker</p>{}<hr><center>nginx</center>\n</body></html>",
+        big_html(64 * 1024)
+    );
+    let input = PageInput {
+        status: Some(502),
+        html: Some(html),
+        ..Default::default()
+    };
+    assert_page_bounded(&input);
+    let p = Page::new(&input);
+    assert!(p.html.contains("<title>502 Bad Gateway</title>"));
+    assert!(p.html.contains("<center>nginx</center>"));
+    assert!(!p.html.contains("middle-marker"));
+    // The halves are cut at tag boundaries: no torn tag at the seam.
+    assert!(p.html.contains(">\n<"));
+    let d = run(&input);
+    assert_eq!(d.provider.as_deref(), Some("nginx"));
+    assert_eq!(d.variant.as_deref(), Some("bad-gateway"));
+    assert_sane(&d);
+
+    // Given visible text: its end (the signature) is read too.
+    let input = PageInput {
+        status: Some(502),
+        text: Some(format!(
+            "502 Bad Gateway {} nginx/1.22.1",
+            "word ".repeat(200_000)
+        )),
+        ..Default::default()
+    };
+    assert_page_bounded(&input);
+    assert!(Page::new(&input).text.ends_with("word nginx/1.22.1"));
+    assert_eq!(run(&input).provider.as_deref(), Some("nginx"));
+}
+
 #[test]
 fn ten_thousand_headers() {
     let mut raw = String::from("HTTP/1.1 503 Service Unavailable\r\n");
