@@ -28,7 +28,7 @@ fi
 
 echo "== ratios (criterion median estimates)"
 node --input-type=module - <<'JS'
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 const est = (p) => {
   const f = `target/criterion/${p}/new/estimates.json`;
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).median.point_estimate : NaN;
@@ -42,11 +42,15 @@ console.log(`corpus (${n.pages} pages, whole corpus per iteration): ours ${fmt(c
 for (const size of ['100KB', '1MB', '50MB']) {
   const g = `large_${size}`;
   const ours = est(`${g}/ours`), floor = est(`${g}/floor`), floorP = est(`${g}/floor-prefix`);
-  const naive = est(`${g}/naive`), naiveP = est(`${g}/naive-prefix/262144`);
+  // The prefix benchmarks are named after page::MAX_HTML (the bytes ours reads: head + tail).
+  const dir = `target/criterion/${g}/naive-prefix`;
+  const sub = existsSync(dir) ? readdirSync(dir).filter((d) => /^[0-9]+$/.test(d)) : [];
+  const maxHtml = sub.length ? Number(sub[0]) : NaN;
+  const naive = est(`${g}/naive`), naiveP = est(`${g}/naive-prefix/${maxHtml}`);
   console.log(`${size}: ours ${fmt(ours)} | floor (whole input) ${fmt(floor)} -> ours/floor ${(ours / floor).toFixed(2)}x` +
-    ` | floor (first 256 KiB, what ours reads) ${fmt(floorP)} -> ${(ours / floorP).toFixed(1)}x` +
+    ` | floor (first ${maxHtml / 1024} KiB, as many bytes as ours reads) ${fmt(floorP)} -> ${(ours / floorP).toFixed(1)}x` +
     ` | naive (whole input) ${fmt(naive)} -> naive/ours ${(naive / ours).toFixed(1)}x` +
-    ` | naive (first 256 KiB) ${fmt(naiveP)} -> ${(naiveP / ours).toFixed(1)}x`);
+    ` | naive (first ${maxHtml / 1024} KiB) ${fmt(naiveP)} -> ${(naiveP / ours).toFixed(1)}x`);
 }
 if (existsSync('target/bench/wasm.json')) {
   const w = JSON.parse(readFileSync('target/bench/wasm.json', 'utf8'));
