@@ -1,13 +1,16 @@
-//! A small self-describing data tree and the one serde `Deserializer` the wasm build carries.
+//! A small self-describing data tree, its compact binary form, and the readers built on it.
 //!
-//! Everything the engine reads is turned into a [`Value`] first and deserialised from it:
+//! Everything the engine reads is turned into a [`Value`] first:
 //! - the rules and guidance baked by `build.rs`, stored in a compact binary form ([`decode`]);
 //! - in wasm, objects handed over by JavaScript (`from_js`) and JSON answers parsed by the
-//!   host's `JSON.parse`.
+//!   host's `JSON.parse` (natively, by serde_json: `from_json`).
 //!
-//! One deserializer for every type keeps the wasm small: serde's derived code is instantiated
-//! once per type instead of once per type and format. Errors name the field or the expected
-//! type but never format the unexpected value (that would pull float formatting into the wasm).
+//! The wasm reads values by hand through [`Obj`]: a few small non-generic accessors instead of
+//! serde's derived code, which cost tens of KB of wasm per group of types. The serde
+//! `Deserializer` over a [`Value`] below is for native callers and for the tests that check
+//! every hand-written reader against serde on the same data; nothing in the wasm uses it.
+//! Errors name the field or the expected type but never format the unexpected value (that
+//! would pull float formatting into the wasm).
 //!
 //! Binary form (written by `encode`, used by `build.rs`): one tag byte per value,
 //! `0` null, `1` false, `2` true, `3` unsigned LEB128 integer, `4` negative integer (LEB128 of
@@ -247,6 +250,21 @@ pub fn decode(b: &[u8]) -> Result<Value, Error> {
     Ok(v)
 }
 
+/// Copies a `serde_json` tree into a [`Value`] (native only: the wasm parses JSON with the
+/// host's `JSON.parse`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_json(v: serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(b),
+        J::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
+        J::String(s) => Value::Str(s),
+        J::Array(a) => Value::Seq(a.into_iter().map(from_json).collect()),
+        J::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
+    }
+}
+
 // --- from JavaScript ---------------------------------------------------------------------------
 
 /// Copies a JavaScript value (as `JSON.stringify` would see it: `undefined` members are left out)
@@ -300,6 +318,251 @@ fn from_js_at(v: &wasm_bindgen::JsValue, depth: u32) -> Result<Value, Error> {
         return Ok(Value::Map(out));
     }
     Err(Error("not a JSON value".into()))
+}
+
+// --- hand-written readers ---------------------------------------------------------------------
+
+/// The fields of one map value, for hand-written readers: no generic code per type, so reading
+/// the rules, the guidance and JavaScript's objects costs a few small functions, not one serde
+/// instantiation per type. Absent fields and `null` read as missing; unknown fields are ignored
+/// (`build.rs` refuses them in the data files).
+///
+/// The accessors never fail: a missing or mistyped field reads as a default and the first such
+/// error is kept, to be returned by [`Obj::done`] once the value is built. That keeps the
+/// readers free of an early return (and its clean-up code) after every field.
+#[derive(Default)]
+pub struct Obj {
+    fields: Vec<(String, Value)>,
+    err: Option<Error>,
+}
+
+impl Value {
+    /// The fields of a map; `null` is an empty map; anything else is an error kept in the `Obj`.
+    pub fn into_obj(self) -> Obj {
+        match self {
+            Value::Map(fields) => Obj { fields, err: None },
+            Value::Null => Obj::default(),
+            _ => Obj {
+                fields: Vec::new(),
+                err: Some(expected("a map")),
+            },
+        }
+    }
+    /// A string, or `None` for anything else.
+    pub fn into_str(self) -> Option<String> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// A number, or `None` for anything else.
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl Obj {
+    /// Takes field `k` out; `None` when absent or `null`.
+    #[inline(never)]
+    pub fn take(&mut self, k: &str) -> Option<Value> {
+        let i = self.fields.iter().position(|(key, _)| key == k)?;
+        match self.fields.swap_remove(i).1 {
+            Value::Null => None,
+            v => Some(v),
+        }
+    }
+    /// Records an error (the first one wins).
+    #[cold]
+    #[inline(never)]
+    pub fn fail(&mut self, k: &str, what: &str) {
+        if self.err.is_none() {
+            self.err = Some(Error(format!("field `{k}`: {what}")));
+        }
+    }
+    /// Adopts the error of a nested reader, if any.
+    pub fn merge(&mut self, inner: Obj) {
+        if self.err.is_none() {
+            self.err = inner.err;
+        }
+    }
+    /// `v` if no field failed, else the first error.
+    pub fn done<T>(self, v: T) -> Result<T, Error> {
+        match self.err {
+            None => Ok(v),
+            Some(e) => Err(e),
+        }
+    }
+    /// The remaining fields, in order, and the error so far.
+    pub fn into_parts(self) -> (Vec<(String, Value)>, Option<Error>) {
+        (self.fields, self.err)
+    }
+    #[inline(never)]
+    pub fn opt_str(&mut self, k: &str) -> Option<String> {
+        match self.take(k) {
+            None => None,
+            Some(Value::Str(s)) => Some(s),
+            Some(_) => {
+                self.fail(k, "expected a string");
+                None
+            }
+        }
+    }
+    /// Records that required field `k` is missing.
+    #[cold]
+    #[inline(never)]
+    pub fn missing(&mut self, k: &str) {
+        if self.err.is_none() {
+            self.err = Some(Error(format!("missing field `{k}`")));
+        }
+    }
+    #[inline(never)]
+    pub fn str(&mut self, k: &str) -> String {
+        self.opt_str(k).unwrap_or_else(|| {
+            self.missing(k);
+            String::new()
+        })
+    }
+    /// Required map `k`.
+    pub fn req_obj(&mut self, k: &str) -> Obj {
+        match self.take(k) {
+            Some(v) => v.into_obj(),
+            None => {
+                self.missing(k);
+                Obj::default()
+            }
+        }
+    }
+    /// Required unsigned integer `k`.
+    pub fn uint(&mut self, k: &str, max: f64) -> f64 {
+        self.opt_uint(k, max).unwrap_or_else(|| {
+            self.missing(k);
+            0.0
+        })
+    }
+    #[inline(never)]
+    pub fn opt_num(&mut self, k: &str) -> Option<f64> {
+        match self.take(k) {
+            None => None,
+            Some(Value::Num(n)) => Some(n),
+            Some(_) => {
+                self.fail(k, "expected a number");
+                None
+            }
+        }
+    }
+    /// An unsigned integer no larger than `max`.
+    #[inline(never)]
+    pub fn opt_uint(&mut self, k: &str, max: f64) -> Option<f64> {
+        match self.opt_num(k) {
+            Some(n) if !(n.fract() == 0.0 && (0.0..=max).contains(&n)) => {
+                self.fail(k, "expected an unsigned integer");
+                None
+            }
+            n => n,
+        }
+    }
+    pub fn opt_u16(&mut self, k: &str) -> Option<u16> {
+        self.opt_uint(k, 65535.0).map(|n| n as u16)
+    }
+    pub fn opt_u32(&mut self, k: &str) -> Option<u32> {
+        self.opt_uint(k, u32::MAX as f64).map(|n| n as u32)
+    }
+    pub fn f32_or(&mut self, k: &str, default: f32) -> f32 {
+        self.opt_num(k).map_or(default, |n| n as f32)
+    }
+    #[inline(never)]
+    pub fn opt_bool(&mut self, k: &str) -> Option<bool> {
+        match self.take(k) {
+            None => None,
+            Some(Value::Bool(b)) => Some(b),
+            Some(_) => {
+                self.fail(k, "expected a boolean");
+                None
+            }
+        }
+    }
+    pub fn bool_or(&mut self, k: &str, default: bool) -> bool {
+        self.opt_bool(k).unwrap_or(default)
+    }
+    /// A sequence; absent is empty.
+    #[inline(never)]
+    pub fn seq(&mut self, k: &str) -> Vec<Value> {
+        match self.take(k) {
+            None => Vec::new(),
+            Some(Value::Seq(v)) => v,
+            Some(_) => {
+                self.fail(k, "expected a sequence");
+                Vec::new()
+            }
+        }
+    }
+    /// A map; absent is empty.
+    pub fn obj(&mut self, k: &str) -> Obj {
+        self.take(k).map_or_else(Obj::default, Value::into_obj)
+    }
+    /// Reads each item of sequence `k` as a map with `f`.
+    pub fn each<T>(&mut self, k: &str, f: fn(&mut Obj) -> T) -> Vec<T> {
+        let items = self.seq(k);
+        let mut out = Vec::with_capacity(items.len());
+        for v in items {
+            let mut o = v.into_obj();
+            out.push(f(&mut o));
+            self.merge(o);
+        }
+        out
+    }
+    /// A list of status codes.
+    #[inline(never)]
+    pub fn u16s(&mut self, k: &str) -> Vec<u16> {
+        let items = self.seq(k);
+        let mut out = Vec::with_capacity(items.len());
+        for v in items {
+            match v.as_num() {
+                Some(n) if n.fract() == 0.0 && (0.0..=65535.0).contains(&n) => out.push(n as u16),
+                _ => self.fail(k, "expected status codes"),
+            }
+        }
+        out
+    }
+    /// Map `k` of strings, as a `BTreeMap` (the guidance's tables).
+    #[inline(never)]
+    pub fn str_map(&mut self, k: &str) -> std::collections::BTreeMap<String, String> {
+        let (fields, err) = self.obj(k).into_parts();
+        if let Some(e) = err {
+            self.err.get_or_insert(e);
+        }
+        let mut out = std::collections::BTreeMap::new();
+        for (key, v) in fields {
+            match v.into_str() {
+                Some(s) => {
+                    out.insert(key, s);
+                }
+                None => self.fail(k, "expected strings"),
+            }
+        }
+        out
+    }
+    /// Map `k` of maps, each read with `f`, as a `BTreeMap`.
+    pub fn table<T>(
+        &mut self,
+        k: &str,
+        f: fn(&mut Obj) -> T,
+    ) -> std::collections::BTreeMap<String, T> {
+        let (fields, err) = self.obj(k).into_parts();
+        if let Some(e) = err {
+            self.err.get_or_insert(e);
+        }
+        let mut out = std::collections::BTreeMap::new();
+        for (key, v) in fields {
+            let mut o = v.into_obj();
+            out.insert(key, f(&mut o));
+            self.merge(o);
+        }
+        out
+    }
 }
 
 // --- the deserializer --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 /**
  * The network probes behind the popup's check-down, check-dns, provider-status and
  * archived-copy controls, and the per-site error history. Registers one handler per probe with
- * `registerProbe` (probes.js); each asks the engine's `runProbe` (Rust, gloo-net: no cookies, no
- * cache, a timeout) with the endpoints from the probe settings. One probe per tab and kind runs
+ * `registerProbe` (probes.js); each asks the engine's `runProbe` (Rust over the host's `fetch`: no
+ * cookies, no cache, a timeout) with the endpoints from the probe settings. One probe per tab and kind runs
  * at a time: a second request while one is in flight joins it. Nothing here contacts anyone
  * unless the user clicked, or turned the automatic check on (then only check-down runs, once per
  * noticed error).

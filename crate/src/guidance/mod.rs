@@ -15,8 +15,49 @@ static ZH: OnceLock<Texts> = OnceLock::new();
 fn load(packed: &[u8]) -> Texts {
     // build.rs produced this from the same types, so it always reads; an empty set is the
     // harmless fallback rather than a panic across the wasm boundary.
-    crate::pack::from_bytes(packed).unwrap_or_default()
+    read_packed(packed).unwrap_or_default()
 }
+
+/// Reads one language's texts in the baked binary form by hand (see [`crate::pack::Obj`]), which
+/// costs far less wasm than the serde derives; a test checks it reads what serde reads.
+pub fn read_packed(b: &[u8]) -> Result<Texts, crate::pack::Error> {
+    use crate::pack::Obj;
+    fn step(o: &mut Obj) -> StepText {
+        StepText {
+            text: o.str("text"),
+            code: o.opt_str("code"),
+            os: o.opt_str("os"),
+            browser: o.opt_str("browser"),
+        }
+    }
+    fn meaning(o: &mut Obj) -> MeaningText {
+        MeaningText {
+            title: o.str("title"),
+            text: o.str("text"),
+        }
+    }
+    fn action(o: &mut Obj) -> ActionText {
+        ActionText {
+            title: o.str("title"),
+            summary: o.str("summary"),
+            owner: o.bool_or("owner", false),
+            steps: o.each("step", step),
+        }
+    }
+    let mut o = crate::pack::decode(b)?.into_obj();
+    let t = Texts {
+        lang: o.str("lang"),
+        meaning: o.table("meaning", meaning),
+        fault: o.str_map("fault"),
+        verdict: o.str_map("verdict"),
+        note: o.str_map("note"),
+        action: o.table("action", action),
+    };
+    o.done(t)
+}
+
+pub(crate) const PACKED_EN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guidance-en.bin"));
+pub(crate) const PACKED_ZH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guidance-zh-CN.bin"));
 
 /// Picks the language: anything starting with `zh` is Simplified Chinese, everything else English.
 pub fn lang_code(lang: Option<&str>) -> &'static str {
@@ -28,14 +69,9 @@ pub fn lang_code(lang: Option<&str>) -> &'static str {
 
 pub fn texts(lang: &str) -> &'static Texts {
     if lang == "zh-CN" {
-        ZH.get_or_init(|| {
-            load(include_bytes!(concat!(
-                env!("OUT_DIR"),
-                "/guidance-zh-CN.bin"
-            )))
-        })
+        ZH.get_or_init(|| load(PACKED_ZH))
     } else {
-        EN.get_or_init(|| load(include_bytes!(concat!(env!("OUT_DIR"), "/guidance-en.bin"))))
+        EN.get_or_init(|| load(PACKED_EN))
     }
 }
 
@@ -46,5 +82,19 @@ impl Texts {
             .find_map(|k| self.verdict.get(*k))
             .map(|s| s.replace("{provider}", provider))
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_reader_reads_what_serde_reads() {
+        for b in [PACKED_EN, PACKED_ZH] {
+            let by_serde: Texts = crate::pack::from_bytes(b).unwrap();
+            assert!(!by_serde.action.is_empty());
+            assert_eq!(read_packed(b).unwrap(), by_serde);
+        }
     }
 }

@@ -6,21 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, tidy, ProbeError};
-
-#[derive(Deserialize)]
-struct Raw {
-    #[serde(default)]
-    host: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default, rename = "isDown")]
-    is_down: Option<bool>,
-    #[serde(default)]
-    checked_at: Option<String>,
-    #[serde(default)]
-    detail: Option<String>,
-}
+use super::{checked, parse_object, tidy, ProbeError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckerResult {
@@ -32,10 +18,13 @@ pub struct CheckerResult {
 }
 
 pub fn parse(body: &str) -> Result<CheckerResult, ProbeError> {
-    let r: Raw = parse_json(body)?;
+    let mut o = parse_object(body)?;
+    let (host, status, is_down) = (o.opt_str("host"), o.opt_str("status"), o.opt_bool("isDown"));
+    let (checked_at, detail) = (o.opt_str("checked_at"), o.opt_str("detail"));
+    checked(o, ())?;
     let status = match (
-        r.status.as_deref().map(str::to_ascii_lowercase).as_deref(),
-        r.is_down,
+        status.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        is_down,
     ) {
         (Some("up"), _) | (None, Some(false)) => "up",
         (Some("down"), _) | (None, Some(true)) => "down",
@@ -43,10 +32,10 @@ pub fn parse(body: &str) -> Result<CheckerResult, ProbeError> {
         (None, None) => return Err(ProbeError::malformed("no status or isDown field")),
     };
     Ok(CheckerResult {
-        host: r.host.map(|h| tidy(&h, 253)),
+        host: host.map(|h| tidy(&h, 253)),
         status: status.to_string(),
-        checked_at: r.checked_at.map(|s| tidy(&s, 40)),
-        detail: r.detail.map(|s| tidy(&s, 300)),
+        checked_at: checked_at.map(|s| tidy(&s, 40)),
+        detail: detail.map(|s| tidy(&s, 300)),
     })
 }
 

@@ -5,25 +5,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, tidy, ProbeError};
-
-#[derive(Deserialize)]
-struct RawDoh {
-    #[serde(rename = "Status")]
-    status: u32,
-    #[serde(rename = "Answer", default)]
-    answer: Vec<RawAnswer>,
-}
-
-#[derive(Deserialize)]
-struct RawAnswer {
-    #[serde(rename = "type")]
-    rtype: u32,
-    #[serde(rename = "TTL", default)]
-    ttl: Option<u64>,
-    #[serde(default)]
-    data: String,
-}
+use super::{checked, parse_object, tidy, ProbeError};
 
 /// A parsed DoH answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,29 +19,37 @@ pub struct DohAnswer {
 }
 
 pub fn parse_doh(body: &str) -> Result<DohAnswer, ProbeError> {
-    let raw: RawDoh = parse_json(body)?;
+    let mut o = parse_object(body)?;
+    let rcode = o.uint("Status", u32::MAX as f64) as u32;
+    // (type, TTL, data) of every record, all type-checked as serde did.
+    let mut answer = Vec::new();
+    for v in o.seq("Answer") {
+        let mut a = v.into_obj();
+        let rtype = a.uint("type", u32::MAX as f64) as u32;
+        let ttl = a.opt_uint("TTL", u64::MAX as f64).map(|t| t as u64);
+        let data = a.opt_str("data").unwrap_or_default();
+        o.merge(a);
+        answer.push((rtype, ttl, data));
+    }
+    checked(o, ())?;
     let mut ips = Vec::new();
     let mut ttl: Option<u64> = None;
-    for a in raw.answer.iter().take(64) {
-        if a.rtype != 1 && a.rtype != 28 {
+    for (rtype, rttl, data) in answer.iter().take(64) {
+        if *rtype != 1 && *rtype != 28 {
             continue;
         }
-        let Ok(ip) = a.data.trim().parse::<IpAddr>() else {
+        let Ok(ip) = data.trim().parse::<IpAddr>() else {
             return Err(ProbeError::malformed(format!(
                 "address record is not an IP: {:?}",
-                tidy(&a.data, 60)
+                tidy(data, 60)
             )));
         };
         ips.push(ip.to_string());
-        if let Some(t) = a.ttl {
+        if let Some(t) = *rttl {
             ttl = Some(ttl.map_or(t, |x: u64| x.min(t)));
         }
     }
-    Ok(DohAnswer {
-        rcode: raw.status,
-        ips,
-        ttl,
-    })
+    Ok(DohAnswer { rcode, ips, ttl })
 }
 
 /// What the comparison says.

@@ -13,6 +13,8 @@ pub mod fetch;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pack::{Obj, Value};
+
 /// Largest answer body we parse from any endpoint: real ones are a few KiB.
 pub const MAX_BODY: usize = 512 * 1024;
 
@@ -43,8 +45,9 @@ impl std::fmt::Display for ProbeError {
     }
 }
 
-/// Parses a JSON answer of bounded size into `T`, mapping every failure to a `ProbeError`.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ProbeError> {
+/// Parses a JSON answer of bounded size, mapping every failure to a `ProbeError`. The answer's
+/// fields are read by hand (see [`crate::pack::Obj`]) and checked with [`checked`].
+pub fn parse_json(body: &str) -> Result<Value, ProbeError> {
     if body.len() > MAX_BODY {
         return Err(ProbeError::new(
             "too-large",
@@ -54,17 +57,32 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Probe
     from_json_text(body).map_err(ProbeError::malformed)
 }
 
-/// Parses JSON text into `T`: natively with serde_json; in wasm with the host's `JSON.parse`,
-/// so the engine carries no JSON parser of its own.
+/// An object answer's fields; anything else is malformed.
+pub fn parse_object(body: &str) -> Result<Obj, ProbeError> {
+    match parse_json(body)? {
+        v @ Value::Map(_) => Ok(v.into_obj()),
+        _ => Err(ProbeError::malformed("answer is not an object")),
+    }
+}
+
+/// `v` if every field read from `o` had the expected type.
+pub fn checked<T>(o: Obj, v: T) -> Result<T, ProbeError> {
+    o.done(v).map_err(|e| ProbeError::malformed(e.0))
+}
+
+/// Parses JSON text: natively with serde_json; in wasm with the host's `JSON.parse`, so the
+/// engine carries no JSON parser of its own.
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
+pub(crate) fn from_json_text(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text)
+        .map(crate::pack::from_json)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+pub(crate) fn from_json_text(text: &str) -> Result<Value, String> {
     let v = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_string())?;
-    crate::pack::from_value(crate::pack::from_js(&v).map_err(|e| e.0)?).map_err(|e| e.0)
+    crate::pack::from_js(&v).map_err(|e| e.0)
 }
 
 /// Keeps a string from a remote answer short and free of control characters.
@@ -104,12 +122,9 @@ mod tests {
     #[test]
     fn oversized_json_is_refused() {
         let big = "[".repeat(MAX_BODY + 1);
-        let e = parse_json::<serde_json::Value>(&big).unwrap_err();
+        let e = parse_json(&big).unwrap_err();
         assert_eq!(e.kind, "too-large");
         let deep = "[".repeat(10_000);
-        assert_eq!(
-            parse_json::<serde_json::Value>(&deep).unwrap_err().kind,
-            "malformed"
-        );
+        assert_eq!(parse_json(&deep).unwrap_err().kind, "malformed");
     }
 }

@@ -3,56 +3,35 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, safe_link, tidy, ProbeError};
+use super::{checked, parse_object, safe_link, tidy, ProbeError};
+use crate::pack::Obj;
 
-#[derive(Deserialize)]
-struct RawSummary {
-    #[serde(default)]
-    page: Option<RawPage>,
-    status: RawStatus,
-    #[serde(default)]
-    incidents: Vec<RawIncident>,
-}
-
-#[derive(Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawStatus {
-    indicator: String,
-    #[serde(default)]
-    description: String,
-}
-
-#[derive(Deserialize)]
+/// One incident as the page lists it.
 struct RawIncident {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     impact: Option<String>,
-    #[serde(default)]
     shortlink: Option<String>,
-    #[serde(default)]
     updated_at: Option<String>,
-    #[serde(default)]
-    incident_updates: Vec<RawUpdate>,
+    /// (body, display_at, created_at) of each update.
+    updates: Vec<(String, Option<String>, Option<String>)>,
 }
 
-#[derive(Deserialize)]
-struct RawUpdate {
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    display_at: Option<String>,
-    #[serde(default)]
-    created_at: Option<String>,
+fn raw_incident(o: &mut Obj) -> RawIncident {
+    RawIncident {
+        name: o.opt_str("name").unwrap_or_default(),
+        status: o.opt_str("status").unwrap_or_default(),
+        impact: o.opt_str("impact"),
+        shortlink: o.opt_str("shortlink"),
+        updated_at: o.opt_str("updated_at"),
+        updates: o.each("incident_updates", |u| {
+            (
+                u.opt_str("body").unwrap_or_default(),
+                u.opt_str("display_at"),
+                u.opt_str("created_at"),
+            )
+        }),
+    }
 }
 
 /// One unresolved incident.
@@ -83,37 +62,37 @@ const KNOWN: [&str; 5] = ["none", "minor", "major", "critical", "maintenance"];
 
 /// Parses a summary; hostile or malformed JSON gives an error, never a panic.
 pub fn parse_summary(body: &str) -> Result<StatusSummary, ProbeError> {
-    let raw: RawSummary = parse_json(body)?;
-    let indicator = raw.status.indicator.trim().to_ascii_lowercase();
+    let mut o = parse_object(body)?;
+    let mut page = o.obj("page");
+    let (page_name, page_url) = (page.opt_str("name"), page.opt_str("url"));
+    o.merge(page);
+    let mut status = o.req_obj("status");
+    let indicator = status.str("indicator");
+    let description = status.opt_str("description").unwrap_or_default();
+    o.merge(status);
+    let raw_incidents = o.each("incidents", raw_incident);
+    checked(o, ())?;
+    let indicator = indicator.trim().to_ascii_lowercase();
     let indicator = if KNOWN.contains(&indicator.as_str()) {
         indicator
     } else {
         "unknown".to_string()
     };
-    let incidents = raw
-        .incidents
+    let incidents = raw_incidents
         .into_iter()
         .filter(|i| !matches!(i.status.as_str(), "resolved" | "postmortem" | "completed"))
         .take(10)
         .map(|i| {
             // Updates are listed newest first; take the newest by timestamp to be safe.
             let latest = i
-                .incident_updates
+                .updates
                 .iter()
                 .max_by(|a, b| {
-                    let ka = a
-                        .display_at
-                        .as_deref()
-                        .or(a.created_at.as_deref())
-                        .unwrap_or("");
-                    let kb = b
-                        .display_at
-                        .as_deref()
-                        .or(b.created_at.as_deref())
-                        .unwrap_or("");
+                    let ka = a.1.as_deref().or(a.2.as_deref()).unwrap_or("");
+                    let kb = b.1.as_deref().or(b.2.as_deref()).unwrap_or("");
                     ka.cmp(kb)
                 })
-                .map(|u| tidy(&u.body, 600))
+                .map(|u| tidy(&u.0, 600))
                 .unwrap_or_default();
             Incident {
                 name: tidy(&i.name, 200),
@@ -126,18 +105,10 @@ pub fn parse_summary(body: &str) -> Result<StatusSummary, ProbeError> {
         })
         .collect();
     Ok(StatusSummary {
-        page_name: raw
-            .page
-            .as_ref()
-            .and_then(|p| p.name.as_deref())
-            .map(|s| tidy(s, 100)),
-        page_url: raw
-            .page
-            .as_ref()
-            .and_then(|p| p.url.as_deref())
-            .and_then(safe_link),
+        page_name: page_name.map(|s| tidy(&s, 100)),
+        page_url: page_url.as_deref().and_then(safe_link),
         indicator,
-        description: tidy(&raw.status.description, 200),
+        description: tidy(&description, 200),
         incidents,
     })
 }

@@ -3,31 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, safe_link, tidy, ProbeError};
-
-#[derive(Deserialize)]
-struct Raw {
-    #[serde(default)]
-    archived_snapshots: Option<RawSnaps>,
-}
-
-#[derive(Deserialize)]
-struct RawSnaps {
-    #[serde(default)]
-    closest: Option<RawClosest>,
-}
-
-#[derive(Deserialize)]
-struct RawClosest {
-    #[serde(default)]
-    available: bool,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    timestamp: String,
-    #[serde(default)]
-    status: String,
-}
+use super::{checked, parse_object, safe_link, tidy, ProbeError};
 
 /// The closest archived copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,16 +18,25 @@ pub struct Snapshot {
 
 /// `Ok(None)` means the archive answered and has no copy.
 pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
-    let raw: Raw = parse_json(body)?;
-    let Some(c) = raw.archived_snapshots.and_then(|s| s.closest) else {
-        return Ok(None);
+    let mut o = parse_object(body)?;
+    let mut snaps = o.obj("archived_snapshots");
+    let closest = snaps.take("closest");
+    o.merge(snaps);
+    let Some(closest) = closest else {
+        return checked(o, None);
     };
-    if !c.available {
+    let mut c = closest.into_obj();
+    let available = c.bool_or("available", false);
+    let (url, timestamp) = (c.opt_str("url"), c.opt_str("timestamp"));
+    let status = c.opt_str("status").unwrap_or_default();
+    o.merge(c);
+    checked(o, ())?;
+    if !available {
         return Ok(None);
     }
-    let url =
-        safe_link(&c.url).ok_or_else(|| ProbeError::malformed("snapshot url is not http(s)"))?;
-    let ts = tidy(&c.timestamp, 14);
+    let url = safe_link(url.as_deref().unwrap_or(""))
+        .ok_or_else(|| ProbeError::malformed("snapshot url is not http(s)"))?;
+    let ts = tidy(timestamp.as_deref().unwrap_or(""), 14);
     let when = (ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit())).then(|| {
         format!(
             "{}-{}-{} {}:{}",
@@ -66,7 +51,7 @@ pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
         url,
         timestamp: ts,
         when,
-        status: tidy(&c.status, 3),
+        status: tidy(&status, 3),
     }))
 }
 

@@ -23,8 +23,122 @@ pub fn from_json(json: &str) -> Result<Compiled, String> {
 
 /// Reads and compiles a rule set in the baked binary form.
 pub fn from_packed(b: &[u8]) -> Result<Compiled, String> {
-    let set: RuleSet = crate::pack::from_bytes(b).map_err(|e| format!("rules: {e}"))?;
-    Compiled::new(set)
+    Compiled::new(read_packed(b).map_err(|e| format!("rules: {e}"))?)
+}
+
+/// Reads a rule set in the baked binary form by hand (see [`crate::pack::Obj`]): the serde
+/// derives of the rule types would cost tens of KB of wasm. Reads exactly what serde would
+/// (a test compares them on the built-in rules), except that unknown fields are ignored.
+pub fn read_packed(b: &[u8]) -> Result<RuleSet, crate::pack::Error> {
+    let mut o = crate::pack::decode(b)?.into_obj();
+    let set = RuleSet {
+        providers: o.each("providers", read::provider),
+    };
+    o.done(set)
+}
+
+mod read {
+    use super::schema::*;
+    use crate::pack::Obj;
+
+    /// Reads string field `k` as one of `names`, whose index picks the value from `values`.
+    fn pick<T: Copy>(o: &mut Obj, k: &str, names: &[&str], values: &[T]) -> T {
+        let s = o.str(k);
+        match names.iter().position(|n| *n == s) {
+            Some(i) => values[i],
+            None => {
+                o.fail(k, "unknown value");
+                values[0]
+            }
+        }
+    }
+
+    fn fault(o: &mut Obj) -> Fault {
+        use Fault::*;
+        let names = ["client", "network", "cdn", "origin", "unknown", "none"];
+        pick(
+            o,
+            "fault",
+            &names,
+            &[Client, Network, Cdn, Origin, Unknown, None],
+        )
+    }
+
+    fn kind(o: &mut Obj) -> ProviderKind {
+        use ProviderKind::*;
+        let names = ["server", "cdn", "platform", "service", "browser"];
+        pick(
+            o,
+            "kind",
+            &names,
+            &[Server, Cdn, Platform, Service, Browser],
+        )
+    }
+
+    fn field(o: &mut Obj) -> Field {
+        use Field::*;
+        let names = ["header", "title", "text", "html", "body", "url", "status"];
+        pick(
+            o,
+            "in",
+            &names,
+            &[Header, Title, Text, Html, Body, Url, Status],
+        )
+    }
+
+    fn signal(o: &mut Obj) -> Signal {
+        Signal {
+            field: field(o),
+            name: o.opt_str("name"),
+            contains: o.opt_str("contains"),
+            equals: o.opt_str("equals"),
+            present: o.bool_or("present", false),
+            regex: o.opt_str("regex"),
+            weight: o.f32_or("weight", 1.0),
+            required: o.bool_or("required", false),
+            veto: o.bool_or("veto", false),
+            label: o.opt_str("label"),
+            status: o.u16s("status"),
+        }
+    }
+
+    fn id_rule(o: &mut Obj) -> IdRule {
+        IdRule {
+            kind: o.str("kind"),
+            label: o.str("label"),
+            header: o.opt_str("header"),
+            regex: o.opt_str("regex"),
+            contains: o.opt_str("contains"),
+        }
+    }
+
+    fn variant(o: &mut Obj) -> Variant {
+        Variant {
+            id: o.str("id"),
+            name: o.str("name"),
+            name_zh: o.opt_str("name_zh"),
+            fault: fault(o),
+            status: o.u16s("status"),
+            min_score: o.f32_or("min_score", 1.0),
+            error: o.bool_or("error", true),
+            note: o.opt_str("note"),
+            signals: o.each("signal", signal),
+        }
+    }
+
+    pub(super) fn provider(o: &mut Obj) -> ProviderRules {
+        ProviderRules {
+            id: o.str("id"),
+            name: o.str("name"),
+            kind: kind(o),
+            status_page: o.opt_str("status_page"),
+            statuspage: o.opt_str("statuspage"),
+            min_score: o.f32_or("min_score", 1.0),
+            signals: o.each("signal", signal),
+            ids: o.each("id_rule", id_rule),
+            variants: o.each("variant", variant),
+        }
+    }
 }
 
 /// Parses one provider's TOML rule file (native only: the CLI's `--rules` and the fuzzer use it).
@@ -39,4 +153,16 @@ pub fn builtin() -> Result<&'static Compiled, &'static str> {
         .get_or_init(|| from_packed(BUILTIN_PACKED))
         .as_ref()
         .map_err(|e| e.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_reader_reads_what_serde_reads() {
+        let by_serde: RuleSet = crate::pack::from_bytes(BUILTIN_PACKED).unwrap();
+        assert!(!by_serde.providers.is_empty());
+        assert_eq!(read_packed(BUILTIN_PACKED).unwrap(), by_serde);
+    }
 }
