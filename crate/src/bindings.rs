@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::model::{Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, Step};
 use crate::pack::{Error, Obj};
+use crate::probes::fetch::{Answer, Probe};
 use crate::probes::{checker, dns, down, statuspage, wayback, ProbeError};
 
 /// Reads a JavaScript object's fields.
@@ -448,8 +449,9 @@ fn probe_request(v: &JsValue) -> Result<ProbeRequest, Error> {
     o.done(r)
 }
 
-fn need(v: Option<String>, field: &str) -> Result<String, JsError> {
-    v.ok_or_else(|| JsError::new(&format!("bad probe request: missing field `{field}`")))
+fn need<'a>(v: &'a Option<String>, field: &str) -> Result<&'a str, JsError> {
+    v.as_deref()
+        .ok_or_else(|| JsError::new(&format!("bad probe request: missing field `{field}`")))
 }
 
 /// Runs one probe. Resolves to `{ ok: true, result }` or `{ ok: false, error: { kind, detail } }`
@@ -466,11 +468,11 @@ pub async fn run_probe(request: JsValue) -> Result<JsValue, JsError> {
         .timeout_ms
         .unwrap_or(DEFAULT_TIMEOUT_MS)
         .clamp(500, 60_000);
-    let r = match req.kind.as_str() {
+    let p = match req.kind.as_str() {
         "check-down" => {
-            let url = need(req.url, "url")?;
+            let url = need(&req.url, "url")?;
             let v = fetch::check_down(
-                &url,
+                url,
                 req.tab_status,
                 req.attempts.unwrap_or(3),
                 req.gap_ms.unwrap_or(1500),
@@ -478,38 +480,36 @@ pub async fn run_probe(request: JsValue) -> Result<JsValue, JsError> {
                 req.connectivity_url.as_deref(),
             )
             .await;
-            Ok(down_js(&v))
+            return Ok(reply(Ok(down_js(&v))));
         }
-        "public-checker" => {
-            let (endpoint, host) = (need(req.endpoint, "endpoint")?, need(req.host, "host")?);
-            fetch::public_checker(&endpoint, &host, timeout)
-                .await
-                .map(|v| checker_js(&v))
-        }
-        "check-dns" => {
-            let (resolver, host) = (need(req.resolver, "resolver")?, need(req.host, "host")?);
-            let ip = req.browser_ip.as_deref();
-            fetch::check_dns(&resolver, &host, ip, timeout)
-                .await
-                .map(|v| dns_js(&v))
-        }
-        "provider-status" => {
-            let base = need(req.base, "base")?;
-            fetch::provider_status(&base, timeout)
-                .await
-                .map(|v| status_js(&v))
-        }
-        "archived-copy" => {
-            let (endpoint, url) = (need(req.endpoint, "endpoint")?, need(req.url, "url")?);
-            fetch::archived_copy(&endpoint, &url, timeout)
-                .await
-                .map(|v| snapshot_js(&v))
-        }
+        "public-checker" => Probe::Checker {
+            endpoint: need(&req.endpoint, "endpoint")?,
+            host: need(&req.host, "host")?,
+        },
+        "check-dns" => Probe::Dns {
+            resolver: need(&req.resolver, "resolver")?,
+            host: need(&req.host, "host")?,
+            browser_ip: req.browser_ip.as_deref(),
+        },
+        "provider-status" => Probe::Status {
+            base: need(&req.base, "base")?,
+        },
+        "archived-copy" => Probe::Archive {
+            endpoint: need(&req.endpoint, "endpoint")?,
+            page_url: need(&req.url, "url")?,
+        },
         other => {
             return Err(JsError::new(&format!(
                 "bad probe request: unknown kind {other:?}"
             )))
         }
     };
+    // One await site for every probe but check-down (see `fetch::Probe`).
+    let r = fetch::probe(p, timeout).await.map(|a| match a {
+        Answer::Checker(v) => checker_js(&v),
+        Answer::Dns(v) => dns_js(&v),
+        Answer::Status(v) => status_js(&v),
+        Answer::Archive(v) => snapshot_js(&v),
+    });
     Ok(reply(r))
 }

@@ -16,8 +16,10 @@
 //! `0` null, `1` false, `2` true, `3` unsigned LEB128 integer, `4` negative integer (LEB128 of
 //! its magnitude), `5` f32 (4 bytes LE), `6` f64 (8 bytes LE), `7` string (UTF-8 ending in a NUL
 //! byte; strings hold no NUL), `8` sequence (LEB128 count, values), `9` map (LEB128 count, then
-//! key string without tag and value, in turn). NUL-terminated rather than length-prefixed
-//! strings gzip better: repeated keys and texts stay byte-identical runs.
+//! key and value in turn). A key is the LEB128 index of a key seen earlier in the same data, or
+//! the next free index followed by the new key's NUL-terminated text: each field name is stored
+//! once. NUL-terminated rather than length-prefixed strings gzip better: repeated texts stay
+//! byte-identical runs.
 
 use std::fmt;
 
@@ -107,6 +109,10 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// Writes `v` in the binary form. Integral numbers are stored as integers, others as f32 when
 /// that is exact, else as f64.
 pub fn encode(v: &Value, out: &mut Vec<u8>) {
+    encode_with(v, out, &mut Vec::new());
+}
+
+fn encode_with<'a>(v: &'a Value, out: &mut Vec<u8>, keys: &mut Vec<&'a str>) {
     match v {
         Value::Null => out.push(0),
         Value::Bool(b) => out.push(1 + *b as u8),
@@ -130,15 +136,22 @@ pub fn encode(v: &Value, out: &mut Vec<u8>) {
             out.push(8);
             put_len(out, items.len() as u64);
             for i in items {
-                encode(i, out);
+                encode_with(i, out, keys);
             }
         }
         Value::Map(entries) => {
             out.push(9);
             put_len(out, entries.len() as u64);
             for (k, v) in entries {
-                put_str(out, k);
-                encode(v, out);
+                match keys.iter().position(|x| x == k) {
+                    Some(i) => put_len(out, i as u64),
+                    None => {
+                        put_len(out, keys.len() as u64);
+                        put_str(out, k);
+                        keys.push(k);
+                    }
+                }
+                encode_with(v, out, keys);
             }
         }
     }
@@ -147,6 +160,8 @@ pub fn encode(v: &Value, out: &mut Vec<u8>) {
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
+    /// Map keys seen so far, by index.
+    keys: Vec<String>,
 }
 
 fn truncated() -> Error {
@@ -223,7 +238,16 @@ impl Reader<'_> {
                 let n = self.count()?;
                 let mut v = Vec::with_capacity(n);
                 for _ in 0..n {
-                    let k = self.string()?;
+                    let i = self.len()?;
+                    let k = match self.keys.get(i as usize) {
+                        Some(k) => k.clone(),
+                        None if i == self.keys.len() as u64 => {
+                            let k = self.string()?;
+                            self.keys.push(k.clone());
+                            k
+                        }
+                        None => return Err(Error("bad key".into())),
+                    };
                     v.push((k, self.value(depth + 1)?));
                 }
                 Value::Map(v)
@@ -242,7 +266,11 @@ fn too_deep() -> Error {
 
 /// Reads one value in the binary form; the whole input must be that value.
 pub fn decode(b: &[u8]) -> Result<Value, Error> {
-    let mut r = Reader { b, at: 0 };
+    let mut r = Reader {
+        b,
+        at: 0,
+        keys: Vec::new(),
+    };
     let v = r.value(0)?;
     if r.at != b.len() {
         return Err(Error("trailing data".into()));
@@ -800,6 +828,13 @@ mod tests {
                 "f".into(),
                 Value::Seq(vec![Value::Null, Value::Bool(true), Value::Str("ü".into())]),
             ),
+            (
+                "g".into(),
+                Value::Seq(vec![
+                    Value::Map(vec![("a".into(), Value::Null), ("h".into(), Value::Null)]),
+                    Value::Map(vec![("h".into(), Value::Null), ("f".into(), Value::Null)]),
+                ]),
+            ),
         ]));
     }
 
@@ -812,6 +847,8 @@ mod tests {
         assert!(decode(&[0, 0]).is_err());
         assert!(decode(&[42]).is_err());
         assert!(decode(&[8u8, 1].repeat(1000)).is_err());
+        // A key index beyond the keys seen so far.
+        assert!(decode(&[9, 1, 1, b'a', 0, 0]).is_err());
     }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]

@@ -175,27 +175,134 @@ pub async fn check_down(
     down::verdict(tab_status, &out, connectivity)
 }
 
-/// The optional public checker: GET `<endpoint>?host=<host>`.
+/// A probe answered by one or two GETs of JSON. [`probe`] runs them all through one await site:
+/// one async function per kind would put a copy of the request state machine in the wasm for
+/// each (about 3 KB apiece).
+pub enum Probe<'a> {
+    /// The optional public checker: GET `<endpoint>?host=<host>`.
+    Checker { endpoint: &'a str, host: &'a str },
+    /// A (and AAAA when the browser connected over IPv6) from a DoH JSON resolver.
+    Dns {
+        resolver: &'a str,
+        host: &'a str,
+        browser_ip: Option<&'a str>,
+    },
+    /// The Statuspage summary at `base`.
+    Status { base: &'a str },
+    /// The closest Wayback Machine snapshot of `page_url`.
+    Archive {
+        endpoint: &'a str,
+        page_url: &'a str,
+    },
+}
+
+/// What a [`Probe`] found.
+pub enum Answer {
+    Checker(checker::CheckerResult),
+    Dns(dns::DnsVerdict),
+    Status(statuspage::StatusSummary),
+    Archive(Option<wayback::Snapshot>),
+}
+
+/// One parsed body.
+enum Parsed {
+    Checker(checker::CheckerResult),
+    Doh(dns::DohAnswer),
+    Status(statuspage::StatusSummary),
+    Archive(Option<wayback::Snapshot>),
+}
+
+/// The URLs to GET, in order, and their `Accept`.
+fn plan(p: &Probe) -> Result<(Vec<String>, &'static str), ProbeError> {
+    const JSON: &str = "application/json";
+    Ok(match *p {
+        Probe::Checker { endpoint, host } => {
+            let base = super::safe_link(endpoint)
+                .ok_or_else(|| ProbeError::new("bad-input", "checker endpoint must be http(s)"))?;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let host: String = host
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+                .collect();
+            (vec![format!("{base}{sep}host={host}")], JSON)
+        }
+        Probe::Dns {
+            resolver,
+            host,
+            browser_ip,
+        } => {
+            let mut urls = vec![dns::query_url(resolver, host, "A")?];
+            if browser_ip.is_some_and(|ip| ip.contains(':')) {
+                urls.push(dns::query_url(resolver, host, "AAAA")?);
+            }
+            (urls, "application/dns-json")
+        }
+        Probe::Status { base } => {
+            let url = statuspage::summary_url(base)
+                .ok_or_else(|| ProbeError::new("bad-input", "status page must be http(s)"))?;
+            (vec![url], JSON)
+        }
+        Probe::Archive { endpoint, page_url } => {
+            let base = super::safe_link(endpoint)
+                .ok_or_else(|| ProbeError::new("bad-input", "archive endpoint must be http(s)"))?;
+            let page = super::safe_link(page_url)
+                .ok_or_else(|| ProbeError::new("bad-input", "only http(s) pages are archived"))?;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let q = js_sys::encode_uri_component(&page);
+            (vec![format!("{base}{sep}url={q}")], JSON)
+        }
+    })
+}
+
+fn parse(p: &Probe, body: &str) -> Result<Parsed, ProbeError> {
+    Ok(match p {
+        Probe::Checker { .. } => Parsed::Checker(checker::parse(body)?),
+        Probe::Dns { .. } => Parsed::Doh(dns::parse_doh(body)?),
+        Probe::Status { .. } => Parsed::Status(statuspage::parse_summary(body)?),
+        Probe::Archive { .. } => Parsed::Archive(wayback::parse_available(body)?),
+    })
+}
+
+fn answer(p: &Probe, parsed: Vec<Parsed>) -> Answer {
+    let mut answers = Vec::new();
+    for x in parsed {
+        match x {
+            Parsed::Checker(v) => return Answer::Checker(v),
+            Parsed::Status(v) => return Answer::Status(v),
+            Parsed::Archive(v) => return Answer::Archive(v),
+            Parsed::Doh(a) => answers.push(a),
+        }
+    }
+    let ip = match p {
+        Probe::Dns { browser_ip, .. } => *browser_ip,
+        _ => None,
+    };
+    Answer::Dns(dns::verdict(&answers, ip))
+}
+
+/// Runs one [`Probe`]: each GET in turn, each answer parsed before the next is asked.
+pub async fn probe(p: Probe<'_>, timeout_ms: u32) -> Result<Answer, ProbeError> {
+    let (urls, accept) = plan(&p)?;
+    let mut parsed = Vec::with_capacity(urls.len());
+    for url in &urls {
+        let body = get_text(url, accept, timeout_ms).await?;
+        parsed.push(parse(&p, &body)?);
+    }
+    Ok(answer(&p, parsed))
+}
+
+// Typed entry points (the wasm tests use them; the extension goes through `probe`).
+
+/// `public-checker`: GET `<endpoint>?host=<host>`.
 pub async fn public_checker(
     endpoint: &str,
     host: &str,
     timeout_ms: u32,
 ) -> Result<checker::CheckerResult, ProbeError> {
-    let base = super::safe_link(endpoint)
-        .ok_or_else(|| ProbeError::new("bad-input", "checker endpoint must be http(s)"))?;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let host: String = host
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-        .collect();
-    checker::parse(
-        &get_text(
-            &format!("{base}{sep}host={host}"),
-            "application/json",
-            timeout_ms,
-        )
-        .await?,
-    )
+    match probe(Probe::Checker { endpoint, host }, timeout_ms).await? {
+        Answer::Checker(v) => Ok(v),
+        _ => Err(ProbeError::malformed("wrong answer")),
+    }
 }
 
 /// `check-dns`: A (and AAAA when the browser connected over IPv6) from a DoH JSON resolver.
@@ -205,18 +312,15 @@ pub async fn check_dns(
     browser_ip: Option<&str>,
     timeout_ms: u32,
 ) -> Result<dns::DnsVerdict, ProbeError> {
-    let mut types = vec!["A"];
-    if browser_ip.is_some_and(|ip| ip.contains(':')) {
-        types.push("AAAA");
+    let p = Probe::Dns {
+        resolver,
+        host,
+        browser_ip,
+    };
+    match probe(p, timeout_ms).await? {
+        Answer::Dns(v) => Ok(v),
+        _ => Err(ProbeError::malformed("wrong answer")),
     }
-    let mut answers = Vec::new();
-    for t in types {
-        let url = dns::query_url(resolver, host, t)?;
-        answers.push(dns::parse_doh(
-            &get_text(&url, "application/dns-json", timeout_ms).await?,
-        )?);
-    }
-    Ok(dns::verdict(&answers, browser_ip))
 }
 
 /// `provider-status`: the Statuspage summary at `base`.
@@ -224,9 +328,10 @@ pub async fn provider_status(
     base: &str,
     timeout_ms: u32,
 ) -> Result<statuspage::StatusSummary, ProbeError> {
-    let url = statuspage::summary_url(base)
-        .ok_or_else(|| ProbeError::new("bad-input", "status page must be http(s)"))?;
-    statuspage::parse_summary(&get_text(&url, "application/json", timeout_ms).await?)
+    match probe(Probe::Status { base }, timeout_ms).await? {
+        Answer::Status(v) => Ok(v),
+        _ => Err(ProbeError::malformed("wrong answer")),
+    }
 }
 
 /// `archived-copy`: the closest Wayback Machine snapshot of `page_url`.
@@ -235,18 +340,8 @@ pub async fn archived_copy(
     page_url: &str,
     timeout_ms: u32,
 ) -> Result<Option<wayback::Snapshot>, ProbeError> {
-    let base = super::safe_link(endpoint)
-        .ok_or_else(|| ProbeError::new("bad-input", "archive endpoint must be http(s)"))?;
-    let page = super::safe_link(page_url)
-        .ok_or_else(|| ProbeError::new("bad-input", "only http(s) pages are archived"))?;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let q = js_sys::encode_uri_component(&page);
-    wayback::parse_available(
-        &get_text(
-            &format!("{base}{sep}url={q}"),
-            "application/json",
-            timeout_ms,
-        )
-        .await?,
-    )
+    match probe(Probe::Archive { endpoint, page_url }, timeout_ms).await? {
+        Answer::Archive(v) => Ok(v),
+        _ => Err(ProbeError::malformed("wrong answer")),
+    }
 }
