@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The probes' gloo-net code inside a real service worker (wasm-bindgen-test, headless Chromium)
+# The probes' fetch code (the host's fetch through web_sys) in a real service worker
+# (wasm-bindgen-test, headless Chromium)
 # against the local probe server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
