@@ -9,17 +9,6 @@ use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
-fn fault_key(f: Fault) -> &'static str {
-    match f {
-        Fault::Client => "client",
-        Fault::Network => "network",
-        Fault::Cdn => "cdn",
-        Fault::Origin => "origin",
-        Fault::Unknown => "unknown",
-        Fault::None => "none",
-    }
-}
-
 fn kind_key(k: ProviderKind) -> &'static str {
     match k {
         ProviderKind::Server => "server",
@@ -171,7 +160,7 @@ pub fn finish(
         d.meaning_title = Some(m.title.clone());
         d.meaning_text = Some(m.text.clone());
     }
-    let fk = fault_key(d.fault);
+    let fk = d.fault.as_str();
     d.fault_label = texts.fault.get(fk).cloned().unwrap_or_default();
     let kind = d.provider_kind;
     let pname = d.provider_name.clone().unwrap_or_default();

@@ -9,7 +9,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::model::{Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, Step};
+use crate::model::{Action, Diagnosis, Evidence, Header, PageInput, ProviderKind, Step};
 use crate::pack::{Error, Obj};
 use crate::probes::fetch::{Answer, Probe};
 use crate::probes::{checker, dns, down, statuspage, wayback, ProbeError};
@@ -110,17 +110,6 @@ impl Js {
     }
     fn done(self) -> JsValue {
         self.0.into()
-    }
-}
-
-fn fault_name(f: Fault) -> &'static str {
-    match f {
-        Fault::Client => "client",
-        Fault::Network => "network",
-        Fault::Cdn => "cdn",
-        Fault::Origin => "origin",
-        Fault::Unknown => "unknown",
-        Fault::None => "none",
     }
 }
 
@@ -235,7 +224,7 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
     );
     o.opt_str("variant", variant);
     o.opt_str("variant_name", variant_name);
-    o.str("fault", fault_name(*fault));
+    o.str("fault", fault.as_str());
     o.str("fault_label", fault_label);
     o.str("verdict", verdict);
     o.opt_str("note", note);

@@ -19,6 +19,20 @@ pub enum Fault {
     None,
 }
 
+impl Fault {
+    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fault::Client => "client",
+            Fault::Network => "network",
+            Fault::Cdn => "cdn",
+            Fault::Origin => "origin",
+            Fault::Unknown => "unknown",
+            Fault::None => "none",
+        }
+    }
+}
+
 /// What kind of software a provider is; decides the default fault of its generic pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
