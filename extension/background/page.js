@@ -6,7 +6,7 @@
 
 /** Visible text cap (characters). */
 export const MAX_TEXT = 64 * 1024;
-/** HTML slice cap (characters): enough for the markers vendor error pages carry near the top. */
+/** HTML cap (characters): three quarters from the top of a long page, a quarter from its end. */
 export const MAX_HTML = 128 * 1024;
 export const MAX_TITLE = 2048;
 
@@ -40,7 +40,11 @@ export function readPage(maxText, maxHtml, maxTitle) {
       }
     }
   }
-  const html = doc.documentElement ? doc.documentElement.outerHTML.slice(0, maxHtml) : '';
+  // A long page is sent as its head and its tail: vendor signatures sit in the footer, and the
+  // engine reads both ends (crate/src/page.rs).
+  const whole = doc.documentElement ? doc.documentElement.outerHTML : '';
+  const tail = Math.floor(maxHtml / 4);
+  const html = whole.length <= maxHtml ? whole : `${whole.slice(0, maxHtml - tail - 1)}\n${whole.slice(-tail)}`;
   let status = null;
   try {
     const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (
