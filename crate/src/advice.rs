@@ -9,16 +9,6 @@ use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
-fn kind_key(k: ProviderKind) -> &'static str {
-    match k {
-        ProviderKind::Server => "server",
-        ProviderKind::Cdn => "cdn",
-        ProviderKind::Platform => "platform",
-        ProviderKind::Service => "service",
-        ProviderKind::Browser => "browser",
-    }
-}
-
 /// The action ids for a verdict, best first.
 fn plan(
     fault: Fault,
@@ -166,7 +156,7 @@ pub fn finish(
     let pname = d.provider_name.clone().unwrap_or_default();
     let with_kind = kind
         .filter(|_| !pname.is_empty())
-        .map(|k| format!("{fk}-{}", kind_key(k)));
+        .map(|k| format!("{fk}-{}", k.as_str()));
     let with_meaning = d.meaning.as_deref().map(|m| format!("{fk}-{m}"));
     let mut keys: Vec<&str> = Vec::new();
     if let Some(k) = &with_meaning {

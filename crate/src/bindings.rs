@@ -9,7 +9,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::model::{Action, Diagnosis, Evidence, Header, PageInput, ProviderKind, Step};
+use crate::model::{Action, Diagnosis, Evidence, Header, PageInput, Step};
 use crate::pack::{Error, Obj};
 use crate::probes::fetch::{Answer, Probe};
 use crate::probes::{checker, dns, down, statuspage, wayback, ProbeError};
@@ -113,16 +113,6 @@ impl Js {
     }
 }
 
-fn kind_name(k: ProviderKind) -> &'static str {
-    match k {
-        ProviderKind::Server => "server",
-        ProviderKind::Cdn => "cdn",
-        ProviderKind::Platform => "platform",
-        ProviderKind::Service => "service",
-        ProviderKind::Browser => "browser",
-    }
-}
-
 fn step_js(s: &Step) -> JsValue {
     let Step {
         text,
@@ -220,7 +210,7 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
     o.opt_str("provider_name", provider_name);
     o.set(
         "provider_kind",
-        provider_kind.map_or(JsValue::NULL, |k| JsValue::from_str(kind_name(k))),
+        provider_kind.map_or(JsValue::NULL, |k| JsValue::from_str(k.as_str())),
     );
     o.opt_str("variant", variant);
     o.opt_str("variant_name", variant_name);

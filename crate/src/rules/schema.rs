@@ -49,6 +49,19 @@ pub enum ProviderKind {
     Browser,
 }
 
+impl ProviderKind {
+    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Server => "server",
+            ProviderKind::Cdn => "cdn",
+            ProviderKind::Platform => "platform",
+            ProviderKind::Service => "service",
+            ProviderKind::Browser => "browser",
+        }
+    }
+}
+
 /// Which part of the response a signal looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
