@@ -129,7 +129,10 @@ pub fn query_url(resolver: &str, host: &str, rtype: &str) -> Result<String, Prob
         ));
     }
     let sep = if base.contains('?') { '&' } else { '?' };
-    Ok(format!("{base}{sep}name={host}&type={rtype}"))
+    // The resolver alone passed the link check; with the query appended it can grow past the
+    // link length limit, and what we return must still be a link we would hand to the UI.
+    super::safe_link(&format!("{base}{sep}name={host}&type={rtype}"))
+        .ok_or_else(|| ProbeError::new("bad-input", "resolver URL is too long"))
 }
 
 #[cfg(test)]
@@ -189,5 +192,17 @@ mod tests {
         );
         assert!(query_url("https://dns.google/resolve", "a b", "A").is_err());
         assert!(query_url("ftp://x", "example.com", "A").is_err());
+    }
+
+    /// Found by the probe_parsers fuzz target in CI: a resolver just under the link length
+    /// limit passed the check, and the query appended to it made an over-long "safe" link.
+    #[test]
+    fn query_url_stays_a_safe_link() {
+        let resolver = format!("http://{}", "a".repeat(2030));
+        assert!(crate::probes::safe_link(&resolver).is_some());
+        let e = query_url(&resolver, "example.com", "AAAA").unwrap_err();
+        assert_eq!(e.kind, "bad-input");
+        let ok = query_url(&format!("http://{}", "a".repeat(1990)), "example.com", "A").unwrap();
+        assert!(crate::probes::safe_link(&ok).is_some());
     }
 }
