@@ -20,27 +20,54 @@ const LOADS = Number(process.argv[2] ?? 40);
 const WARMUP = 5;
 const work = mkdtempSync(join(tmpdir(), 'gd-bench-wr-'));
 
-/** @param {string} name @param {string} permission @param {string} script */
-function tinyExtension(name, permission, script) {
+/**
+ * @param {string} name @param {string | string[]} permission @param {string} script
+ * @param {Record<string, unknown>} [more] more manifest keys
+ */
+function tinyExtension(name, permission, script, more = {}) {
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
     manifest_version: 3, name, version: '1', background: { service_worker: 'sw.js' },
-    permissions: [permission], host_permissions: ['<all_urls>'],
+    permissions: [permission].flat(), host_permissions: ['<all_urls>'], ...more,
   }));
   writeFileSync(join(dir, 'sw.js'), script);
+  writeFileSync(join(dir, 'cs.js'), "const e = performance.getEntriesByType('navigation')[0]; if (e && e.responseStatus >= 500) chrome.runtime.sendMessage({ status: e.responseStatus });");
   return dir;
+}
+
+/** @param {string} event @param {boolean} immediately */
+function STATUS_READ(event, immediately) {
+  return `chrome.webNavigation.${event}.addListener((d) => {
+    if (d.frameId !== 0) return;
+    chrome.scripting.executeScript({ target: { tabId: d.tabId }, injectImmediately: ${immediately},
+      func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => {});
+  });`;
 }
 
 const profiles = [
   { name: 'no extension', ext: null },
+  // A second identical browser: how far apart two equal profiles land is the noise.
+  { name: 'no extension again (A/A)', ext: null },
   { name: 'webRequest listener only', ext: tinyExtension('wr', 'webRequest', "chrome.webRequest.onHeadersReceived.addListener(() => {}, {urls: ['<all_urls>'], types: ['main_frame']}, ['responseHeaders']);") },
   // The permission alone, no listener at all: if this costs what the listener does, the cost is
   // Chromium's proxying for any extension holding webRequest, not anything a listener does.
   { name: 'webRequest permission, no listener', ext: tinyExtension('wrp', 'webRequest', '') },
   { name: 'webNavigation listener only', ext: tinyExtension('nav', 'webNavigation', 'chrome.webNavigation.onCommitted.addListener(() => {});') },
+  // No webRequest at all: the status read from the page's own navigation timing, by a script
+  // injected once per top-level document (at commit, at DOMContentLoaded, after load), or by a
+  // declared content script at document_start.
+  { name: 'status read at commit', ext: tinyExtension('navc', ['webNavigation', 'scripting'], STATUS_READ('onCommitted', true)) },
+  { name: 'status read at DOMContentLoaded', ext: tinyExtension('navd', ['webNavigation', 'scripting'], STATUS_READ('onDOMContentLoaded', false)) },
+  { name: 'status read after load', ext: tinyExtension('navl', ['webNavigation', 'scripting'], STATUS_READ('onCompleted', false)) },
+  { name: 'content script at start', ext: tinyExtension('cs', [], '', { content_scripts: [{ matches: ['<all_urls>'], js: ['cs.js'], run_at: 'document_start' }] }) },
   { name: 'Gateway Doctor (dist/chrome)', ext: EXT_DIR },
 ];
+
+// GD_PROFILES=a,b,c keeps only the profiles whose names contain one of the words (fewer
+// browsers side by side, less noise); the first two (no extension, A/A) always run.
+const only = (process.env.GD_PROFILES ?? '').split(',').filter(Boolean);
+const chosen = profiles.filter((p, i) => i < 2 || !only.length || only.some((w) => p.name.includes(w)));
 
 const server = http.createServer((req, res) => {
   const css = (req.url ?? '').startsWith('/s.css');
@@ -53,7 +80,7 @@ const base = `http://127.0.0.1:${addr.port}`;
 
 const open = [];
 try {
-  for (const p of profiles) {
+  for (const p of chosen) {
     const args = p.ext ? [...BASE_FLAGS, `--load-extension=${p.ext}`, `--disable-extensions-except=${p.ext}`] : [...BASE_FLAGS];
     const context = await chromium.launchPersistentContext(join(work, `profile-${open.length}`), { executablePath: CHROMIUM, headless: false, args });
     if (p.ext && !context.serviceWorkers()[0]) await context.waitForEvent('serviceworker', { timeout: 15000 });
@@ -75,7 +102,7 @@ try {
   const none = median(open[0].times);
   for (const o of open) {
     const m = median(o.times);
-    console.log(`${o.name.padEnd(30)} median ${m.toFixed(1)} ms  (x${(m / none).toFixed(2)} of no extension)`);
+    console.log(`${o.name.padEnd(36)} median ${m.toFixed(1)} ms  (x${(m / none).toFixed(2)} of no extension)`);
   }
 } finally {
   for (const o of open) await o.context.close().catch(() => {});
