@@ -150,7 +150,10 @@ pub fn provider_from_toml(src: &str) -> Result<schema::ProviderRules, String> {
 /// The built-in rules, compiled once. An error here means the build let a bad rule through.
 pub fn builtin() -> Result<&'static Compiled, &'static str> {
     BUILTIN
-        .get_or_init(|| from_packed(BUILTIN_PACKED))
+        .get_or_init(|| {
+            let set = read_packed(BUILTIN_PACKED).map_err(|e| format!("rules: {e}"))?;
+            Compiled::trusted(set)
+        })
         .as_ref()
         .map_err(|e| e.as_str())
 }
