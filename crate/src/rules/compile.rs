@@ -10,8 +10,10 @@
 use aho_corasick::automaton::{Automaton, OverlappingState};
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
+#[cfg(not(target_arch = "wasm32"))]
 use regex_lite::Regex;
 
+use super::pike::Prog;
 use super::schema::{Field, IdRule, ProviderRules, RuleSet, Signal};
 use crate::page::Page;
 
@@ -58,9 +60,9 @@ struct Lead {
 /// work stays linear whatever the page.
 #[derive(Debug)]
 pub(crate) struct Re {
-    re: Regex,
-    /// `^(?:pattern)`: a match starting exactly at the start of the (sliced) haystack.
-    anchored: Option<Regex>,
+    eng: Eng,
+    /// Whether searches start at lead hits (an anchored search per place).
+    anchored: bool,
     leads: Vec<Lead>,
     /// Positional id (see `Found::positions`) of each lead's literal.
     lead_lits: Vec<u32>,
@@ -75,42 +77,123 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// The engine behind a [`Re`]: regex-lite for rules loaded at run time (native only in
+/// practice), a baked program for the built-in rules (see [`super::pike`]).
+#[derive(Debug)]
+enum Eng {
+    /// Not in the wasm, which has only the built-in rules: no regex compiler there.
+    #[cfg(not(target_arch = "wasm32"))]
+    Lite {
+        re: Regex,
+        /// `^(?:pattern)`: a match starting exactly at the start of the (sliced) haystack.
+        anchored: Option<Regex>,
+    },
+    Baked(Prog),
+}
+
+/// What a search returns.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Whether there is a match (earliest-match mode).
+    Any,
+    /// The whole match.
+    Find,
+    /// Every group.
+    Groups,
+}
+
+/// The groups of a match, as byte ranges of the searched haystack.
+pub(crate) struct Captures<'h> {
+    hay: &'h str,
+    slots: Vec<usize>,
+}
+
+impl<'h> Captures<'h> {
+    /// The text of group `i`, if it took part in the match.
+    pub(crate) fn get(&self, i: usize) -> Option<&'h str> {
+        match self.slots.get(2 * i..2 * i + 2) {
+            Some(&[a, b]) => self.hay.get(a..b),
+            _ => None,
+        }
+    }
+}
+
+impl Eng {
+    /// Runs one search of `hay` from `at`; with `anchored`, only a match starting at `at == 0`
+    /// (the caller slices). Returns the match's slots (for `Any`, none).
+    fn run(&self, hay: &str, at: usize, anchored: bool, mode: Mode) -> Option<Vec<usize>> {
+        match self {
+            #[cfg(not(target_arch = "wasm32"))]
+            Eng::Lite { re, anchored: a } => {
+                let re = match (anchored, a) {
+                    (true, Some(a)) => a,
+                    _ => re,
+                };
+                match mode {
+                    Mode::Any => re.is_match_at(hay, at).then(Vec::new),
+                    Mode::Find => re.find_at(hay, at).map(|m| vec![m.start(), m.end()]),
+                    Mode::Groups => re.captures_at(hay, at).map(|c| {
+                        c.iter()
+                            .flat_map(|m| m.map_or([usize::MAX; 2], |m| [m.start(), m.end()]))
+                            .collect()
+                    }),
+                }
+            }
+            Eng::Baked(p) => p.search(hay, at, anchored, matches!(mode, Mode::Any)),
+        }
+    }
+}
+
 impl Re {
+    #[cfg(not(target_arch = "wasm32"))]
     fn new(pattern: &str) -> Result<Re, regex_lite::Error> {
         let re = Regex::new(pattern)?;
-        let leads = match leads_of(pattern) {
-            Some((l, _)) if l.len() <= MAX_LEADS => l,
-            _ => Vec::new(),
-        };
+        let leads = Self::leads(pattern);
         let anchored = match leads.is_empty() {
             true => None,
             false => Regex::new(&format!("^(?:{pattern})")).ok(),
         };
-        let leads = if anchored.is_some() {
-            leads
-        } else {
-            Vec::new()
+        Ok(Self::with(Eng::Lite { re, anchored }, leads))
+    }
+
+    /// A built-in pattern, compiled by `build.rs`.
+    fn baked(pattern: &str, prog: Prog) -> Re {
+        Self::with(Eng::Baked(prog), Self::leads(pattern))
+    }
+
+    fn leads(pattern: &str) -> Vec<Lead> {
+        match leads_of(pattern) {
+            Some((l, _)) if l.len() <= MAX_LEADS => l,
+            _ => Vec::new(),
+        }
+    }
+
+    fn with(eng: Eng, leads: Vec<Lead>) -> Re {
+        let anchored = match &eng {
+            #[cfg(not(target_arch = "wasm32"))]
+            Eng::Lite { anchored, .. } => anchored.is_some(),
+            Eng::Baked(_) => !leads.is_empty(),
         };
-        Ok(Re {
-            re,
+        Re {
+            eng,
             anchored,
-            leads,
+            leads: if anchored { leads } else { Vec::new() },
             lead_lits: Vec::new(),
-        })
+        }
     }
 
     /// Runs `f` (a search of `re` or, anchored, of `anchored`) where the leftmost match can start;
     /// `hits[k]` are the ascending positions of lead `k`'s literal in `hay` (a superset is fine:
     /// each place is verified).
-    fn search<'h, T>(
-        &self,
-        hay: &'h str,
-        hits: &[&[u32]],
-        f: impl Fn(&Regex, &'h str, usize) -> Option<T>,
-    ) -> Option<T> {
-        let Some(anchored) = &self.anchored else {
-            return f(&self.re, hay, 0);
+    fn search<'h>(&self, hay: &'h str, hits: &[&[u32]], mode: Mode) -> Option<Captures<'h>> {
+        let f = |h: &'h str, at: usize, anchored: bool| {
+            self.eng
+                .run(h, at, anchored, mode)
+                .map(|slots| Captures { hay: h, slots })
         };
+        if !self.anchored {
+            return f(hay, 0, false);
+        }
         let k = self.leads.len().min(hits.len());
         let leads = &self.leads[..k];
         let mut cur = [0usize; MAX_LEADS];
@@ -133,7 +216,7 @@ impl Re {
                 return None;
             }
             if tries == MAX_TRIES {
-                return f(&self.re, hay, at);
+                return f(hay, at, false);
             }
             for ((l, h), c) in leads.iter().zip(hits).zip(cur.iter_mut()) {
                 if h.get(*c).is_some_and(|&p| p as usize - l.offset == at) {
@@ -144,7 +227,7 @@ impl Re {
                 continue;
             }
             tries += 1;
-            if let Some(m) = hay.get(at..).and_then(|h| f(anchored, h, 0)) {
+            if let Some(m) = hay.get(at..).and_then(|h| f(h, 0, true)) {
                 return Some(m);
             }
         }
@@ -152,27 +235,22 @@ impl Re {
 
     /// The text of the leftmost-first match, as `Regex::find` would return it.
     pub(crate) fn find<'h>(&self, hay: &'h str, hits: &[&[u32]]) -> Option<&'h str> {
-        self.search(hay, hits, |re, h, at| re.find_at(h, at).map(|m| m.as_str()))
+        self.search(hay, hits, Mode::Find)?.get(0)
     }
 
     /// The captures of the leftmost-first match. Offsets may be relative to where the search
     /// started: use `as_str()`.
-    pub(crate) fn captures<'h>(
-        &self,
-        hay: &'h str,
-        hits: &[&[u32]],
-    ) -> Option<regex_lite::Captures<'h>> {
-        self.search(hay, hits, |re, h, at| re.captures_at(h, at))
+    pub(crate) fn captures<'h>(&self, hay: &'h str, hits: &[&[u32]]) -> Option<Captures<'h>> {
+        self.search(hay, hits, Mode::Groups)
     }
 
     pub(crate) fn is_match(&self, hay: &str) -> bool {
-        self.re.is_match(hay)
+        self.eng.run(hay, 0, false, Mode::Any).is_some()
     }
 
     /// Whether it matches anywhere (earliest-match mode: stops at the first match state).
     pub(crate) fn is_match_at_hits(&self, hay: &str, hits: &[&[u32]]) -> bool {
-        self.search(hay, hits, |re, h, at| re.is_match_at(h, at).then_some(()))
-            .is_some()
+        self.search(hay, hits, Mode::Any).is_some()
     }
 
     /// The positions of each lead's literal in `field`, from the scan.
@@ -490,8 +568,12 @@ impl Found {
     }
 }
 
+/// Makes the [`Re`] of one pattern.
+type MakeRe<'a> = &'a mut dyn FnMut(&str) -> Result<Re, String>;
+
 /// The literal table, and which fields each literal is looked for in.
-struct Lits {
+struct Lits<'a> {
+    make: MakeRe<'a>,
     lits: Vec<String>,
     fields: Vec<[bool; 4]>,
     /// Positional id of each literal whose positions are recorded.
@@ -501,7 +583,7 @@ struct Lits {
     patterns: Vec<String>,
 }
 
-impl Lits {
+impl Lits<'_> {
     fn intern(&mut self, s: &str, field: Field) -> usize {
         let low = s.to_ascii_lowercase();
         let i = match self.lits.iter().position(|x| *x == low) {
@@ -536,13 +618,8 @@ impl Lits {
     }
 }
 
-fn compile_regex(re: &Option<String>) -> Result<Option<Re>, String> {
-    match re {
-        None => Ok(None),
-        Some(r) => Re::new(r)
-            .map(Some)
-            .map_err(|e| format!("bad regex {r:?}: {e}")),
-    }
+fn compile_regex(re: &Option<String>, lits: &mut Lits) -> Result<Option<Re>, String> {
+    re.as_deref().map(|r| (lits.make)(r)).transpose()
 }
 
 fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
@@ -556,7 +633,7 @@ fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
         .as_ref()
         .or(s.equals.as_ref())
         .map(|x| x.to_ascii_lowercase());
-    let mut regex = compile_regex(&s.regex)?;
+    let mut regex = compile_regex(&s.regex, lits)?;
     if let (Some(re), true) = (&mut regex, s.field != Field::Header) {
         lits.leads(re, s.field);
     }
@@ -587,7 +664,7 @@ fn compile_provider(p: &ProviderRules, lits: &mut Lits) -> Result<CProvider, Str
         .ids
         .iter()
         .map(|r| {
-            let mut regex = compile_regex(&r.regex)?;
+            let mut regex = compile_regex(&r.regex, lits)?;
             if let Some(re) = &mut regex {
                 lits.leads(re, Field::Body);
             }
@@ -621,16 +698,39 @@ fn compile_provider(p: &ProviderRules, lits: &mut Lits) -> Result<CProvider, Str
 }
 
 impl Compiled {
-    /// Validates and compiles. Errors are messages naming the offending rule.
+    /// Validates and compiles. Errors are messages naming the offending rule. (Native only:
+    /// the wasm has only the built-in rules.)
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(rules: RuleSet) -> Result<Self, String> {
         rules.validate()?;
-        Self::trusted(rules)
+        Self::compile(rules, &mut |r| {
+            Re::new(r).map_err(|e| format!("bad regex {r:?}: {e}"))
+        })
     }
 
-    /// Compiles rules already validated (the built-in ones, by `build.rs`): the wasm then links
-    /// none of the validation code.
-    pub(crate) fn trusted(rules: RuleSet) -> Result<Self, String> {
+    /// Compiles the built-in rules, validated by `build.rs`, with the regex programs it baked
+    /// (`progs`: one per distinct pattern, in the order this compiler meets them). The wasm then
+    /// links neither the validation nor a regex compiler.
+    pub(crate) fn builtin(rules: RuleSet, progs: &[u8]) -> Result<Self, String> {
+        let mut at = 0;
+        let mut seen: Vec<(String, Prog)> = Vec::new();
+        Self::compile(rules, &mut |r| {
+            let prog = match seen.iter().find(|(p, _)| p == r) {
+                Some((_, prog)) => prog.clone(),
+                None => {
+                    let prog = super::pike::decode(progs, &mut at)
+                        .ok_or_else(|| format!("no baked program for {r}"))?;
+                    seen.push((r.to_string(), prog.clone()));
+                    prog
+                }
+            };
+            Ok(Re::baked(r, prog))
+        })
+    }
+
+    fn compile(rules: RuleSet, make: MakeRe) -> Result<Self, String> {
         let mut lits = Lits {
+            make,
             lits: Vec::new(),
             fields: Vec::new(),
             positional: Vec::new(),
@@ -885,7 +985,7 @@ impl CId {
                 let (hits, k) = re.hits(found, field);
                 if let Some(c) = re.captures(page.field(field), &hits[..k]) {
                     if let Some(m) = c.get(1).or_else(|| c.get(0)) {
-                        let v = m.as_str().trim();
+                        let v = m.trim();
                         if !v.is_empty() {
                             return Some(v.to_string());
                         }
@@ -1028,20 +1128,53 @@ mod tests {
         assert_eq!(find_ci("ra", "ray"), None);
     }
 
-    /// The prefix-started search finds exactly what a plain search finds, for every built-in
-    /// regex over every fixture (raw bytes, parsed body, derived text) and some crafted pages.
-    #[test]
-    fn prefixed_search_is_exact() {
+    /// Every built-in regex and its compiled `Re`, with the baked program.
+    fn builtin_res() -> Vec<(String, &'static Re)> {
         let rules = crate::rules::builtin().expect("rules");
-        let mut pats: Vec<String> = Vec::new();
-        for p in &rules.rules.providers {
-            let sigs = p
-                .signals
-                .iter()
-                .chain(p.variants.iter().flat_map(|v| v.signals.iter()));
-            pats.extend(sigs.filter_map(|s| s.regex.clone()));
-            pats.extend(p.ids.iter().filter_map(|i| i.regex.clone()));
+        let mut out = Vec::new();
+        for (p, c) in rules.rules.providers.iter().zip(&rules.providers) {
+            let sigs = p.signals.iter().zip(&c.signals).chain(
+                p.variants
+                    .iter()
+                    .zip(&c.variants)
+                    .flat_map(|(v, cv)| v.signals.iter().zip(&cv.signals)),
+            );
+            for (s, cs) in sigs {
+                if let (Some(pat), Some(re)) = (&s.regex, &cs.regex) {
+                    out.push((pat.clone(), re));
+                }
+            }
+            for (i, ci) in p.ids.iter().zip(&c.ids) {
+                if let (Some(pat), Some(re)) = (&i.regex, &ci.regex) {
+                    out.push((pat.clone(), re));
+                }
+            }
         }
+        out
+    }
+
+    #[test]
+    fn baked_programs_are_the_patterns() {
+        let res = builtin_res();
+        assert!(res.len() > 50);
+        for (pat, re) in res {
+            let Eng::Baked(prog) = &re.eng else {
+                panic!("{pat:?} not baked");
+            };
+            assert_eq!(
+                Ok(prog),
+                super::super::pike::compile(&pat).as_ref(),
+                "{pat:?}"
+            );
+        }
+    }
+
+    /// The baked programs and the prefix-started search find exactly what regex-lite's plain
+    /// search finds, for every built-in regex over every fixture (parsed body, derived text,
+    /// headers) and crafted pages.
+    #[test]
+    fn baked_prefixed_search_is_exact() {
+        let res = builtin_res();
         let mut hays: Vec<String> = vec![
             "ray id ray ID: 0123456789abcdef Ray ID: 0123456789ABCDEF".into(),
             "Reference #1 Reference #18.2b3c.1700000000.5f6a7b8".into(),
@@ -1057,9 +1190,38 @@ mod tests {
             "xFUNCTION_INVOCATION_FAILED EDGE_FUNCTION_INVOCATION_TIMEOUT".into(),
             "ID: abc1:: iad1::sfo1::abcd-1234567890-abcdef0".into(),
         ];
+        // Odd inputs: every pattern's own text, cut and doubled, with case changes and
+        // multi-byte characters around; near-misses of counted repetitions.
+        for (pat, _) in &res {
+            let bare: String = pat
+                .chars()
+                .filter(|c| !"\\^$()[]?*+{}|".contains(*c))
+                .collect();
+            for h in [
+                bare.clone(),
+                bare.to_ascii_uppercase(),
+                format!("é{bare}ü\n{bare}"),
+                format!(" {} ", &bare[..bare.len() / 2]),
+                format!("{bare}{bare}"),
+                format!("x\t{}\r\n", bare.replace(' ', "  ")),
+            ] {
+                hays.push(h);
+            }
+        }
+        for n in [1, 15, 16, 17, 40, 41, 260, 261] {
+            hays.push(format!("Ray ID: {}", "a".repeat(n)));
+            hays.push(format!(
+                "<address>Apache Server at {} Port 80</address>",
+                "h".repeat(n)
+            ));
+            hays.push(format!("502 {}\ncloudflare", "B".repeat(n)));
+            hays.push(format!("Request ID: {}", "A_=.-".repeat(n)));
+        }
         let mut files = Vec::new();
-        let mut dirs =
-            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")];
+        let mut dirs = vec![
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/heldout"),
+        ];
         while let Some(d) = dirs.pop() {
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
                 let path = e.path();
@@ -1076,28 +1238,42 @@ mod tests {
                 let page = Page::new(&input);
                 hays.push(page.text.to_string());
                 hays.push(page.html.to_string());
+                hays.push(page.title.to_string());
+                hays.extend(input.url.clone());
+                hays.extend(input.headers.iter().map(|h| h.value.clone()));
             }
         }
-        for pat in &pats {
+        for (pat, fast) in &res {
             let plain = Regex::new(pat).expect("valid");
-            let fast = Re::new(pat).expect("valid");
+            let lite = Re::new(pat).expect("valid");
             for h in &hays {
                 // Positions from the fast path may be relative to its start: compare absolute ones.
                 let abs = |c: regex_lite::Captures| {
                     c.iter()
-                        .map(|m| m.map(|m| m.as_str().as_ptr() as usize - h.as_ptr() as usize))
-                        .zip(c.iter().map(|m| m.map(|m| m.as_str().len())))
+                        .map(|m| m.map(|m| (m.start(), m.len())))
+                        .collect::<Vec<_>>()
+                };
+                let groups = |c: Captures| {
+                    (0..plain.captures_len())
+                        .map(|i| {
+                            c.get(i)
+                                .map(|m| (m.as_ptr() as usize - h.as_ptr() as usize, m.len()))
+                        })
                         .collect::<Vec<_>>()
                 };
                 let want = plain.captures(h).map(abs);
-                let hits = all_hits(&fast, h);
-                let hits: Vec<&[u32]> = hits.iter().map(Vec::as_slice).collect();
-                assert_eq!(want, fast.captures(h, &hits).map(abs), "{pat:?}");
-                assert_eq!(
-                    plain.find(h).map(|m| m.as_str()),
-                    fast.find(h, &hits),
-                    "{pat:?}"
-                );
+                for re in [*fast, &lite] {
+                    let hits = all_hits(re, h);
+                    let hits: Vec<&[u32]> = hits.iter().map(Vec::as_slice).collect();
+                    assert_eq!(want, re.captures(h, &hits).map(groups), "{pat:?} on {h:?}");
+                    assert_eq!(
+                        plain.find(h).map(|m| m.as_str()),
+                        re.find(h, &hits),
+                        "{pat:?}"
+                    );
+                    assert_eq!(plain.is_match(h), re.is_match(h), "{pat:?}");
+                    assert_eq!(plain.is_match(h), re.is_match_at_hits(h, &hits), "{pat:?}");
+                }
             }
         }
     }
