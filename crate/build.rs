@@ -14,6 +14,10 @@ mod rules_schema;
 #[allow(dead_code)]
 mod guidance_schema;
 
+#[path = "src/rules/leads.rs"]
+#[allow(dead_code)]
+mod leads;
+
 #[path = "src/rules/pike.rs"]
 #[allow(dead_code)]
 mod pike;
@@ -43,7 +47,7 @@ fn packed<T: serde::Serialize>(v: &T) -> Vec<u8> {
     out
 }
 
-/// Every distinct regex of the rules, compiled, in the order `Compiled::builtin` meets them:
+/// Every distinct regex of the rules, compiled and with its leads, in the order `Compiled::builtin` meets them:
 /// per provider its signals, its id rules, then its variants' signals.
 fn baked_regexes(set: &rules_schema::RuleSet) -> Vec<u8> {
     let mut seen: Vec<&str> = Vec::new();
@@ -67,6 +71,7 @@ fn baked_regexes(set: &rules_schema::RuleSet) -> Vec<u8> {
             let prog =
                 pike::compile(r).unwrap_or_else(|e| panic!("provider {}: regex {r:?}: {e}", p.id));
             pike::encode(&prog, &mut out);
+            leads::encode(&leads::usable(r), &mut out);
         }
     }
     out
@@ -80,6 +85,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/guidance/schema.rs");
     println!("cargo:rerun-if-changed=src/pack.rs");
     println!("cargo:rerun-if-changed=src/rules/pike.rs");
+    println!("cargo:rerun-if-changed=src/rules/leads.rs");
 
     let mut files: Vec<_> = fs::read_dir("rules")
         .expect("crate/rules/ exists")

@@ -13,6 +13,8 @@ use aho_corasick::{Input, MatchKind};
 #[cfg(not(target_arch = "wasm32"))]
 use regex_lite::Regex;
 
+pub use super::leads::literal_prefixes;
+use super::leads::{is_word_byte, Lead, MAX_LEADS};
 use super::pike::Prog;
 use super::schema::{Field, IdRule, ProviderRules, RuleSet, Signal};
 use crate::page::Page;
@@ -37,18 +39,6 @@ pub(crate) struct CId {
     regex: Option<Re>,
 }
 
-/// Where a match of one top-level alternative of a regex can start: every match spends
-/// `offset` bytes on fixed-width ASCII atoms, then holds the literal `lit`.
-#[derive(Debug, Clone, PartialEq)]
-struct Lead {
-    /// The literal, ASCII-lower-cased when the pattern is case-insensitive.
-    lit: String,
-    /// Bytes between the start of every match and the literal.
-    offset: usize,
-    /// The alternative starts with `\b` before a word byte: the byte before a match is not one.
-    boundary: bool,
-}
-
 /// A regex plus, when it has them, the literals its matches are found by.
 ///
 /// regex-lite has no literal prefilter: an unanchored search runs its VM over every byte of the
@@ -69,14 +59,6 @@ pub(crate) struct Re {
 }
 
 const MAX_TRIES: usize = 256;
-/// Alternatives with leads handled without allocating; a regex with more searches plainly.
-const MAX_LEADS: usize = 8;
-
-/// Is `b` a byte regex-lite's `\b` counts as a word character?
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
 /// The engine behind a [`Re`]: regex-lite for rules loaded at run time (native only in
 /// practice), a baked program for the built-in rules (see [`super::pike`]).
 #[derive(Debug)]
@@ -148,7 +130,7 @@ impl Re {
     #[cfg(not(target_arch = "wasm32"))]
     fn new(pattern: &str) -> Result<Re, regex_lite::Error> {
         let re = Regex::new(pattern)?;
-        let leads = Self::leads(pattern);
+        let leads = super::leads::usable(pattern);
         let anchored = match leads.is_empty() {
             true => None,
             false => Regex::new(&format!("^(?:{pattern})")).ok(),
@@ -157,15 +139,8 @@ impl Re {
     }
 
     /// A built-in pattern, compiled by `build.rs`.
-    fn baked(pattern: &str, prog: Prog) -> Re {
-        Self::with(Eng::Baked(prog), Self::leads(pattern))
-    }
-
-    fn leads(pattern: &str) -> Vec<Lead> {
-        match leads_of(pattern) {
-            Some((l, _)) if l.len() <= MAX_LEADS => l,
-            _ => Vec::new(),
-        }
+    fn baked(prog: Prog, leads: Vec<Lead>) -> Re {
+        Self::with(Eng::Baked(prog), leads)
     }
 
     fn with(eng: Eng, leads: Vec<Lead>) -> Re {
@@ -261,208 +236,6 @@ impl Re {
         }
         (out, self.lead_lits.len())
     }
-}
-
-/// The leads of every top-level alternative of `pattern`, and whether they are
-/// case-insensitive; `None` when some alternative has none. Conservative: a construct it does
-/// not fully understand ends the fixed-width start of an alternative.
-fn leads_of(pattern: &str) -> Option<(Vec<Lead>, bool)> {
-    let (ci, body) = match pattern.strip_prefix("(?i)") {
-        Some(rest) => (true, rest),
-        None => (false, pattern),
-    };
-    let mut out = Vec::new();
-    for alt in top_level_alternatives(body)? {
-        let mut l = lead(alt, ci)?;
-        if ci {
-            l.lit.make_ascii_lowercase();
-        }
-        out.push(l);
-    }
-    // `\b` is checked once per place: all alternatives must start with it, or none.
-    if out.iter().any(|l| l.boundary) && !out.iter().all(|l| l.boundary) {
-        return None;
-    }
-    Some((out, ci))
-}
-
-/// The literals every match of `pattern` must begin with — one per top-level alternative — and
-/// whether they are case-insensitive (the leads whose literal starts the match).
-pub fn literal_prefixes(pattern: &str) -> Option<(Vec<String>, bool)> {
-    let (leads, ci) = leads_of(pattern)?;
-    leads
-        .into_iter()
-        .map(|l| (l.offset == 0).then_some(l.lit))
-        .collect::<Option<Vec<_>>>()
-        .map(|v| (v, ci))
-}
-
-/// One fixed-width atom at the start of an alternative.
-enum Atom {
-    Char(char),
-    /// Any one ASCII byte of a set.
-    Byte,
-}
-
-/// Parses the atom at `i`: the atom and where the next one starts.
-fn atom(alt: &str, i: usize) -> Option<(Atom, usize)> {
-    let b = alt.as_bytes();
-    match *b.get(i)? {
-        b'\\' => {
-            let e = *b.get(i + 1)?;
-            match e {
-                // An escaped meta character is itself.
-                _ if b"\\.+*?()|[]{}^$#&-~/".contains(&e) => Some((Atom::Char(e as char), i + 2)),
-                // ASCII-only Perl classes in regex-lite.
-                b'd' | b's' | b'w' => Some((Atom::Byte, i + 2)),
-                _ => None,
-            }
-        }
-        b'[' => {
-            // A class of ASCII characters, not negated, not nested.
-            let mut j = i + 1;
-            if b.get(j) == Some(&b'^') {
-                return None;
-            }
-            if b.get(j) == Some(&b']') {
-                j += 1;
-            }
-            loop {
-                match *b.get(j)? {
-                    b']' => break,
-                    b'[' => return None,
-                    b'\\' => {
-                        let e = *b.get(j + 1)?;
-                        if e.is_ascii_alphabetic() && !b"dsw".contains(&e) {
-                            return None;
-                        }
-                        j += 2;
-                    }
-                    c if !c.is_ascii() => return None,
-                    _ => j += 1,
-                }
-            }
-            Some((Atom::Byte, j + 1))
-        }
-        b'.' | b']' | b'(' | b')' | b'{' | b'}' | b'|' | b'^' | b'$' | b'*' | b'+' | b'?' => None,
-        _ => {
-            let c = alt.get(i..)?.chars().next()?;
-            Some((Atom::Char(c), i + c.len_utf8()))
-        }
-    }
-}
-
-/// The longest literal run at a fixed offset in the fixed-width start of an alternative.
-fn lead(alt: &str, ci: bool) -> Option<Lead> {
-    let (boundary, mut i) = match alt.strip_prefix("\\b") {
-        Some(rest) => (true, alt.len() - rest.len()),
-        None => (false, 0),
-    };
-    // `\b` is understood only before a word character.
-    if boundary && !alt.as_bytes().get(i).is_some_and(|&b| is_word_byte(b)) {
-        return None;
-    }
-    let b = alt.as_bytes();
-    let mut offset = 0;
-    let (mut best, mut best_off) = (String::new(), 0);
-    let (mut run, mut run_off) = (String::new(), 0);
-    let mut flush = |run: &mut String, run_off: usize| {
-        if run.len() > best.len() {
-            best = std::mem::take(run);
-            best_off = run_off;
-        }
-        run.clear();
-    };
-    while let Some((a, next)) = atom(alt, i) {
-        // A quantified atom: `{n}` repeats it a fixed number of times; anything else ends the start.
-        let (count, next) = match b.get(next) {
-            Some(b'?' | b'*' | b'+') => break,
-            Some(b'{') => {
-                let close = alt[next..].find('}').map(|j| next + j);
-                match close.and_then(|c| alt[next + 1..c].parse::<usize>().ok().map(|n| (n, c + 1)))
-                {
-                    Some(x) => x,
-                    None => break,
-                }
-            }
-            _ => (1, next),
-        };
-        match a {
-            // Under `(?i)` only ASCII letters fold; anything else ends the literal.
-            Atom::Char(c) if count == 1 && (!ci || c.is_ascii()) => {
-                if run.is_empty() {
-                    run_off = offset;
-                }
-                run.push(c);
-                offset += c.len_utf8();
-            }
-            Atom::Char(c) if c.is_ascii() => {
-                flush(&mut run, run_off);
-                offset += count;
-            }
-            Atom::Char(_) => break,
-            Atom::Byte => {
-                flush(&mut run, run_off);
-                offset += count;
-            }
-        }
-        i = next;
-    }
-    flush(&mut run, run_off);
-    (!best.is_empty()).then_some(Lead {
-        lit: best,
-        offset: best_off,
-        boundary,
-    })
-}
-
-/// Splits a pattern at every `|` outside all groups and classes; `None` if not understood.
-fn top_level_alternatives(p: &str) -> Option<Vec<&str>> {
-    let b = p.as_bytes();
-    let (mut i, mut depth, mut start) = (0usize, 0i32, 0usize);
-    let mut out = Vec::new();
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'(' => depth += 1,
-            b')' => depth -= 1,
-            b'|' if depth == 0 => {
-                out.push(p.get(start..i)?);
-                start = i + 1;
-            }
-            b'[' => {
-                // Skip the class: a leading `^` and `]` are literal; nested `[` (e.g. `[[:alpha:]]`) count.
-                i += 1;
-                if b.get(i) == Some(&b'^') {
-                    i += 1;
-                }
-                if b.get(i) == Some(&b']') {
-                    i += 1;
-                }
-                let mut cd = 1;
-                while cd > 0 {
-                    match b.get(i)? {
-                        b'\\' => i += 1,
-                        b'[' => cd += 1,
-                        b']' => cd -= 1,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        if depth < 0 {
-            return None;
-        }
-        i += 1;
-    }
-    if depth != 0 {
-        return None;
-    }
-    out.push(p.get(start..)?);
-    Some(out)
 }
 
 #[derive(Debug)]
@@ -709,22 +482,26 @@ impl Compiled {
     }
 
     /// Compiles the built-in rules, validated by `build.rs`, with the regex programs it baked
-    /// (`progs`: one per distinct pattern, in the order this compiler meets them). The wasm then
+    /// and leads (`progs`: one per distinct pattern, in the order this compiler meets them). The wasm then
     /// links neither the validation nor a regex compiler.
     pub(crate) fn builtin(rules: RuleSet, progs: &[u8]) -> Result<Self, String> {
         let mut at = 0;
-        let mut seen: Vec<(String, Prog)> = Vec::new();
+        let mut seen: Vec<(String, Prog, Vec<Lead>)> = Vec::new();
         Self::compile(rules, &mut |r| {
-            let prog = match seen.iter().find(|(p, _)| p == r) {
-                Some((_, prog)) => prog.clone(),
+            let i = match seen.iter().position(|(p, ..)| p == r) {
+                Some(i) => i,
                 None => {
-                    let prog = super::pike::decode(progs, &mut at)
-                        .ok_or_else(|| format!("no baked program for {r}"))?;
-                    seen.push((r.to_string(), prog.clone()));
-                    prog
+                    let prog = super::pike::decode(progs, &mut at);
+                    let leads = super::leads::decode(progs, &mut at);
+                    let (Some(prog), Some(leads)) = (prog, leads) else {
+                        return Err(format!("no baked program for {r}"));
+                    };
+                    seen.push((r.to_string(), prog, leads));
+                    seen.len() - 1
                 }
             };
-            Ok(Re::baked(r, prog))
+            let (_, prog, leads) = &seen[i];
+            Ok(Re::baked(prog.clone(), leads.clone()))
         })
     }
 
@@ -1096,7 +873,7 @@ mod tests {
     #[test]
     fn leads_at_fixed_offsets() {
         let l = |s: &str| {
-            super::leads_of(s).map(|(v, _)| {
+            super::super::leads::leads_of(s).map(|(v, _)| {
                 v.iter()
                     .map(|l| {
                         format!(
@@ -1166,6 +943,7 @@ mod tests {
                 super::super::pike::compile(&pat).as_ref(),
                 "{pat:?}"
             );
+            assert_eq!(re.leads, super::super::leads::usable(&pat), "{pat:?}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! compiled once on first use.
 
 pub mod compile;
+pub mod leads;
 pub mod pike;
 pub mod schema;
 

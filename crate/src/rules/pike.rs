@@ -265,6 +265,22 @@ pub fn encode(p: &Prog, out: &mut Vec<u8>) {
             s => s,
         };
         match s {
+            // One char, or one ASCII letter in either case: the common states, in short.
+            State::Ranges { target, ranges } if ranges.len() == 1 && ranges[0].0 == ranges[0].1 => {
+                out.push(10);
+                put(out, *target);
+                put(out, ranges[0].0);
+            }
+            State::Ranges { target, ranges }
+                if ranges.len() == 2
+                    && ranges[0].0 == ranges[0].1
+                    && (b'A'..=b'Z').any(|c| ranges[0].0 == u32::from(c))
+                    && ranges[1] == (ranges[0].0 + 32, ranges[0].0 + 32) =>
+            {
+                out.push(11);
+                put(out, *target);
+                put(out, ranges[0].0);
+            }
             State::Ranges { target, ranges } => {
                 out.push(0);
                 put(out, *target);
@@ -332,6 +348,15 @@ pub fn decode(b: &[u8], at: &mut usize) -> Option<Prog> {
                 for _ in 0..k {
                     let lo = get(at)?;
                     ranges.push((lo, lo + get(at)?));
+                }
+                State::Ranges { target, ranges }
+            }
+            10 | 11 => {
+                let target = target(at)?;
+                let c = get(at)?;
+                let mut ranges = vec![(c, c)];
+                if tag == 11 {
+                    ranges.push((c + 32, c + 32));
                 }
                 State::Ranges { target, ranges }
             }
