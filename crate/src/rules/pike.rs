@@ -146,11 +146,11 @@ impl Prog {
                         found = Some(tslots.to_vec());
                         break;
                     }
-                    State::Ranges { target, ranges } => {
-                        if len > 0 && ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) {
-                            scratch.copy_from_slice(tslots);
-                            self.closure(&mut stack, &mut scratch, &mut next, h, at + len, *target);
-                        }
+                    State::Ranges { target, ranges }
+                        if len > 0 && ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) =>
+                    {
+                        scratch.copy_from_slice(tslots);
+                        self.closure(&mut stack, &mut scratch, &mut next, h, at + len, *target);
                     }
                     _ => {}
                 }
