@@ -14,6 +14,14 @@ mod rules_schema;
 #[allow(dead_code)]
 mod guidance_schema;
 
+#[path = "src/rules/leads.rs"]
+#[allow(dead_code)]
+mod leads;
+
+#[path = "src/rules/pike.rs"]
+#[allow(dead_code)]
+mod pike;
+
 #[path = "src/pack.rs"]
 #[allow(dead_code)]
 mod pack;
@@ -39,6 +47,36 @@ fn packed<T: serde::Serialize>(v: &T) -> Vec<u8> {
     out
 }
 
+/// Every distinct regex of the rules, compiled and with its leads, in the order `Compiled::builtin` meets them:
+/// per provider its signals, its id rules, then its variants' signals.
+fn baked_regexes(set: &rules_schema::RuleSet) -> Vec<u8> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for p in &set.providers {
+        let pats = p
+            .signals
+            .iter()
+            .map(|s| &s.regex)
+            .chain(p.ids.iter().map(|i| &i.regex))
+            .chain(
+                p.variants
+                    .iter()
+                    .flat_map(|v| v.signals.iter().map(|s| &s.regex)),
+            );
+        for r in pats.flatten() {
+            if seen.contains(&r.as_str()) {
+                continue;
+            }
+            seen.push(r);
+            let prog =
+                pike::compile(r).unwrap_or_else(|e| panic!("provider {}: regex {r:?}: {e}", p.id));
+            pike::encode(&prog, &mut out);
+            leads::encode(&leads::usable(r), &mut out);
+        }
+    }
+    out
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     println!("cargo:rerun-if-changed=rules");
@@ -46,6 +84,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
     println!("cargo:rerun-if-changed=src/guidance/schema.rs");
     println!("cargo:rerun-if-changed=src/pack.rs");
+    println!("cargo:rerun-if-changed=src/rules/pike.rs");
+    println!("cargo:rerun-if-changed=src/rules/leads.rs");
 
     let mut files: Vec<_> = fs::read_dir("rules")
         .expect("crate/rules/ exists")
@@ -72,6 +112,7 @@ fn main() {
         panic!("invalid rules: {e}");
     }
     fs::write(Path::new(&out).join("rules.bin"), packed(&set)).expect("write rules.bin");
+    fs::write(Path::new(&out).join("regex.bin"), baked_regexes(&set)).expect("write regex.bin");
 
     let mut shape: Option<(String, Vec<String>)> = None;
     for lang in guidance_schema::LANGS {

@@ -10,8 +10,12 @@
 use aho_corasick::automaton::{Automaton, OverlappingState};
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
+#[cfg(not(target_arch = "wasm32"))]
 use regex_lite::Regex;
 
+pub use super::leads::literal_prefixes;
+use super::leads::{is_word_byte, Lead, MAX_LEADS};
+use super::pike::Prog;
 use super::schema::{Field, IdRule, ProviderRules, RuleSet, Signal};
 use crate::page::Page;
 
@@ -35,18 +39,6 @@ pub(crate) struct CId {
     regex: Option<Re>,
 }
 
-/// Where a match of one top-level alternative of a regex can start: every match spends
-/// `offset` bytes on fixed-width ASCII atoms, then holds the literal `lit`.
-#[derive(Debug, Clone, PartialEq)]
-struct Lead {
-    /// The literal, ASCII-lower-cased when the pattern is case-insensitive.
-    lit: String,
-    /// Bytes between the start of every match and the literal.
-    offset: usize,
-    /// The alternative starts with `\b` before a word byte: the byte before a match is not one.
-    boundary: bool,
-}
-
 /// A regex plus, when it has them, the literals its matches are found by.
 ///
 /// regex-lite has no literal prefilter: an unanchored search runs its VM over every byte of the
@@ -58,59 +50,125 @@ struct Lead {
 /// work stays linear whatever the page.
 #[derive(Debug)]
 pub(crate) struct Re {
-    re: Regex,
-    /// `^(?:pattern)`: a match starting exactly at the start of the (sliced) haystack.
-    anchored: Option<Regex>,
+    eng: Eng,
+    /// Whether searches start at lead hits (an anchored search per place).
+    anchored: bool,
     leads: Vec<Lead>,
     /// Positional id (see `Found::positions`) of each lead's literal.
     lead_lits: Vec<u32>,
 }
 
 const MAX_TRIES: usize = 256;
-/// Alternatives with leads handled without allocating; a regex with more searches plainly.
-const MAX_LEADS: usize = 8;
+/// The engine behind a [`Re`]: regex-lite for rules loaded at run time (native only in
+/// practice), a baked program for the built-in rules (see [`super::pike`]).
+#[derive(Debug)]
+enum Eng {
+    /// Not in the wasm, which has only the built-in rules: no regex compiler there.
+    #[cfg(not(target_arch = "wasm32"))]
+    Lite {
+        re: Regex,
+        /// `^(?:pattern)`: a match starting exactly at the start of the (sliced) haystack.
+        anchored: Option<Regex>,
+    },
+    Baked(Prog),
+}
 
-/// Is `b` a byte regex-lite's `\b` counts as a word character?
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// What a search returns.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Whether there is a match (earliest-match mode).
+    Any,
+    /// The whole match.
+    Find,
+    /// Every group.
+    Groups,
+}
+
+/// The groups of a match, as byte ranges of the searched haystack.
+pub(crate) struct Captures<'h> {
+    hay: &'h str,
+    slots: Vec<usize>,
+}
+
+impl<'h> Captures<'h> {
+    /// The text of group `i`, if it took part in the match.
+    pub(crate) fn get(&self, i: usize) -> Option<&'h str> {
+        match self.slots.get(2 * i..2 * i + 2) {
+            Some(&[a, b]) => self.hay.get(a..b),
+            _ => None,
+        }
+    }
+}
+
+impl Eng {
+    /// Runs one search of `hay` from `at`; with `anchored`, only a match starting at `at == 0`
+    /// (the caller slices). Returns the match's slots (for `Any`, none).
+    fn run(&self, hay: &str, at: usize, anchored: bool, mode: Mode) -> Option<Vec<usize>> {
+        match self {
+            #[cfg(not(target_arch = "wasm32"))]
+            Eng::Lite { re, anchored: a } => {
+                let re = match (anchored, a) {
+                    (true, Some(a)) => a,
+                    _ => re,
+                };
+                match mode {
+                    Mode::Any => re.is_match_at(hay, at).then(Vec::new),
+                    Mode::Find => re.find_at(hay, at).map(|m| vec![m.start(), m.end()]),
+                    Mode::Groups => re.captures_at(hay, at).map(|c| {
+                        c.iter()
+                            .flat_map(|m| m.map_or([usize::MAX; 2], |m| [m.start(), m.end()]))
+                            .collect()
+                    }),
+                }
+            }
+            Eng::Baked(p) => p.search(hay, at, anchored, matches!(mode, Mode::Any)),
+        }
+    }
 }
 
 impl Re {
+    #[cfg(not(target_arch = "wasm32"))]
     fn new(pattern: &str) -> Result<Re, regex_lite::Error> {
         let re = Regex::new(pattern)?;
-        let leads = match leads_of(pattern) {
-            Some((l, _)) if l.len() <= MAX_LEADS => l,
-            _ => Vec::new(),
-        };
+        let leads = super::leads::usable(pattern);
         let anchored = match leads.is_empty() {
             true => None,
             false => Regex::new(&format!("^(?:{pattern})")).ok(),
         };
-        let leads = if anchored.is_some() {
-            leads
-        } else {
-            Vec::new()
+        Ok(Self::with(Eng::Lite { re, anchored }, leads))
+    }
+
+    /// A built-in pattern, compiled by `build.rs`.
+    fn baked(prog: Prog, leads: Vec<Lead>) -> Re {
+        Self::with(Eng::Baked(prog), leads)
+    }
+
+    fn with(eng: Eng, leads: Vec<Lead>) -> Re {
+        let anchored = match &eng {
+            #[cfg(not(target_arch = "wasm32"))]
+            Eng::Lite { anchored, .. } => anchored.is_some(),
+            Eng::Baked(_) => !leads.is_empty(),
         };
-        Ok(Re {
-            re,
+        Re {
+            eng,
             anchored,
-            leads,
+            leads: if anchored { leads } else { Vec::new() },
             lead_lits: Vec::new(),
-        })
+        }
     }
 
     /// Runs `f` (a search of `re` or, anchored, of `anchored`) where the leftmost match can start;
     /// `hits[k]` are the ascending positions of lead `k`'s literal in `hay` (a superset is fine:
     /// each place is verified).
-    fn search<'h, T>(
-        &self,
-        hay: &'h str,
-        hits: &[&[u32]],
-        f: impl Fn(&Regex, &'h str, usize) -> Option<T>,
-    ) -> Option<T> {
-        let Some(anchored) = &self.anchored else {
-            return f(&self.re, hay, 0);
+    fn search<'h>(&self, hay: &'h str, hits: &[&[u32]], mode: Mode) -> Option<Captures<'h>> {
+        let f = |h: &'h str, at: usize, anchored: bool| {
+            self.eng
+                .run(h, at, anchored, mode)
+                .map(|slots| Captures { hay: h, slots })
         };
+        if !self.anchored {
+            return f(hay, 0, false);
+        }
         let k = self.leads.len().min(hits.len());
         let leads = &self.leads[..k];
         let mut cur = [0usize; MAX_LEADS];
@@ -133,7 +191,7 @@ impl Re {
                 return None;
             }
             if tries == MAX_TRIES {
-                return f(&self.re, hay, at);
+                return f(hay, at, false);
             }
             for ((l, h), c) in leads.iter().zip(hits).zip(cur.iter_mut()) {
                 if h.get(*c).is_some_and(|&p| p as usize - l.offset == at) {
@@ -144,7 +202,7 @@ impl Re {
                 continue;
             }
             tries += 1;
-            if let Some(m) = hay.get(at..).and_then(|h| f(anchored, h, 0)) {
+            if let Some(m) = hay.get(at..).and_then(|h| f(h, 0, true)) {
                 return Some(m);
             }
         }
@@ -152,27 +210,22 @@ impl Re {
 
     /// The text of the leftmost-first match, as `Regex::find` would return it.
     pub(crate) fn find<'h>(&self, hay: &'h str, hits: &[&[u32]]) -> Option<&'h str> {
-        self.search(hay, hits, |re, h, at| re.find_at(h, at).map(|m| m.as_str()))
+        self.search(hay, hits, Mode::Find)?.get(0)
     }
 
     /// The captures of the leftmost-first match. Offsets may be relative to where the search
     /// started: use `as_str()`.
-    pub(crate) fn captures<'h>(
-        &self,
-        hay: &'h str,
-        hits: &[&[u32]],
-    ) -> Option<regex_lite::Captures<'h>> {
-        self.search(hay, hits, |re, h, at| re.captures_at(h, at))
+    pub(crate) fn captures<'h>(&self, hay: &'h str, hits: &[&[u32]]) -> Option<Captures<'h>> {
+        self.search(hay, hits, Mode::Groups)
     }
 
     pub(crate) fn is_match(&self, hay: &str) -> bool {
-        self.re.is_match(hay)
+        self.eng.run(hay, 0, false, Mode::Any).is_some()
     }
 
     /// Whether it matches anywhere (earliest-match mode: stops at the first match state).
     pub(crate) fn is_match_at_hits(&self, hay: &str, hits: &[&[u32]]) -> bool {
-        self.search(hay, hits, |re, h, at| re.is_match_at(h, at).then_some(()))
-            .is_some()
+        self.search(hay, hits, Mode::Any).is_some()
     }
 
     /// The positions of each lead's literal in `field`, from the scan.
@@ -183,208 +236,6 @@ impl Re {
         }
         (out, self.lead_lits.len())
     }
-}
-
-/// The leads of every top-level alternative of `pattern`, and whether they are
-/// case-insensitive; `None` when some alternative has none. Conservative: a construct it does
-/// not fully understand ends the fixed-width start of an alternative.
-fn leads_of(pattern: &str) -> Option<(Vec<Lead>, bool)> {
-    let (ci, body) = match pattern.strip_prefix("(?i)") {
-        Some(rest) => (true, rest),
-        None => (false, pattern),
-    };
-    let mut out = Vec::new();
-    for alt in top_level_alternatives(body)? {
-        let mut l = lead(alt, ci)?;
-        if ci {
-            l.lit.make_ascii_lowercase();
-        }
-        out.push(l);
-    }
-    // `\b` is checked once per place: all alternatives must start with it, or none.
-    if out.iter().any(|l| l.boundary) && !out.iter().all(|l| l.boundary) {
-        return None;
-    }
-    Some((out, ci))
-}
-
-/// The literals every match of `pattern` must begin with — one per top-level alternative — and
-/// whether they are case-insensitive (the leads whose literal starts the match).
-pub fn literal_prefixes(pattern: &str) -> Option<(Vec<String>, bool)> {
-    let (leads, ci) = leads_of(pattern)?;
-    leads
-        .into_iter()
-        .map(|l| (l.offset == 0).then_some(l.lit))
-        .collect::<Option<Vec<_>>>()
-        .map(|v| (v, ci))
-}
-
-/// One fixed-width atom at the start of an alternative.
-enum Atom {
-    Char(char),
-    /// Any one ASCII byte of a set.
-    Byte,
-}
-
-/// Parses the atom at `i`: the atom and where the next one starts.
-fn atom(alt: &str, i: usize) -> Option<(Atom, usize)> {
-    let b = alt.as_bytes();
-    match *b.get(i)? {
-        b'\\' => {
-            let e = *b.get(i + 1)?;
-            match e {
-                // An escaped meta character is itself.
-                _ if b"\\.+*?()|[]{}^$#&-~/".contains(&e) => Some((Atom::Char(e as char), i + 2)),
-                // ASCII-only Perl classes in regex-lite.
-                b'd' | b's' | b'w' => Some((Atom::Byte, i + 2)),
-                _ => None,
-            }
-        }
-        b'[' => {
-            // A class of ASCII characters, not negated, not nested.
-            let mut j = i + 1;
-            if b.get(j) == Some(&b'^') {
-                return None;
-            }
-            if b.get(j) == Some(&b']') {
-                j += 1;
-            }
-            loop {
-                match *b.get(j)? {
-                    b']' => break,
-                    b'[' => return None,
-                    b'\\' => {
-                        let e = *b.get(j + 1)?;
-                        if e.is_ascii_alphabetic() && !b"dsw".contains(&e) {
-                            return None;
-                        }
-                        j += 2;
-                    }
-                    c if !c.is_ascii() => return None,
-                    _ => j += 1,
-                }
-            }
-            Some((Atom::Byte, j + 1))
-        }
-        b'.' | b']' | b'(' | b')' | b'{' | b'}' | b'|' | b'^' | b'$' | b'*' | b'+' | b'?' => None,
-        _ => {
-            let c = alt.get(i..)?.chars().next()?;
-            Some((Atom::Char(c), i + c.len_utf8()))
-        }
-    }
-}
-
-/// The longest literal run at a fixed offset in the fixed-width start of an alternative.
-fn lead(alt: &str, ci: bool) -> Option<Lead> {
-    let (boundary, mut i) = match alt.strip_prefix("\\b") {
-        Some(rest) => (true, alt.len() - rest.len()),
-        None => (false, 0),
-    };
-    // `\b` is understood only before a word character.
-    if boundary && !alt.as_bytes().get(i).is_some_and(|&b| is_word_byte(b)) {
-        return None;
-    }
-    let b = alt.as_bytes();
-    let mut offset = 0;
-    let (mut best, mut best_off) = (String::new(), 0);
-    let (mut run, mut run_off) = (String::new(), 0);
-    let mut flush = |run: &mut String, run_off: usize| {
-        if run.len() > best.len() {
-            best = std::mem::take(run);
-            best_off = run_off;
-        }
-        run.clear();
-    };
-    while let Some((a, next)) = atom(alt, i) {
-        // A quantified atom: `{n}` repeats it a fixed number of times; anything else ends the start.
-        let (count, next) = match b.get(next) {
-            Some(b'?' | b'*' | b'+') => break,
-            Some(b'{') => {
-                let close = alt[next..].find('}').map(|j| next + j);
-                match close.and_then(|c| alt[next + 1..c].parse::<usize>().ok().map(|n| (n, c + 1)))
-                {
-                    Some(x) => x,
-                    None => break,
-                }
-            }
-            _ => (1, next),
-        };
-        match a {
-            // Under `(?i)` only ASCII letters fold; anything else ends the literal.
-            Atom::Char(c) if count == 1 && (!ci || c.is_ascii()) => {
-                if run.is_empty() {
-                    run_off = offset;
-                }
-                run.push(c);
-                offset += c.len_utf8();
-            }
-            Atom::Char(c) if c.is_ascii() => {
-                flush(&mut run, run_off);
-                offset += count;
-            }
-            Atom::Char(_) => break,
-            Atom::Byte => {
-                flush(&mut run, run_off);
-                offset += count;
-            }
-        }
-        i = next;
-    }
-    flush(&mut run, run_off);
-    (!best.is_empty()).then_some(Lead {
-        lit: best,
-        offset: best_off,
-        boundary,
-    })
-}
-
-/// Splits a pattern at every `|` outside all groups and classes; `None` if not understood.
-fn top_level_alternatives(p: &str) -> Option<Vec<&str>> {
-    let b = p.as_bytes();
-    let (mut i, mut depth, mut start) = (0usize, 0i32, 0usize);
-    let mut out = Vec::new();
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'(' => depth += 1,
-            b')' => depth -= 1,
-            b'|' if depth == 0 => {
-                out.push(p.get(start..i)?);
-                start = i + 1;
-            }
-            b'[' => {
-                // Skip the class: a leading `^` and `]` are literal; nested `[` (e.g. `[[:alpha:]]`) count.
-                i += 1;
-                if b.get(i) == Some(&b'^') {
-                    i += 1;
-                }
-                if b.get(i) == Some(&b']') {
-                    i += 1;
-                }
-                let mut cd = 1;
-                while cd > 0 {
-                    match b.get(i)? {
-                        b'\\' => i += 1,
-                        b'[' => cd += 1,
-                        b']' => cd -= 1,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        if depth < 0 {
-            return None;
-        }
-        i += 1;
-    }
-    if depth != 0 {
-        return None;
-    }
-    out.push(p.get(start..)?);
-    Some(out)
 }
 
 #[derive(Debug)]
@@ -490,8 +341,12 @@ impl Found {
     }
 }
 
+/// Makes the [`Re`] of one pattern.
+type MakeRe<'a> = &'a mut dyn FnMut(&str) -> Result<Re, String>;
+
 /// The literal table, and which fields each literal is looked for in.
-struct Lits {
+struct Lits<'a> {
+    make: MakeRe<'a>,
     lits: Vec<String>,
     fields: Vec<[bool; 4]>,
     /// Positional id of each literal whose positions are recorded.
@@ -501,7 +356,7 @@ struct Lits {
     patterns: Vec<String>,
 }
 
-impl Lits {
+impl Lits<'_> {
     fn intern(&mut self, s: &str, field: Field) -> usize {
         let low = s.to_ascii_lowercase();
         let i = match self.lits.iter().position(|x| *x == low) {
@@ -536,13 +391,8 @@ impl Lits {
     }
 }
 
-fn compile_regex(re: &Option<String>) -> Result<Option<Re>, String> {
-    match re {
-        None => Ok(None),
-        Some(r) => Re::new(r)
-            .map(Some)
-            .map_err(|e| format!("bad regex {r:?}: {e}")),
-    }
+fn compile_regex(re: &Option<String>, lits: &mut Lits) -> Result<Option<Re>, String> {
+    re.as_deref().map(|r| (lits.make)(r)).transpose()
 }
 
 fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
@@ -556,7 +406,7 @@ fn compile_signal(s: &Signal, lits: &mut Lits) -> Result<CSignal, String> {
         .as_ref()
         .or(s.equals.as_ref())
         .map(|x| x.to_ascii_lowercase());
-    let mut regex = compile_regex(&s.regex)?;
+    let mut regex = compile_regex(&s.regex, lits)?;
     if let (Some(re), true) = (&mut regex, s.field != Field::Header) {
         lits.leads(re, s.field);
     }
@@ -587,7 +437,7 @@ fn compile_provider(p: &ProviderRules, lits: &mut Lits) -> Result<CProvider, Str
         .ids
         .iter()
         .map(|r| {
-            let mut regex = compile_regex(&r.regex)?;
+            let mut regex = compile_regex(&r.regex, lits)?;
             if let Some(re) = &mut regex {
                 lits.leads(re, Field::Body);
             }
@@ -621,10 +471,43 @@ fn compile_provider(p: &ProviderRules, lits: &mut Lits) -> Result<CProvider, Str
 }
 
 impl Compiled {
-    /// Validates and compiles. Errors are messages naming the offending rule.
+    /// Validates and compiles. Errors are messages naming the offending rule. (Native only:
+    /// the wasm has only the built-in rules.)
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(rules: RuleSet) -> Result<Self, String> {
         rules.validate()?;
+        Self::compile(rules, &mut |r| {
+            Re::new(r).map_err(|e| format!("bad regex {r:?}: {e}"))
+        })
+    }
+
+    /// Compiles the built-in rules, validated by `build.rs`, with the regex programs it baked
+    /// and leads (`progs`: one per distinct pattern, in the order this compiler meets them). The wasm then
+    /// links neither the validation nor a regex compiler.
+    pub(crate) fn builtin(rules: RuleSet, progs: &[u8]) -> Result<Self, String> {
+        let mut at = 0;
+        let mut seen: Vec<(String, Prog, Vec<Lead>)> = Vec::new();
+        Self::compile(rules, &mut |r| {
+            let i = match seen.iter().position(|(p, ..)| p == r) {
+                Some(i) => i,
+                None => {
+                    let prog = super::pike::decode(progs, &mut at);
+                    let leads = super::leads::decode(progs, &mut at);
+                    let (Some(prog), Some(leads)) = (prog, leads) else {
+                        return Err(format!("no baked program for {r}"));
+                    };
+                    seen.push((r.to_string(), prog, leads));
+                    seen.len() - 1
+                }
+            };
+            let (_, prog, leads) = &seen[i];
+            Ok(Re::baked(prog.clone(), leads.clone()))
+        })
+    }
+
+    fn compile(rules: RuleSet, make: MakeRe) -> Result<Self, String> {
         let mut lits = Lits {
+            make,
             lits: Vec::new(),
             fields: Vec::new(),
             positional: Vec::new(),
@@ -879,7 +762,7 @@ impl CId {
                 let (hits, k) = re.hits(found, field);
                 if let Some(c) = re.captures(page.field(field), &hits[..k]) {
                     if let Some(m) = c.get(1).or_else(|| c.get(0)) {
-                        let v = m.as_str().trim();
+                        let v = m.trim();
                         if !v.is_empty() {
                             return Some(v.to_string());
                         }
@@ -990,7 +873,7 @@ mod tests {
     #[test]
     fn leads_at_fixed_offsets() {
         let l = |s: &str| {
-            super::leads_of(s).map(|(v, _)| {
+            super::super::leads::leads_of(s).map(|(v, _)| {
                 v.iter()
                     .map(|l| {
                         format!(
@@ -1022,20 +905,54 @@ mod tests {
         assert_eq!(find_ci("ra", "ray"), None);
     }
 
-    /// The prefix-started search finds exactly what a plain search finds, for every built-in
-    /// regex over every fixture (raw bytes, parsed body, derived text) and some crafted pages.
-    #[test]
-    fn prefixed_search_is_exact() {
+    /// Every built-in regex and its compiled `Re`, with the baked program.
+    fn builtin_res() -> Vec<(String, &'static Re)> {
         let rules = crate::rules::builtin().expect("rules");
-        let mut pats: Vec<String> = Vec::new();
-        for p in &rules.rules.providers {
-            let sigs = p
-                .signals
-                .iter()
-                .chain(p.variants.iter().flat_map(|v| v.signals.iter()));
-            pats.extend(sigs.filter_map(|s| s.regex.clone()));
-            pats.extend(p.ids.iter().filter_map(|i| i.regex.clone()));
+        let mut out = Vec::new();
+        for (p, c) in rules.rules.providers.iter().zip(&rules.providers) {
+            let sigs = p.signals.iter().zip(&c.signals).chain(
+                p.variants
+                    .iter()
+                    .zip(&c.variants)
+                    .flat_map(|(v, cv)| v.signals.iter().zip(&cv.signals)),
+            );
+            for (s, cs) in sigs {
+                if let (Some(pat), Some(re)) = (&s.regex, &cs.regex) {
+                    out.push((pat.clone(), re));
+                }
+            }
+            for (i, ci) in p.ids.iter().zip(&c.ids) {
+                if let (Some(pat), Some(re)) = (&i.regex, &ci.regex) {
+                    out.push((pat.clone(), re));
+                }
+            }
         }
+        out
+    }
+
+    #[test]
+    fn baked_programs_are_the_patterns() {
+        let res = builtin_res();
+        assert!(res.len() > 50);
+        for (pat, re) in res {
+            let Eng::Baked(prog) = &re.eng else {
+                panic!("{pat:?} not baked");
+            };
+            assert_eq!(
+                Ok(prog),
+                super::super::pike::compile(&pat).as_ref(),
+                "{pat:?}"
+            );
+            assert_eq!(re.leads, super::super::leads::usable(&pat), "{pat:?}");
+        }
+    }
+
+    /// The baked programs and the prefix-started search find exactly what regex-lite's plain
+    /// search finds, for every built-in regex over every fixture (parsed body, derived text,
+    /// headers) and crafted pages.
+    #[test]
+    fn baked_prefixed_search_is_exact() {
+        let res = builtin_res();
         let mut hays: Vec<String> = vec![
             "ray id ray ID: 0123456789abcdef Ray ID: 0123456789ABCDEF".into(),
             "Reference #1 Reference #18.2b3c.1700000000.5f6a7b8".into(),
@@ -1051,9 +968,38 @@ mod tests {
             "xFUNCTION_INVOCATION_FAILED EDGE_FUNCTION_INVOCATION_TIMEOUT".into(),
             "ID: abc1:: iad1::sfo1::abcd-1234567890-abcdef0".into(),
         ];
+        // Odd inputs: every pattern's own text, cut and doubled, with case changes and
+        // multi-byte characters around; near-misses of counted repetitions.
+        for (pat, _) in &res {
+            let bare: String = pat
+                .chars()
+                .filter(|c| !"\\^$()[]?*+{}|".contains(*c))
+                .collect();
+            for h in [
+                bare.clone(),
+                bare.to_ascii_uppercase(),
+                format!("é{bare}ü\n{bare}"),
+                format!(" {} ", &bare[..bare.len() / 2]),
+                format!("{bare}{bare}"),
+                format!("x\t{}\r\n", bare.replace(' ', "  ")),
+            ] {
+                hays.push(h);
+            }
+        }
+        for n in [1, 15, 16, 17, 40, 41, 260, 261] {
+            hays.push(format!("Ray ID: {}", "a".repeat(n)));
+            hays.push(format!(
+                "<address>Apache Server at {} Port 80</address>",
+                "h".repeat(n)
+            ));
+            hays.push(format!("502 {}\ncloudflare", "B".repeat(n)));
+            hays.push(format!("Request ID: {}", "A_=.-".repeat(n)));
+        }
         let mut files = Vec::new();
-        let mut dirs =
-            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")];
+        let mut dirs = vec![
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/heldout"),
+        ];
         while let Some(d) = dirs.pop() {
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
                 let path = e.path();
@@ -1070,28 +1016,42 @@ mod tests {
                 let page = Page::new(&input);
                 hays.push(page.text.to_string());
                 hays.push(page.html.to_string());
+                hays.push(page.title.to_string());
+                hays.extend(input.url.clone());
+                hays.extend(input.headers.iter().map(|h| h.value.clone()));
             }
         }
-        for pat in &pats {
+        for (pat, fast) in &res {
             let plain = Regex::new(pat).expect("valid");
-            let fast = Re::new(pat).expect("valid");
+            let lite = Re::new(pat).expect("valid");
             for h in &hays {
                 // Positions from the fast path may be relative to its start: compare absolute ones.
                 let abs = |c: regex_lite::Captures| {
                     c.iter()
-                        .map(|m| m.map(|m| m.as_str().as_ptr() as usize - h.as_ptr() as usize))
-                        .zip(c.iter().map(|m| m.map(|m| m.as_str().len())))
+                        .map(|m| m.map(|m| (m.start(), m.len())))
+                        .collect::<Vec<_>>()
+                };
+                let groups = |c: Captures| {
+                    (0..plain.captures_len())
+                        .map(|i| {
+                            c.get(i)
+                                .map(|m| (m.as_ptr() as usize - h.as_ptr() as usize, m.len()))
+                        })
                         .collect::<Vec<_>>()
                 };
                 let want = plain.captures(h).map(abs);
-                let hits = all_hits(&fast, h);
-                let hits: Vec<&[u32]> = hits.iter().map(Vec::as_slice).collect();
-                assert_eq!(want, fast.captures(h, &hits).map(abs), "{pat:?}");
-                assert_eq!(
-                    plain.find(h).map(|m| m.as_str()),
-                    fast.find(h, &hits),
-                    "{pat:?}"
-                );
+                for re in [*fast, &lite] {
+                    let hits = all_hits(re, h);
+                    let hits: Vec<&[u32]> = hits.iter().map(Vec::as_slice).collect();
+                    assert_eq!(want, re.captures(h, &hits).map(groups), "{pat:?} on {h:?}");
+                    assert_eq!(
+                        plain.find(h).map(|m| m.as_str()),
+                        re.find(h, &hits),
+                        "{pat:?}"
+                    );
+                    assert_eq!(plain.is_match(h), re.is_match(h), "{pat:?}");
+                    assert_eq!(plain.is_match(h), re.is_match_at_hits(h, &hits), "{pat:?}");
+                }
             }
         }
     }

@@ -2,6 +2,8 @@
 //! compiled once on first use.
 
 pub mod compile;
+pub mod leads;
+pub mod pike;
 pub mod schema;
 
 use std::sync::OnceLock;
@@ -14,6 +16,9 @@ static BUILTIN: OnceLock<Result<Compiled, String>> = OnceLock::new();
 /// The built-in rules, validated at build time and baked in the binary form of [`crate::pack`].
 pub const BUILTIN_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.bin"));
 
+/// The built-in rules' regexes compiled by `build.rs` (see [`compile::Compiled::builtin`]).
+const BUILTIN_REGEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/regex.bin"));
+
 /// Parses and compiles a rule set from JSON (native only: a caller's own rules).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn from_json(json: &str) -> Result<Compiled, String> {
@@ -21,7 +26,8 @@ pub fn from_json(json: &str) -> Result<Compiled, String> {
     Compiled::new(set)
 }
 
-/// Reads and compiles a rule set in the baked binary form.
+/// Reads, validates and compiles a rule set in the baked binary form (native only).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn from_packed(b: &[u8]) -> Result<Compiled, String> {
     Compiled::new(read_packed(b).map_err(|e| format!("rules: {e}"))?)
 }
@@ -150,7 +156,10 @@ pub fn provider_from_toml(src: &str) -> Result<schema::ProviderRules, String> {
 /// The built-in rules, compiled once. An error here means the build let a bad rule through.
 pub fn builtin() -> Result<&'static Compiled, &'static str> {
     BUILTIN
-        .get_or_init(|| from_packed(BUILTIN_PACKED))
+        .get_or_init(|| {
+            let set = read_packed(BUILTIN_PACKED).map_err(|e| format!("rules: {e}"))?;
+            Compiled::builtin(set, BUILTIN_REGEX)
+        })
         .as_ref()
         .map_err(|e| e.as_str())
 }
