@@ -92,6 +92,9 @@ pub fn net_error_meaning(e: &str) -> (&'static str, Fault) {
             ("net-tls", Fault::Origin)
         }
         "ERR_TOO_MANY_REDIRECTS" => ("net-redirects", Fault::Origin),
+        // Chromium's name for an error status with an empty body: it shows its own error page.
+        // The code itself is only known to a caller that saw the response (webRequest).
+        "ERR_HTTP_RESPONSE_CODE_FAILURE" => ("net-http-error", Fault::Origin),
         _ => ("net-other", Fault::Unknown),
     }
 }
@@ -122,6 +125,10 @@ mod tests {
         assert_eq!(normalise_net_error("<script>"), None);
         assert_eq!(net_error_meaning("ERR_NAME_NOT_RESOLVED").0, "net-dns");
         assert_eq!(net_error_meaning("ERR_CERT_DATE_INVALID").0, "net-tls");
+        assert_eq!(
+            net_error_meaning("ERR_HTTP_RESPONSE_CODE_FAILURE"),
+            ("net-http-error", Fault::Origin)
+        );
     }
 
     #[test]
