@@ -1,6 +1,7 @@
 /**
- * Options page: auto-retry default and cap, notifications, language, "open guidance in a tab".
- * Saved to chrome.storage.sync on every change.
+ * Options page: auto-retry default and cap, notifications, language, "open guidance in a tab"
+ * (saved to chrome.storage.sync on every change), and "read response headers", which is the
+ * optional webRequest permission itself rather than a stored setting.
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { loadSettings, saveSettings } from './lib/settings.js';
@@ -28,7 +29,9 @@ async function main() {
   input('notifications').checked = s.notifications;
   input('openTab').checked = s.openTab;
   langSelect.value = s.lang;
-  form.addEventListener('change', async () => {
+  form.addEventListener('change', async (e) => {
+    // That box is a permission, not a setting (headersOption below).
+    if (e.target === input('readHeaders')) return;
     const lang = langSelect.value === 'en' || langSelect.value === 'zh-CN' ? langSelect.value : 'auto';
     const next = await saveSettings({
       autoRetry: input('autoRetry').checked,
@@ -42,6 +45,43 @@ async function main() {
     saved.textContent = t('optSaved');
   });
   form.addEventListener('submit', (e) => e.preventDefault());
+  await headersOption(() => t);
+}
+
+/** @type {chrome.permissions.Permissions} */
+const WEB_REQUEST = { permissions: ['webRequest'] };
+
+/**
+ * The "read response headers" box shows whether the browser holds webRequest, and asks for it or
+ * gives it back. Where the manifest requires it (Firefox) the box is on and fixed.
+ * @param {() => import('./lib/i18n.js').Translate} tr the current translator
+ */
+async function headersOption(tr) {
+  const box = input('readHeaders');
+  const status = /** @type {HTMLElement} */ (document.getElementById('readHeaders-status'));
+  const required = (chrome.runtime.getManifest().permissions ?? []).includes('webRequest');
+  const show = async () => {
+    box.checked = await chrome.permissions.contains(WEB_REQUEST);
+  };
+  await show();
+  if (required) {
+    box.disabled = true;
+    status.textContent = tr()('optReadHeadersFixed');
+    return;
+  }
+  box.addEventListener('change', async () => {
+    status.textContent = '';
+    try {
+      // request() must run in the click's user gesture: no await before it.
+      const ok = box.checked ? await chrome.permissions.request(WEB_REQUEST) : await chrome.permissions.remove(WEB_REQUEST);
+      if (!ok && box.checked) status.textContent = tr()('optReadHeadersDenied');
+    } catch (e) {
+      status.textContent = String(e instanceof Error ? e.message : e);
+    }
+    await show();
+  });
+  chrome.permissions.onAdded.addListener(show);
+  chrome.permissions.onRemoved.addListener(show);
 }
 
 main().catch((e) => {

@@ -24,6 +24,11 @@ function forFirefox(m) {
   // Firefox has no favicon/offscreen permissions; drop any Chrome-only ones listed here.
   const chromeOnly = new Set(['offscreen', 'favicon']);
   out.permissions = (out.permissions || []).filter((/** @type {string} */ p) => !chromeOnly.has(p));
+  // Firefox's navigation timing has no responseStatus, so there the status can only come from
+  // webRequest: required, not optional (Chromium makes it optional for its per-request cost).
+  out.permissions.unshift('webRequest');
+  out.optional_permissions = (out.optional_permissions || []).filter((/** @type {string} */ p) => p !== 'webRequest');
+  if (!out.optional_permissions.length) delete out.optional_permissions;
   delete out.minimum_chrome_version;
   return out;
 }

@@ -63,6 +63,14 @@ const commitAt = new Map();
 /** @type {Map<number, {url: string, documentId: string|null, seq: number, when: CommitTime}>} */
 const awaitingResponse = new Map();
 
+/**
+ * Without webRequest: the top-level document each tab committed whose status we have not read
+ * yet. Taken (deleted) by the first read, so load and the DOMContentLoaded fallback read it once.
+ * @type {Map<number, {url: string, documentId: string|null, when: CommitTime, seq: number}>}
+ */
+const unread = new Map();
+const STATUS_READ_FALLBACK_MS = 1500;
+
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
   return a.split('#')[0] === b.split('#')[0];
@@ -74,40 +82,71 @@ const IS_FIREFOX = chrome.runtime.getURL('').startsWith('moz-extension:');
 
 const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['main_frame'] });
 
-chrome.webRequest.onHeadersReceived.addListener(
-  (d) => {
-    if (!topLevel(d)) return undefined;
-    const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp };
-    lastResponse.set(d.tabId, p);
-    if (isCandidateStatus(d.statusCode)) {
-      st.setPending(d.tabId, p).catch(logError);
-      // The commit went first (Firefox): diagnose it now that its response is here.
-      const w = awaitingResponse.get(d.tabId);
-      if (w && navSeq.get(d.tabId) === w.seq && sameDocUrl(w.url, d.url) && d.timeStamp <= w.when.at) {
-        awaitingResponse.delete(d.tabId);
-        onCommitted(d.tabId, w.url, w.documentId, w.when).catch(logError);
-      }
-    }
-    return undefined;
-  },
-  MAIN_FRAME,
-  ['responseHeaders'],
-);
+/**
+ * Whether this browser lets us read response headers. Chromium: `webRequest` is an optional
+ * permission the user turns on in the options ("read response headers"), because Chromium routes
+ * every request of every page through the extension while any extension holds it, listener or not
+ * (about 10 ms a page load, tests/e2e/bench-webrequest.mjs). Without it the status comes from the
+ * page's own navigation timing, read once the page has loaded. Firefox has no `responseStatus` in
+ * navigation timing, so its build keeps `webRequest` as a required permission.
+ */
+const headersMode = () => !!chrome.webRequest?.onHeadersReceived;
 
-chrome.webRequest.onResponseStarted.addListener(
-  (d) => {
-    if (!topLevel(d)) return;
-    const p = lastResponse.get(d.tabId);
-    if (p && p.url === d.url && d.ip) p.ip = d.ip;
-  },
-  MAIN_FRAME,
-);
+/** Registers the webRequest listeners once, when the permission is there (at start or when granted). */
+function listenWebRequest() {
+  if (!headersMode() || chrome.webRequest.onHeadersReceived.hasListener(onHeaders)) return;
+  chrome.webRequest.onHeadersReceived.addListener(onHeaders, MAIN_FRAME, ['responseHeaders']);
+  chrome.webRequest.onResponseStarted.addListener(onResponseStarted, MAIN_FRAME);
+}
+
+/** @param {chrome.webRequest.OnHeadersReceivedDetails} d */
+function onHeaders(d) {
+  if (!topLevel(d)) return undefined;
+  const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp };
+  lastResponse.set(d.tabId, p);
+  if (isCandidateStatus(d.statusCode)) {
+    st.setPending(d.tabId, p).catch(logError);
+    // The commit went first (Firefox): diagnose it now that its response is here.
+    const w = awaitingResponse.get(d.tabId);
+    if (w && navSeq.get(d.tabId) === w.seq && sameDocUrl(w.url, d.url) && d.timeStamp <= w.when.at) {
+      awaitingResponse.delete(d.tabId);
+      onCommitted(d.tabId, w.url, w.documentId, w.when).catch(logError);
+    }
+  }
+  return undefined;
+}
+
+/** @param {chrome.webRequest.OnResponseStartedDetails} d */
+function onResponseStarted(d) {
+  if (!topLevel(d)) return;
+  const p = lastResponse.get(d.tabId);
+  if (p && p.url === d.url && d.ip) p.ip = d.ip;
+}
+
+listenWebRequest();
+chrome.permissions.onAdded.addListener((p) => {
+  if (p.permissions?.includes('webRequest')) listenWebRequest();
+});
 
 chrome.webNavigation.onCommitted.addListener((d) => {
   if (!topLevel(d)) return;
   const when = { prev: commitAt.get(d.tabId) ?? 0, at: d.timeStamp };
   commitAt.set(d.tabId, d.timeStamp);
-  onCommitted(d.tabId, d.url, d.documentId ?? null, when).catch(logError);
+  if (headersMode()) {
+    onCommitted(d.tabId, d.url, d.documentId ?? null, when).catch(logError);
+  } else {
+    unread.set(d.tabId, { url: d.url, documentId: d.documentId ?? null, when, seq: bump(d.tabId) });
+  }
+});
+
+// Without webRequest: the committed document's status is read after it has loaded, so a page's
+// own load never waits on us; a page still loading 1.5 s after DOMContentLoaded is read then.
+chrome.webNavigation.onCompleted.addListener((d) => {
+  if (topLevel(d) && !headersMode()) readStatus(d.tabId, d.documentId ?? null).catch(logError);
+});
+chrome.webNavigation.onDOMContentLoaded.addListener((d) => {
+  if (!topLevel(d) || headersMode()) return;
+  setTimeout(() => readStatus(d.tabId, d.documentId ?? null).catch(logError), STATUS_READ_FALLBACK_MS);
 });
 
 chrome.webNavigation.onErrorOccurred.addListener((d) => {
@@ -117,6 +156,7 @@ chrome.webNavigation.onErrorOccurred.addListener((d) => {
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   lastResponse.delete(tabId);
+  unread.delete(tabId);
   navSeq.delete(tabId);
   commitAt.delete(tabId);
   awaitingResponse.delete(tabId);
@@ -234,7 +274,10 @@ async function onCommitted(tabId, url, documentId, when) {
  */
 async function onNavError(tabId, url, error) {
   const seq = bump(tabId);
-  const resp = lastResponse.get(tabId);
+  unread.delete(tabId);
+  // Without webRequest the status of an empty error response is not known: Chromium's own error
+  // page cannot be read. (A remembered response here would be an older page's.)
+  const resp = headersMode() ? lastResponse.get(tabId) : undefined;
   const settings = await settingsNow();
   const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
@@ -274,6 +317,37 @@ async function afterError(tabId, url, d, settings, retrying) {
       ...(tab ? { index: tab.index + 1, windowId: tab.windowId, openerTabId: tabId } : {}),
     });
   }
+}
+
+/**
+ * Without webRequest: reads the committed document's HTTP status from its navigation timing, and
+ * carries on as if webRequest had reported it (no headers, no server IP).
+ * @param {number} tabId
+ * @param {string|null} documentId
+ */
+async function readStatus(tabId, documentId) {
+  const c = unread.get(tabId);
+  if (!c || (documentId && c.documentId && c.documentId !== documentId)) return;
+  unread.delete(tabId);
+  if (!/^https?:/.test(c.url) || navSeq.get(tabId) !== c.seq) return;
+  let status = 0;
+  try {
+    const target = c.documentId ? { tabId, documentIds: [c.documentId] } : { tabId, frameIds: [0] };
+    const [res] = await chrome.scripting.executeScript({ target, func: pageStatus, injectImmediately: true });
+    status = typeof res?.result === 'number' && Number.isInteger(res.result) ? res.result : 0;
+  } catch {
+    // Not scriptable (the browser's own pages, the web store) or gone: nothing to say.
+  }
+  // The tab moved on (or failed) while we read: that navigation has its own handling.
+  if (navSeq.get(tabId) !== c.seq) return;
+  lastResponse.set(tabId, { url: c.url, status, headers: [], at: c.when.at });
+  await onCommitted(tabId, c.url, c.documentId, c.when);
+}
+
+/** Runs in the page: the HTTP status of the document's own response (0 when unknown). */
+function pageStatus() {
+  const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (performance.getEntriesByType('navigation')[0]);
+  return nav && typeof nav.responseStatus === 'number' ? nav.responseStatus : 0;
 }
 
 /**

@@ -4,13 +4,32 @@
  * plus helpers that read what a person would see (badge text, popup page).
  */
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const EXT_DIR = join(ROOT, 'dist', 'chrome');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * dist/chrome as it runs once the user has turned on "read response headers": the same files,
+ * with webRequest moved from optional to required in the manifest, because granting an optional
+ * permission needs a browser prompt that a headless test cannot answer.
+ */
+export const EXT_DIR_HEADERS = join(ROOT, 'target', 'ext-chrome-headers');
+
+/** (Re)creates EXT_DIR_HEADERS from dist/chrome; returns its path. */
+export function headersBuild() {
+  rmSync(EXT_DIR_HEADERS, { recursive: true, force: true });
+  cpSync(EXT_DIR, EXT_DIR_HEADERS, { recursive: true });
+  const file = join(EXT_DIR_HEADERS, 'manifest.json');
+  const m = JSON.parse(readFileSync(file, 'utf8'));
+  m.permissions = ['webRequest', ...m.permissions];
+  m.optional_permissions = (m.optional_permissions ?? []).filter((/** @type {string} */ p) => p !== 'webRequest');
+  writeFileSync(file, JSON.stringify(m, null, 2));
+  return EXT_DIR_HEADERS;
+}
 /**
  * Where the tests save popup screenshots: target/screenshots, so a test run leaves the tree
  * clean. `GD_SCREENSHOTS=docs/screenshots bash tests/steps/20-e2e.sh` (and 25-probes-e2e.sh)
@@ -47,15 +66,17 @@ export const BASE_FLAGS = Object.freeze([
 ]);
 
 /**
- * @param {{lang?: string, extraArgs?: string[]}} [opts]
+ * @param {{lang?: string, extraArgs?: string[], headers?: boolean}} [opts] `headers`: load
+ *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only)
  * @returns {Promise<Session>}
  */
 export async function launch(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
+  const ext = opts.headers ? headersBuild() : EXT_DIR;
   const args = [
     ...BASE_FLAGS,
-    `--load-extension=${EXT_DIR}`,
-    `--disable-extensions-except=${EXT_DIR}`,
+    `--load-extension=${ext}`,
+    `--disable-extensions-except=${ext}`,
     ...(opts.lang ? [`--lang=${opts.lang}`] : []),
     ...(opts.extraArgs ?? []),
   ];
@@ -73,7 +94,7 @@ export async function launch(opts = {}) {
   // The worker exists before its module has run: wait until its listeners are registered, or a
   // navigation right after launch could go unnoticed (a test artefact, not a user-visible race).
   const w = sw;
-  await waitFor(() => w.evaluate(() => chrome.webRequest.onHeadersReceived.hasListeners() && chrome.webNavigation.onCommitted.hasListeners()),
+  await waitFor(() => w.evaluate(() => (!chrome.webRequest || chrome.webRequest.onHeadersReceived.hasListeners()) && chrome.webNavigation.onCommitted.hasListeners()),
     'extension listeners registered', 15000);
   const control = await context.newPage();
   await control.goto(`chrome-extension://${extId}/options.html`);

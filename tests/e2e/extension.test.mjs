@@ -1,5 +1,6 @@
 /**
- * End-to-end: the built extension (dist/chrome) in real Chromium against real servers on
+ * End-to-end: the built extension with "read response headers" on (browser.mjs EXT_DIR_HEADERS:
+ * dist/chrome with webRequest granted; light.test.mjs covers it as shipped) in real Chromium against real servers on
  * 127.0.0.1 (nginx, Apache, HAProxy, Varnish, captured vendor pages, closed ports, unresolvable
  * names, a healthy page). Asserts what a person sees — badge text, popup verdict, provider, fault
  * path, buttons — and that the actions do what they say (hard reload and cache clearing make the
@@ -37,7 +38,7 @@ async function track(p) {
 
 before(async () => {
   replay = await track(startReplay());
-  s = await launch({ lang: 'en-US' });
+  s = await launch({ lang: 'en-US', headers: true });
   scriptCalls = await countScripts(s);
 });
 

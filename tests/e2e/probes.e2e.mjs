@@ -162,6 +162,8 @@ before(async () => {
   const extDir = process.env.GD_EXT_DIR;
   s = await launch({
     lang: 'en-US',
+    // The DNS check compares with the address the browser connected to: webRequest's.
+    headers: true,
     extraArgs: [
       `--proxy-server=http://127.0.0.1:${proxy.port}`,
       '--proxy-bypass-list=*.test',

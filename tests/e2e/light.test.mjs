@@ -1,0 +1,131 @@
+/**
+ * End-to-end: dist/chrome exactly as shipped, which holds no webRequest permission ("read
+ * response headers" is off until the user turns it on). The status comes from the page's own
+ * navigation timing, read once it has loaded; everything else is read from the page. Asserts what
+ * a person sees on real servers and replayed vendor pages, what an empty error response shows, and
+ * that a healthy page costs one status read and nothing else (no storage, no badge, no page read).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as srv from '../servers/servers.mjs';
+import { startReplay } from './replay.mjs';
+import {
+  ROOT, badgeText, countScripts, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
+} from './browser.mjs';
+
+/** @type {import('./browser.mjs').Session} */
+let s;
+/** @type {import('./replay.mjs').ReplayHandle} */
+let replay;
+/** @type {(tabId: number) => Promise<number>} */
+let scriptCalls;
+/** @type {{stop: () => Promise<void>}[]} */
+const servers = [];
+
+before(async () => {
+  replay = await startReplay();
+  servers.push(replay);
+  s = await launch({ lang: 'en-US' });
+  scriptCalls = await countScripts(s);
+});
+
+after(async () => {
+  await s?.close();
+  for (const h of servers) await h.stop().catch(() => {});
+});
+
+/** @param {string} url @param {(t: string) => boolean} badgeOk */
+async function loadError(url, badgeOk) {
+  const page = await s.context.newPage();
+  await visit(page, url);
+  const tabId = await tabIdOf(s, page);
+  const badge = await waitForBadge(s, tabId, badgeOk, `badge on ${url}`);
+  const diagnosis = await waitDiagnosed(s, tabId);
+  return { page, tabId, badge, diagnosis };
+}
+
+it('ships without webRequest: it is optional, and the options page shows it off', async () => {
+  const w = await worker(s);
+  const m = await w.evaluate(() => chrome.runtime.getManifest());
+  assert.ok(!(m.permissions ?? []).includes('webRequest'), 'not a required permission');
+  assert.ok((m.optional_permissions ?? []).includes('webRequest'), 'an optional one');
+  assert.equal(await w.evaluate(() => typeof chrome.webRequest), 'undefined', 'not granted');
+  assert.equal(await s.control.locator('#readHeaders').isChecked(), false, 'the options box is off');
+  assert.equal(await s.control.locator('#readHeaders').isDisabled(), false, 'and can be turned on');
+});
+
+describe('errors, diagnosed from the status and the page alone', () => {
+  const cases = [
+    { name: 'nginx → closed upstream (502)', start: srv.startNginx502, status: '502', provider: 'nginx' },
+    { name: 'Apache mod_proxy → hang-up upstream (502)', start: srv.startApache502, status: '502', provider: 'apache' },
+    { name: 'HAProxy, backend down (503)', start: srv.startHaproxy503, status: '503', provider: 'haproxy' },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const server = await c.start();
+      servers.push(server);
+      const { page, tabId, badge, diagnosis } = await loadError(server.url, (t) => t !== '');
+      assert.equal(badge, c.status);
+      assert.equal(diagnosis.status, Number(c.status));
+      assert.equal(diagnosis.provider, c.provider, JSON.stringify(diagnosis.evidence));
+      assert.equal(diagnosis.fault, 'origin');
+      const popup = await openPopup(s, tabId);
+      assert.equal(await popup.locator('#status-code').textContent(), c.status);
+      assert.equal(await popup.locator('#provider').getAttribute('data-provider'), c.provider);
+      await popup.close();
+      await page.close();
+      await server.stop();
+    });
+  }
+
+  // Cloudflare's two 502 pages mean opposite things; the page text alone tells them apart.
+  for (const f of ['cloudflare/error-521', 'cloudflare/cloudflare-error-502-2019', 'google/server-error-502']) {
+    it(`replayed ${f}`, async () => {
+      const expect = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${f}.expect.json`), 'utf8'));
+      const { page, diagnosis } = await loadError(`${replay.url}/fx/${f}`, (t) => t !== '');
+      assert.equal(diagnosis.provider, expect.provider);
+      assert.equal(diagnosis.variant, expect.variant);
+      assert.equal(diagnosis.fault, expect.fault);
+      await page.close();
+    });
+  }
+
+  it('a 502 without a body (Chromium shows its own page): the server is named at fault, code unknown', async () => {
+    const { page, badge, diagnosis } = await loadError(`${replay.url}/empty502`, (t) => t !== '');
+    assert.equal(diagnosis.net_error, 'ERR_HTTP_RESPONSE_CODE_FAILURE');
+    assert.equal(diagnosis.meaning, 'net-http-error');
+    assert.equal(diagnosis.fault, 'origin');
+    assert.ok(badge.length > 0);
+    await page.close();
+  });
+});
+
+it('healthy pages: one status read each and nothing else; an error badge is cleared', async () => {
+  const healthy = await srv.startHealthy();
+  const broken = await srv.startNginx502();
+  servers.push(healthy, broken);
+  const page = await s.context.newPage();
+  await visit(page, broken.url);
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '502', '502 badge');
+  await waitDiagnosed(s, tabId);
+  // The error page: its status read, then the page itself.
+  assert.equal(await scriptCalls(tabId), 2);
+  await visit(page, healthy.url);
+  await waitForBadge(s, tabId, (t) => t === '', 'badge cleared');
+  await waitFor(async () => (await scriptCalls(tabId)) === 3, 'the healthy page\'s status read');
+  const session = async () => Object.keys(await s.control.evaluate(() => chrome.storage.session.get(null)));
+  // The error's state goes once the healthy page is known; from then on nothing may be written.
+  await waitFor(async () => !(await session()).includes(`tab:${tabId}`), 'the error state cleared');
+  const keysBefore = await session();
+  for (let i = 0; i < 3; i++) await visit(page, `${healthy.url}?n=${i}`);
+  await waitFor(async () => (await scriptCalls(tabId)) === 6, 'one status read per healthy page');
+  // Give a late extra read or write the time to show up before asserting there was none.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await scriptCalls(tabId), 6, 'no page read on healthy pages');
+  assert.equal(await badgeText(s, tabId), '');
+  assert.deepEqual(await session(), keysBefore, 'healthy pages write nothing');
+  await page.close();
+});
