@@ -17,7 +17,8 @@ import { historyLine, probeControl } from './popup/probe-views.js';
 /**
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
  *   state: {url: string, pageRead: boolean, manual: boolean}|null, diagnosis: Diagnosis|null,
- *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN'}} StateReply
+ *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN',
+ *   headers?: boolean}} StateReply
  */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -187,6 +188,14 @@ function renderDiagnosis(d, s) {
         h('ul', null, d.evidence.map((e) =>
           h('li', null, h('span', { class: 'src' }, t(`source_${e.source.replace(/-/g, '_')}`) || e.source), ' ',
             h('span', { class: 'detail' }, e.detail))))),
+    ]);
+  }
+
+  // Diagnosed without response headers (Chromium, as shipped): say so, and where to turn them on.
+  if (d.is_error && s.headers === false) {
+    append(app, [
+      h('p', { id: 'headers-hint', class: 'help' }, t('headersOffHint'), ' ',
+        h('button', { type: 'button', id: 'headers-options', onclick: () => chrome.runtime.openOptionsPage() }, t('openOptions'))),
     ]);
   }
 

@@ -442,6 +442,8 @@ const handlers = {
       retry,
       settings,
       lang,
+      // Whether diagnoses here can use response headers (the popup says so when they cannot).
+      headers: headersMode(),
     };
   },
 

@@ -112,6 +112,7 @@ describe('real servers: badge and popup', () => {
       for (const a of ['reload', 'hard-reload', 'auto-retry']) assert.ok(v.actions.includes(a), `${a} button in ${v.actions}`);
       assert.deepEqual(v.actions, diagnosis.actions.map((/** @type {{id: string}} */ a) => a.id), 'controls in the engine\'s order');
       assert.ok(v.evidence.length > 0, 'why we think so');
+      assert.equal(await popup.locator('#headers-hint').count(), 0, 'no "no headers" hint when they were read');
       if (c.shot) await popup.screenshot({ path: join(SHOTS, `${c.shot}.png`), fullPage: true });
       await popup.close();
       await page.close();

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
+import { axeViolations } from './a11y.mjs';
 import {
   ROOT, badgeText, countScripts, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
 } from './browser.mjs';
@@ -74,6 +75,9 @@ describe('errors, diagnosed from the status and the page alone', () => {
       const popup = await openPopup(s, tabId);
       assert.equal(await popup.locator('#status-code').textContent(), c.status);
       assert.equal(await popup.locator('#provider').getAttribute('data-provider'), c.provider);
+      assert.equal(await popup.locator('#headers-hint').count(), 1, 'says it read no headers');
+      assert.equal(await popup.locator('#headers-options').count(), 1, 'and where to turn them on');
+      assert.deepEqual(await axeViolations(popup), []);
       await popup.close();
       await page.close();
       await server.stop();
