@@ -188,3 +188,53 @@ fn corpus_matches_expectations_and_covers_every_rule() {
         failures.join("\n  ")
     );
 }
+
+/// Chromium as shipped reads no response headers (webRequest is optional there): the status and
+/// the page are all the engine gets. Whether it is an error and whose fault it is must hold up
+/// without headers; naming the provider may fall back where only a header says who answered.
+#[test]
+fn without_headers_fault_and_is_error_hold() {
+    let mut files = Vec::new();
+    walk(&fixtures_dir(), &mut files);
+    let (mut n, mut is_error, mut fault, mut provider) = (0usize, 0usize, 0usize, 0usize);
+    let mut wrong = Vec::new();
+    for f in &files {
+        let (Ok(exp), Ok(mut input)) = (
+            std::fs::read_to_string(f)
+                .map_err(|e| e.to_string())
+                .and_then(|s| serde_json::from_str::<Value>(&s).map_err(|e| e.to_string())),
+            load_input(f),
+        ) else {
+            continue; // the main corpus test reports unreadable fixtures
+        };
+        input.headers.clear();
+        input.ip = None;
+        let Ok(d) = diagnose(&input) else { continue };
+        n += 1;
+        let got = serde_json::to_value(&d).unwrap_or(Value::Null);
+        let same = |k: &str| exp.get(k).is_none_or(|v| got.get(k) == Some(v));
+        is_error += usize::from(same("is_error"));
+        fault += usize::from(same("fault"));
+        provider += usize::from(same("provider"));
+        if !same("is_error") || !same("fault") {
+            wrong.push(
+                f.strip_prefix(fixtures_dir())
+                    .unwrap_or(f)
+                    .display()
+                    .to_string(),
+            );
+        }
+    }
+    let pct = |k: usize| 100.0 * k as f64 / n.max(1) as f64;
+    println!(
+        "without headers: {n} fixtures; is_error {:.1}%, fault {:.1}%, provider {:.1}%",
+        pct(is_error),
+        pct(fault),
+        pct(provider)
+    );
+    assert!(n > 150, "only {n} fixtures read");
+    assert!(
+        pct(is_error) >= 98.0 && pct(fault) >= 98.0,
+        "without headers, is_error or fault wrong on: {wrong:?}"
+    );
+}
