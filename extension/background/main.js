@@ -142,7 +142,13 @@ chrome.webNavigation.onCommitted.addListener((d) => {
 // Without webRequest: the committed document's status is read after it has loaded, so a page's
 // own load never waits on us; a page still loading 1.5 s after DOMContentLoaded is read then.
 chrome.webNavigation.onCompleted.addListener((d) => {
-  if (topLevel(d) && !headersMode()) readStatus(d.tabId, d.documentId ?? null).catch(logError);
+  if (!topLevel(d) || headersMode()) return;
+  // A worker started since the commit (a page slow enough for the idle one to be stopped) has no
+  // record of it: the document that finished loading is the one to read.
+  if (!unread.has(d.tabId) && !commitAt.has(d.tabId)) {
+    unread.set(d.tabId, { url: d.url, documentId: d.documentId ?? null, when: { prev: 0, at: d.timeStamp }, seq: bump(d.tabId) });
+  }
+  readStatus(d.tabId, d.documentId ?? null).catch(logError);
 });
 chrome.webNavigation.onDOMContentLoaded.addListener((d) => {
   if (!topLevel(d) || headersMode()) return;

@@ -7,13 +7,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import {
-  ROOT, badgeText, countScripts, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
+  ROOT, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
 } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
@@ -132,4 +133,36 @@ it('healthy pages: one status read each and nothing else; an error badge is clea
   assert.equal(await badgeText(s, tabId), '');
   assert.deepEqual(await session(), keysBefore, 'healthy pages write nothing');
   await page.close();
+});
+
+// Last: stopping the worker drops the script counter the tests above use.
+it('an error page still loading when the worker is stopped is read once it has loaded', async () => {
+  /** @type {(() => void)[]} */
+  const held = [];
+  const server = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/hang')) {
+      held.push(() => res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' }).end());
+      return;
+    }
+    res.writeHead(502, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+    res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center><img src="/hang.gif" alt=""></body></html>');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  try {
+    const page = await s.context.newPage();
+    await page.goto(`http://127.0.0.1:${addr.port}/`, { waitUntil: 'commit' });
+    const tabId = await tabIdOf(s, page);
+    await waitFor(async () => held.length > 0, 'the page asked for its image');
+    await stopWorker(s);
+    // The stopped worker's DOMContentLoaded fallback died with it, and the page has not loaded.
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(await badgeText(s, tabId), '', 'nothing read before the page loaded');
+    for (const release of held) release();
+    assert.equal(await waitForBadge(s, tabId, (t) => t !== '', 'badge after load'), '502');
+    await page.close();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
