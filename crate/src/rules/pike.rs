@@ -81,13 +81,25 @@ struct Active {
 }
 
 impl Active {
-    fn new(n: usize, slots: usize) -> Active {
-        Active {
-            dense: vec![0; n],
-            sparse: vec![0; n],
-            len: 0,
-            slots: vec![NONE; n * slots],
+    const EMPTY: Active = Active {
+        dense: Vec::new(),
+        sparse: Vec::new(),
+        len: 0,
+        slots: Vec::new(),
+    };
+
+    /// Empties the set for a program of `n` states and `slots` slots, growing the buffers if
+    /// needed. Nothing is cleared: a sparse set only trusts `sparse[s]` when `dense` agrees, and
+    /// a state's slots are written when it is inserted, before they are read.
+    fn reset(&mut self, n: usize, slots: usize) {
+        if self.dense.len() < n {
+            self.dense.resize(n, 0);
+            self.sparse.resize(n, 0);
         }
+        if self.slots.len() < n * slots {
+            self.slots.resize(n * slots, NONE);
+        }
+        self.len = 0;
     }
     fn insert(&mut self, s: u32) -> bool {
         let i = self.sparse[s as usize] as usize;
@@ -106,6 +118,27 @@ enum Frame {
     Restore(usize, usize),
 }
 
+/// The buffers one search needs, kept between searches (one set per thread).
+struct Scratch {
+    curr: Active,
+    next: Active,
+    stack: Vec<Frame>,
+    scratch: Vec<usize>,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        curr: Active::EMPTY,
+        next: Active::EMPTY,
+        stack: Vec::new(),
+        scratch: Vec::new(),
+    };
+}
+
+std::thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::EMPTY) };
+}
+
 impl Prog {
     /// Leftmost-first search of `hay` from `start` (look-behind sees the bytes before it).
     /// With `anchored`, only a match starting at `start`. With `earliest`, stops at the first
@@ -118,13 +151,49 @@ impl Prog {
         anchored: bool,
         earliest: bool,
     ) -> Option<Vec<usize>> {
+        // The rules ask for hundreds of anchored searches per page; allocating and clearing the
+        // state sets for each one cost more than the searches (regex-lite keeps a cache too).
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut sc) => self.search_with(&mut sc, hay, start, anchored, earliest),
+            Err(_) => {
+                let mut fresh = Scratch::EMPTY;
+                self.search_with(&mut fresh, hay, start, anchored, earliest)
+            }
+        })
+    }
+
+    fn search_with(
+        &self,
+        sc: &mut Scratch,
+        hay: &str,
+        start: usize,
+        anchored: bool,
+        earliest: bool,
+    ) -> Option<Vec<usize>> {
+        // A pattern that must start at the haystack's start (`^…`) can only match there: without
+        // this an unanchored search would step through the whole field (regex-lite does the same).
+        let anchored = if self.starts_anchored() {
+            if start > 0 {
+                return None;
+            }
+            true
+        } else {
+            anchored
+        };
         let n = self.states.len();
         let ns = self.slots;
         let h = hay.as_bytes();
-        let mut curr = Active::new(n, ns);
-        let mut next = Active::new(n, ns);
-        let mut stack = Vec::new();
-        let mut scratch = vec![NONE; ns];
+        let Scratch {
+            curr,
+            next,
+            stack,
+            scratch,
+        } = sc;
+        curr.reset(n, ns);
+        next.reset(n, ns);
+        stack.clear();
+        scratch.clear();
+        scratch.resize(ns, NONE);
         let mut found: Option<Vec<usize>> = None;
         let mut at = start;
         while at <= h.len() {
@@ -133,7 +202,7 @@ impl Prog {
             }
             if found.is_none() && (!anchored || at == start) {
                 scratch.fill(NONE);
-                self.closure(&mut stack, &mut scratch, &mut curr, h, at, self.start);
+                self.closure(stack, scratch, curr, h, at, self.start);
             }
             let ch = hay[at..].chars().next();
             let len = ch.map_or(0, char::len_utf8);
@@ -150,7 +219,7 @@ impl Prog {
                         if len > 0 && ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) =>
                     {
                         scratch.copy_from_slice(tslots);
-                        self.closure(&mut stack, &mut scratch, &mut next, h, at + len, *target);
+                        self.closure(stack, scratch, next, h, at + len, *target);
                     }
                     _ => {}
                 }
@@ -158,11 +227,27 @@ impl Prog {
             if (earliest && found.is_some()) || len == 0 {
                 break;
             }
-            std::mem::swap(&mut curr, &mut next);
+            std::mem::swap(curr, next);
             next.len = 0;
             at += len;
         }
         found
+    }
+
+    /// Whether every match must begin at the haystack's start: the start state reaches `^`
+    /// through capture saves and gotos only.
+    fn starts_anchored(&self) -> bool {
+        let mut sid = self.start;
+        for _ in 0..self.states.len() {
+            match self.states.get(sid as usize) {
+                Some(State::Save { target, .. } | State::Goto { target }) => sid = *target,
+                Some(State::Look {
+                    look: Look::Start, ..
+                }) => return true,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Adds `sid` and every state reachable from it by empty moves at `at`, in priority order.
