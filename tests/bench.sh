@@ -17,7 +17,7 @@ if ! cargo bench -p gateway-doctor --bench engine >target/bench/criterion.log 2>
   tail -n 40 target/bench/criterion.log >&2
   exit 1
 fi
-grep -E '^(corpus|large)/|time:|^native per-page' target/bench/criterion.log
+grep -E '^(corpus|large|ordinary)/|time:|^native per-page' target/bench/criterion.log
 
 echo "== wasm under Node"
 if [ -f dist/chrome/engine/engine_bg.wasm ]; then
@@ -39,15 +39,17 @@ const n = JSON.parse(readFileSync('target/bench/native.json', 'utf8'));
 console.log(`corpus (${n.pages} pages, whole corpus per iteration): ours ${fmt(c.ours)}, floor ${fmt(c.floor)}, naive ${fmt(c.naive)};` +
   ` ours/floor ${(c.ours / c.floor).toFixed(1)}x, naive/ours ${(c.naive / c.ours).toFixed(1)}x;` +
   ` per page median ${n.median_us.toFixed(1)} µs (p90 ${n.p90_us.toFixed(1)} µs)`);
-for (const size of ['100KB', '1MB', '50MB']) {
-  const g = `large_${size}`;
+// large_*: the corpus's error pages end to end (every vendor's words everywhere, the worst case);
+// ordinary_*: one error page carrying that much ordinary markup.
+for (const [shape, size] of ['large', 'ordinary'].flatMap((sh) => ['100KB', '1MB', '50MB'].map((sz) => [sh, sz]))) {
+  const g = `${shape}_${size}`;
   const ours = est(`${g}/ours`), floor = est(`${g}/floor`), floorP = est(`${g}/floor-prefix`);
   // The prefix benchmarks are named after page::MAX_HTML (the bytes ours reads: head + tail).
   const dir = `target/criterion/${g}/naive-prefix`;
   const sub = existsSync(dir) ? readdirSync(dir).filter((d) => /^[0-9]+$/.test(d)) : [];
   const maxHtml = sub.length ? Number(sub[0]) : NaN;
   const naive = est(`${g}/naive`), naiveP = est(`${g}/naive-prefix/${maxHtml}`);
-  console.log(`${size}: ours ${fmt(ours)} | floor (whole input) ${fmt(floor)} -> ours/floor ${(ours / floor).toFixed(2)}x` +
+  console.log(`${shape} ${size}: ours ${fmt(ours)} | floor (whole input) ${fmt(floor)} -> ours/floor ${(ours / floor).toFixed(2)}x` +
     ` | floor (first ${maxHtml / 1024} KiB, as many bytes as ours reads) ${fmt(floorP)} -> ${(ours / floorP).toFixed(1)}x` +
     ` | naive (whole input) ${fmt(naive)} -> naive/ours ${(naive / ours).toFixed(1)}x` +
     ` | naive (first ${maxHtml / 1024} KiB) ${fmt(naiveP)} -> ${(naiveP / ours).toFixed(1)}x`);
