@@ -380,6 +380,11 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
             i = tag_end;
             continue;
         }
+        // Inside <script>, <style>…: only a closing tag matters, so jump to the next "</".
+        if skip_until.is_some() {
+            i = html[i..].find("</").map_or(b.len(), |j| i + j);
+            continue;
+        }
         // Copy a run of text up to the next tag.
         let next = b[i..]
             .iter()
@@ -399,6 +404,20 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
 fn push_text(chunk: &str, max: usize, last_space: &mut bool, out: &mut String) {
     let mut rest = chunk;
     while !rest.is_empty() && out.len() < max {
+        // Most text is printable ASCII other than `&`: copy such a run in one go.
+        let room = max - out.len();
+        let run = rest
+            .as_bytes()
+            .iter()
+            .take(room)
+            .take_while(|&&b| b.is_ascii_graphic() && b != b'&')
+            .count();
+        if run > 0 {
+            out.push_str(&rest[..run]);
+            *last_space = false;
+            rest = &rest[run..];
+            continue;
+        }
         let (c, len) = match rest.as_bytes()[0] {
             b'&' => match decode_entity(rest) {
                 Some((c, len)) => (c, len),
