@@ -90,7 +90,9 @@ const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<al
  * page's own navigation timing, read once the page has loaded. Firefox has no `responseStatus` in
  * navigation timing, so its build keeps `webRequest` as a required permission.
  */
-const headersMode = () => !!chrome.webRequest?.onHeadersReceived;
+const headersMode = () => !webRequestRemoved && !!chrome.webRequest?.onHeadersReceived;
+/** Set when the user turns header reading off: the API object can outlive the permission. */
+let webRequestRemoved = false;
 
 /** Registers the webRequest listeners once, when the permission is there (at start or when granted). */
 function listenWebRequest() {
@@ -125,7 +127,12 @@ function onResponseStarted(d) {
 
 listenWebRequest();
 chrome.permissions.onAdded.addListener((p) => {
-  if (p.permissions?.includes('webRequest')) listenWebRequest();
+  if (!p.permissions?.includes('webRequest')) return;
+  webRequestRemoved = false;
+  listenWebRequest();
+});
+chrome.permissions.onRemoved.addListener((p) => {
+  if (p.permissions?.includes('webRequest')) webRequestRemoved = true;
 });
 
 chrome.webNavigation.onCommitted.addListener((d) => {
