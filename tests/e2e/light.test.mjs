@@ -3,7 +3,8 @@
  * response headers" is off until the user turns it on). The status comes from the page's own
  * navigation timing, read once it has loaded; everything else is read from the page. Asserts what
  * a person sees on real servers and replayed vendor pages, what an empty error response shows, and
- * that a healthy page costs one status read and nothing else (no storage, no badge, no page read).
+ * that a healthy page costs one status read and nothing else (no storage, no badge, no page read),
+ * that a long page's footer reaches the engine, and a worker stopped mid-load.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,6 +134,27 @@ it('healthy pages: one status read each and nothing else; an error badge is clea
   assert.equal(await badgeText(s, tabId), '');
   assert.deepEqual(await session(), keysBefore, 'healthy pages write nothing');
   await page.close();
+});
+
+it('a 300 KB error page whose only vendor mark is in its footer: the footer reaches the engine', async () => {
+  const filler = Array.from({ length: 4000 }, (_, i) => `<p>Paragraph ${i} of a long custom page, nothing vendor-like here at all.</p>`).join('\n');
+  const body = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>\n${filler}\n<hr><center>nginx/1.22.1</center>\n</body></html>`;
+  assert.ok(body.length > 2 * 128 * 1024, 'over twice what the page read sends (128 KiB, head and tail)');
+  const server = http.createServer((_req, res) => {
+    res.writeHead(502, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  try {
+    const { page, diagnosis } = await loadError(`http://127.0.0.1:${addr.port}/`, (t) => t !== '');
+    // Without its last lines the page names no vendor (checked with the CLI on the same bytes).
+    assert.equal(diagnosis.provider, 'nginx', JSON.stringify(diagnosis.evidence));
+    await page.close();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 // Last: stopping the worker drops the script counter the tests above use.
