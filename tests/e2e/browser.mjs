@@ -307,3 +307,18 @@ export async function stopWorker(s) {
     await page.close();
   }
 }
+
+/**
+ * Opens a URL in a new tab of session `s`, waits for the badge and the full diagnosis.
+ * @param {Session} s
+ * @param {string} url
+ * @param {(t: string) => boolean} badgeOk
+ */
+export async function loadError(s, url, badgeOk) {
+  const page = await s.context.newPage();
+  await visit(page, url);
+  const tabId = await tabIdOf(s, page);
+  const badge = await waitForBadge(s, tabId, badgeOk, `badge on ${url}`);
+  const diagnosis = await waitDiagnosed(s, tabId);
+  return { page, tabId, badge, diagnosis };
+}

@@ -15,7 +15,7 @@ import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 import {
-  ROOT, SHOTS, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge,
+  ROOT, SHOTS, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, loadError as loadErrorIn,
 } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
@@ -47,19 +47,8 @@ after(async () => {
   for (const h of servers) await h.stop().catch(() => {});
 });
 
-/**
- * Opens a URL in a new tab, waits for the badge and the full diagnosis.
- * @param {string} url
- * @param {(t: string) => boolean} badgeOk
- */
-async function loadError(url, badgeOk) {
-  const page = await s.context.newPage();
-  await visit(page, url);
-  const tabId = await tabIdOf(s, page);
-  const badge = await waitForBadge(s, tabId, badgeOk, `badge on ${url}`);
-  const diagnosis = await waitDiagnosed(s, tabId);
-  return { page, tabId, badge, diagnosis };
-}
+/** @param {string} url @param {(t: string) => boolean} badgeOk */
+const loadError = (url, badgeOk) => loadErrorIn(s, url, badgeOk);
 
 /**
  * What the popup shows for a tab.

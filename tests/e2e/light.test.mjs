@@ -15,7 +15,7 @@ import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import {
-  ROOT, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker,
+  ROOT, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker, loadError as loadErrorIn,
 } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
@@ -40,14 +40,7 @@ after(async () => {
 });
 
 /** @param {string} url @param {(t: string) => boolean} badgeOk */
-async function loadError(url, badgeOk) {
-  const page = await s.context.newPage();
-  await visit(page, url);
-  const tabId = await tabIdOf(s, page);
-  const badge = await waitForBadge(s, tabId, badgeOk, `badge on ${url}`);
-  const diagnosis = await waitDiagnosed(s, tabId);
-  return { page, tabId, badge, diagnosis };
-}
+const loadError = (url, badgeOk) => loadErrorIn(s, url, badgeOk);
 
 it('ships without webRequest: it is optional, and the options page shows it off', async () => {
   const w = await worker(s);
