@@ -1,10 +1,9 @@
 //! `check-dns`: resolves the host over DNS-over-HTTPS (the JSON API both Cloudflare and Google
 //! serve) and compares the public answer with the IP the browser actually connected to.
 
-use std::net::IpAddr;
-
 use serde::{Deserialize, Serialize};
 
+use super::ip::Ip;
 use super::{checked, parse_object, tidy, ProbeError};
 
 /// A parsed DoH answer.
@@ -38,7 +37,7 @@ pub fn parse_doh(body: &str) -> Result<DohAnswer, ProbeError> {
         if *rtype != 1 && *rtype != 28 {
             continue;
         }
-        let Ok(ip) = data.trim().parse::<IpAddr>() else {
+        let Some(ip) = Ip::parse(data.trim()) else {
             return Err(ProbeError::malformed(format!(
                 "address record is not an IP: {:?}",
                 tidy(data, 60)
@@ -82,18 +81,11 @@ pub fn verdict(answers: &[DohAnswer], browser_ip: Option<&str>) -> DnsVerdict {
         }
     }
     let ttl = answers.iter().filter_map(|a| a.ttl).min();
-    let browser: Option<IpAddr> =
-        browser_ip.and_then(|s| s.trim().trim_matches(['[', ']']).parse().ok());
+    let browser = browser_ip.and_then(|s| Ip::parse(s.trim().trim_matches(['[', ']'])));
     let kind = if !public_ips.is_empty() {
         match browser {
             None => "resolves",
-            Some(b)
-                if public_ips
-                    .iter()
-                    .any(|p| p.parse::<IpAddr>().ok() == Some(b)) =>
-            {
-                "same"
-            }
+            Some(b) if public_ips.iter().any(|p| Ip::parse(p) == Some(b)) => "same",
             Some(_) => "different",
         }
     } else {

@@ -5,6 +5,7 @@
 pub mod checker;
 pub mod dns;
 pub mod down;
+mod ip;
 pub mod statuspage;
 pub mod wayback;
 

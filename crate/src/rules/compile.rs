@@ -7,14 +7,12 @@
 //! and only anchored at those places: per hit, a few bytes of regex work, never a pass over
 //! the field.
 
-use aho_corasick::automaton::{Automaton, OverlappingState};
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Input, MatchKind};
 #[cfg(not(target_arch = "wasm32"))]
 use regex_lite::Regex;
 
 pub use super::leads::literal_prefixes;
 use super::leads::{is_word_byte, Lead, MAX_LEADS};
+use super::literals::Literals;
 use super::pike::Prog;
 use super::schema::{Field, IdRule, ProviderRules, RuleSet, Signal};
 use crate::page::Page;
@@ -279,11 +277,10 @@ fn fields_read(field: Field) -> &'static [usize] {
 /// One field's automaton: its patterns are a subset of the literal table.
 #[derive(Debug)]
 struct FieldScan {
-    /// A contiguous NFA used directly, not through `AhoCorasick`, whose overlapping search is
-    /// generic over a `dyn` automaton (a dynamic call per byte). Measured against a DFA over the
-    /// same literals: the DFA scans ~7-18 % faster on large pages but takes 4.0 MB of tables
-    /// against 0.24 MB, too much for the extension's wasm heap.
-    automaton: Option<NFA>,
+    /// An NFA with a direct table at the root only. (Measured with the aho-corasick crate: a
+    /// DFA over the same literals scanned ~7-18 % faster on large pages but took 4.0 MB of
+    /// tables against 0.24 MB, too much for the extension's wasm heap.)
+    automaton: Option<Literals>,
     /// Literal-table index of each pattern.
     lits: Vec<u32>,
 }
@@ -295,6 +292,9 @@ pub struct Compiled {
     pub(crate) providers: Vec<CProvider>,
     scans: Vec<FieldScan>,
     n_lits: usize,
+    /// The literal table (for the automaton's tests).
+    #[cfg(test)]
+    lits_text: Vec<String>,
     /// For each literal, its index among the literals whose positions are recorded.
     positional: Vec<Option<u32>>,
     n_positional: usize,
@@ -527,29 +527,39 @@ impl Compiled {
                     .collect();
                 let automaton = match ids.is_empty() {
                     true => None,
-                    false => Some(
-                        NFA::builder()
-                            .ascii_case_insensitive(true)
-                            .match_kind(MatchKind::Standard)
-                            .build(ids.iter().map(|&i| &lits.lits[i as usize]))
-                            .map_err(|e| format!("cannot build the literal automaton: {e}"))?,
-                    ),
+                    false => Some(Literals::new(
+                        &ids.iter()
+                            .map(|&i| lits.lits[i as usize].as_str())
+                            .collect::<Vec<_>>(),
+                    )),
                 };
-                Ok(FieldScan {
+                FieldScan {
                     automaton,
                     lits: ids,
-                })
+                }
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect();
         Ok(Compiled {
             rules,
             providers,
             scans,
             n_lits: lits.lits.len(),
+            #[cfg(test)]
+            lits_text: lits.lits.clone(),
             positional: lits.positional,
             n_positional: lits.n_positional,
             n_patterns: lits.patterns.len(),
         })
+    }
+
+    /// The literals of each scanned field's automaton, in pattern order.
+    #[cfg(test)]
+    pub(crate) fn field_literals(&self) -> Vec<Vec<String>> {
+        let lits = self.lits_text.as_slice();
+        self.scans
+            .iter()
+            .map(|s| s.lits.iter().map(|&i| lits[i as usize].clone()).collect())
+            .collect()
     }
 
     /// One pass of each field's automaton over that field of the page.
@@ -568,22 +578,13 @@ impl Compiled {
                 continue;
             }
             let lits = &self.scans[f].lits;
-            let input = Input::new(hay);
-            let mut state = OverlappingState::start();
-            loop {
-                // A DFA built for unanchored search cannot fail on an unanchored input.
-                if ac.try_find_overlapping(&input, &mut state).is_err() {
-                    break;
-                }
-                let Some(m) = state.get_match() else {
-                    break;
-                };
-                let lit = lits[m.pattern().as_usize()] as usize;
+            ac.scan(hay.as_bytes(), |pat, end| {
+                let lit = lits[pat as usize] as usize;
                 bits[f * n + lit] = true;
                 if let Some(p) = self.positional[lit] {
-                    hits.push(((f * np) as u32 + p, m.start() as u32));
+                    hits.push(((f * np) as u32 + p, (end - ac.len(pat)) as u32));
                 }
-            }
+            });
         }
         // Counting sort by slot: positions stay ascending within a slot.
         let mut start = Vec::new();

@@ -3,6 +3,7 @@
 
 pub mod compile;
 pub mod leads;
+mod literals;
 pub mod pike;
 pub mod schema;
 
