@@ -65,11 +65,11 @@ const awaitingResponse = new Map();
 
 /**
  * Without webRequest: the top-level document each tab committed whose status we have not read
- * yet. Taken (deleted) by the first read, so load and the DOMContentLoaded fallback read it once.
+ * yet. Taken (deleted) by the first read, so the load event and the fallback timer read it once.
  * @type {Map<number, {url: string, documentId: string|null, when: CommitTime, seq: number}>}
  */
 const unread = new Map();
-const STATUS_READ_FALLBACK_MS = 1500;
+const STATUS_READ_FALLBACK_MS = 2000;
 
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
@@ -143,11 +143,13 @@ chrome.webNavigation.onCommitted.addListener((d) => {
     onCommitted(d.tabId, d.url, d.documentId ?? null, when).catch(logError);
   } else {
     unread.set(d.tabId, { url: d.url, documentId: d.documentId ?? null, when, seq: bump(d.tabId) });
+    // A page still loading by then is read anyway (a timer, not one more event per navigation).
+    setTimeout(() => readStatus(d.tabId, d.documentId ?? null).catch(logError), STATUS_READ_FALLBACK_MS);
   }
 });
 
 // Without webRequest: the committed document's status is read after it has loaded, so a page's
-// own load never waits on us; a page still loading 1.5 s after DOMContentLoaded is read then.
+// own load never waits on us; a page still loading 2 s after its commit is read then.
 chrome.webNavigation.onCompleted.addListener((d) => {
   if (!topLevel(d) || headersMode()) return;
   // A worker started since the commit (a page slow enough for the idle one to be stopped) has no
@@ -156,10 +158,6 @@ chrome.webNavigation.onCompleted.addListener((d) => {
     unread.set(d.tabId, { url: d.url, documentId: d.documentId ?? null, when: { prev: 0, at: d.timeStamp }, seq: bump(d.tabId) });
   }
   readStatus(d.tabId, d.documentId ?? null).catch(logError);
-});
-chrome.webNavigation.onDOMContentLoaded.addListener((d) => {
-  if (!topLevel(d) || headersMode()) return;
-  setTimeout(() => readStatus(d.tabId, d.documentId ?? null).catch(logError), STATUS_READ_FALLBACK_MS);
 });
 
 chrome.webNavigation.onErrorOccurred.addListener((d) => {
