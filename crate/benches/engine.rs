@@ -20,7 +20,7 @@
 //! Timing lives here only; tests assert bounded sizes instead.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -28,29 +28,12 @@ use gateway_doctor::page::MAX_HTML;
 use gateway_doctor::rules::schema::Field;
 use gateway_doctor::{diagnose, http, PageInput};
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
+#[path = "../tests/common/fixture_files.rs"]
+mod fixture_files;
 
 /// Every fixture input (`.http` parsed, `.input.json` read), with its name.
 fn corpus() -> Vec<(String, PageInput)> {
-    let mut files = Vec::new();
-    walk(&fixtures_dir(), &mut files);
+    let files = fixture_files::files_ending(&fixture_files::corpus_dir("fixtures"), "");
     let mut out = Vec::new();
     for f in files {
         let name = f.to_string_lossy().to_string();

@@ -27,3 +27,7 @@ pub fn diagnose(input: &PageInput) -> Result<Diagnosis, String> {
     let rules = rules::builtin().map_err(str::to_string)?;
     Ok(engine::diagnose_with(rules, input))
 }
+
+#[cfg(test)]
+#[path = "../tests/common/fixture_files.rs"]
+pub(crate) mod fixture_files;

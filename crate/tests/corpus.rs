@@ -12,23 +12,11 @@ use std::path::{Path, PathBuf};
 use gateway_doctor::{diagnose, http, Diagnosis, PageInput};
 use serde_json::Value;
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
+#[path = "common/fixture_files.rs"]
+mod fixture_files;
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.to_string_lossy().ends_with(".expect.json") {
-            out.push(p);
-        }
-    }
+fn fixtures_dir() -> PathBuf {
+    fixture_files::corpus_dir("fixtures")
 }
 
 fn load_input(expect: &Path) -> Result<PageInput, String> {
@@ -99,8 +87,7 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
 
 #[test]
 fn corpus_matches_expectations_and_covers_every_rule() {
-    let mut files = Vec::new();
-    walk(&fixtures_dir(), &mut files);
+    let files = fixture_files::files_ending(&fixtures_dir(), ".expect.json");
     assert!(
         !files.is_empty(),
         "no fixtures found in {}",
@@ -194,8 +181,7 @@ fn corpus_matches_expectations_and_covers_every_rule() {
 /// without headers; naming the provider may fall back where only a header says who answered.
 #[test]
 fn without_headers_fault_and_is_error_hold() {
-    let mut files = Vec::new();
-    walk(&fixtures_dir(), &mut files);
+    let files = fixture_files::files_ending(&fixtures_dir(), ".expect.json");
     let (mut n, mut is_error, mut fault, mut provider) = (0usize, 0usize, 0usize, 0usize);
     let mut wrong = Vec::new();
     for f in &files {

@@ -996,21 +996,7 @@ mod tests {
             hays.push(format!("502 {}\ncloudflare", "B".repeat(n)));
             hays.push(format!("Request ID: {}", "A_=.-".repeat(n)));
         }
-        let mut files = Vec::new();
-        let mut dirs = vec![
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures"),
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/heldout"),
-        ];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "http") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = crate::fixture_files::all_ending(".http");
         for f in files {
             let bytes = std::fs::read(&f).unwrap_or_default();
             if let Ok(input) = crate::http::parse_response(&bytes) {

@@ -244,36 +244,25 @@ mod tests {
             binary.push(x as u8);
         }
         hays.push(binary);
-        let mut dirs = vec![
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures"),
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/heldout"),
-        ];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                let name = path.to_string_lossy().to_string();
-                let input: crate::PageInput = if name.ends_with(".http") {
-                    let bytes = std::fs::read(&path).expect("readable");
-                    let Ok(i) = crate::http::parse_response(&bytes) else {
-                        continue;
-                    };
-                    i
-                } else if name.ends_with(".input.json") {
-                    let s = std::fs::read_to_string(&path).expect("readable");
-                    serde_json::from_str(&s).expect("a PageInput")
-                } else {
+        for path in crate::fixture_files::all_ending("") {
+            let name = path.to_string_lossy().to_string();
+            let input: crate::PageInput = if name.ends_with(".http") {
+                let bytes = std::fs::read(&path).expect("readable");
+                let Ok(i) = crate::http::parse_response(&bytes) else {
                     continue;
                 };
-                let page = crate::page::Page::new(&input);
-                for f in [&page.title, &page.text, &page.html] {
-                    hays.push(f.as_bytes().to_vec());
-                }
-                hays.extend(input.url.map(String::into_bytes));
+                i
+            } else if name.ends_with(".input.json") {
+                let s = std::fs::read_to_string(&path).expect("readable");
+                serde_json::from_str(&s).expect("a PageInput")
+            } else {
+                continue;
+            };
+            let page = crate::page::Page::new(&input);
+            for f in [&page.title, &page.text, &page.html] {
+                hays.push(f.as_bytes().to_vec());
             }
+            hays.extend(input.url.map(String::into_bytes));
         }
         for pats in &fields {
             let mut own = hays.clone();
