@@ -139,7 +139,9 @@ chrome.webNavigation.onCommitted.addListener((d) => {
   if (!topLevel(d)) return;
   const when = { prev: commitAt.get(d.tabId) ?? 0, at: d.timeStamp };
   commitAt.set(d.tabId, d.timeStamp);
-  if (headersMode()) {
+  if (headersMode() || !/^https?:/.test(d.url)) {
+    // With headers the response is known by now; a page that is not http(s) has no status to
+    // read, and its commit still ends whatever the tab held (error state, auto-retry).
     onCommitted(d.tabId, d.url, d.documentId ?? null, when).catch(logError);
   } else {
     unread.set(d.tabId, { url: d.url, documentId: d.documentId ?? null, when, seq: bump(d.tabId) });
@@ -340,7 +342,7 @@ async function readStatus(tabId, documentId) {
   const c = unread.get(tabId);
   if (!c || (documentId && c.documentId && c.documentId !== documentId)) return;
   unread.delete(tabId);
-  if (!/^https?:/.test(c.url) || navSeq.get(tabId) !== c.seq) return;
+  if (navSeq.get(tabId) !== c.seq) return;
   let status = 0;
   try {
     const target = c.documentId ? { tabId, documentIds: [c.documentId] } : { tabId, frameIds: [0] };

@@ -129,6 +129,17 @@ it('healthy pages: one status read each and nothing else; an error badge is clea
   await page.close();
 });
 
+it('leaving an error page for a page that is not http(s) ends what the tab held', async () => {
+  const broken = await srv.startNginx502();
+  servers.push(broken);
+  const { page, tabId } = await loadError(broken.url, (t) => t === '502');
+  const session = async () => Object.keys(await s.control.evaluate(() => chrome.storage.session.get(null)));
+  assert.ok((await session()).includes(`tab:${tabId}`), 'the error is held');
+  await page.goto(`chrome-extension://${s.extId}/history.html`);
+  await waitFor(async () => !(await session()).includes(`tab:${tabId}`), 'the error state cleared');
+  await page.close();
+});
+
 it('a 300 KB error page whose only vendor mark is in its footer: the footer reaches the engine', async () => {
   const filler = Array.from({ length: 4000 }, (_, i) => `<p>Paragraph ${i} of a long custom page, nothing vendor-like here at all.</p>`).join('\n');
   const body = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>\n${filler}\n<hr><center>nginx/1.22.1</center>\n</body></html>`;
