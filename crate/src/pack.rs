@@ -88,7 +88,9 @@ pub fn from_bytes<T: DeserializeOwned>(b: &[u8]) -> Result<T, Error> {
 
 // --- binary form -------------------------------------------------------------------------------
 
-fn put_len(out: &mut Vec<u8>, mut n: u64) {
+/// Appends `n` in LEB128 (seven bits a byte, low bits first): the numbers of every baked form
+/// (this one, and the regex programs and leads of `rules::pike` and `rules::leads`).
+pub(crate) fn put_len(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let b = (n & 0x7f) as u8;
         n >>= 7;
@@ -98,6 +100,21 @@ fn put_len(out: &mut Vec<u8>, mut n: u64) {
         }
         out.push(b | 0x80);
     }
+}
+
+/// Reads a number written by [`put_len`] at `*at`; `None` when the bytes end first or it runs
+/// past 64 bits.
+pub(crate) fn get_len(b: &[u8], at: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let x = *b.get(*at)?;
+        *at += 1;
+        n |= u64::from(x & 0x7f) << shift;
+        if x < 0x80 {
+            return Some(n);
+        }
+    }
+    None
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -179,15 +196,10 @@ impl Reader<'_> {
         Ok(self.take(1)?[0])
     }
     fn len(&mut self) -> Result<u64, Error> {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            n |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Ok(n);
-            }
-        }
-        Err(Error("bad length".into()))
+        get_len(self.b, &mut self.at).ok_or_else(|| match self.at >= self.b.len() {
+            true => truncated(),
+            false => Error("bad length".into()),
+        })
     }
     fn count(&mut self) -> Result<usize, Error> {
         // Every item takes at least one byte: a larger count is corrupt data, not a reason to

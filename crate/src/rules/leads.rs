@@ -233,12 +233,8 @@ pub fn usable(pattern: &str) -> Vec<Lead> {
     }
 }
 
-fn put(out: &mut Vec<u8>, mut v: usize) {
-    while v >= 0x80 {
-        out.push((v & 0x7f) as u8 | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
+fn put(out: &mut Vec<u8>, v: usize) {
+    crate::pack::put_len(out, v as u64);
 }
 
 /// Appends `leads` in the baked form: a count, then per lead `\b` (0/1), offset and literal
@@ -255,18 +251,7 @@ pub fn encode(leads: &[Lead], out: &mut Vec<u8>) {
 
 /// Reads leads written by [`encode`] at `*at`; `None` on malformed data.
 pub fn decode(b: &[u8], at: &mut usize) -> Option<Vec<Lead>> {
-    let get = |at: &mut usize| -> Option<usize> {
-        let mut v = 0;
-        for shift in (0..28).step_by(7) {
-            let x = *b.get(*at)?;
-            *at += 1;
-            v |= usize::from(x & 0x7f) << shift;
-            if x < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    };
+    let get = |at: &mut usize| crate::pack::get_len(b, at).and_then(|v| usize::try_from(v).ok());
     let n = get(at)?;
     let mut out = Vec::new();
     for _ in 0..n.min(MAX_LEADS) {

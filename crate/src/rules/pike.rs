@@ -304,16 +304,8 @@ impl Prog {
 
 // --- the baked form -----------------------------------------------------------------------------
 
-fn put(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
+fn put(out: &mut Vec<u8>, v: u32) {
+    crate::pack::put_len(out, u64::from(v));
 }
 
 /// Appends `p` in the baked form: LEB128 numbers, one tag per state, targets relative to the
@@ -401,18 +393,7 @@ pub fn encode(p: &Prog, out: &mut Vec<u8>) {
 
 /// Reads one program written by [`encode`] at `*at`; `None` on malformed data.
 pub fn decode(b: &[u8], at: &mut usize) -> Option<Prog> {
-    let get = |at: &mut usize| -> Option<u32> {
-        let mut v = 0u32;
-        for shift in (0..35).step_by(7) {
-            let x = *b.get(*at)?;
-            *at += 1;
-            v |= u32::from(x & 0x7f) << shift;
-            if x < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    };
+    let get = |at: &mut usize| crate::pack::get_len(b, at).and_then(|v| u32::try_from(v).ok());
     let n = get(at)?;
     let start = get(at)?;
     let slots = get(at)? as usize;
