@@ -321,6 +321,7 @@ fn per_page(pages: &[(String, PageInput)]) {
 
 /// `GD_BENCH_MIN=1`: a quick A/B mode for a busy machine. The minimum over many runs is what
 /// the code costs when nothing else interferes; criterion's medians move with the load.
+/// `GD_BENCH_ONLY="ordinary 1MB"` (a label it prints) times that input alone, for `perf record`.
 fn min_mode(pages: &[(String, PageInput)]) {
     let time = |f: &mut dyn FnMut()| {
         let mut best = f64::MAX;
@@ -331,7 +332,11 @@ fn min_mode(pages: &[(String, PageInput)]) {
         }
         best
     };
+    let only = std::env::var("GD_BENCH_ONLY").is_ok();
     let corpus = time(&mut || {
+        if only {
+            return;
+        }
         for (_, p) in pages {
             black_box(diagnose(black_box(p)).map(|d| d.is_error).ok());
         }
@@ -350,6 +355,9 @@ fn min_mode(pages: &[(String, PageInput)]) {
         .flat_map(|s| sizes.iter().map(move |l| (*s, *l)))
     {
         let label = format!("{shape}{label}");
+        if std::env::var("GD_BENCH_ONLY").is_ok_and(|o| o != label) {
+            continue;
+        }
         let input = PageInput {
             status: Some(502),
             headers: headers.clone(),
