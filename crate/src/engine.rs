@@ -46,22 +46,47 @@ fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32
 }
 
 /// The evidence list of signals that matched, rendered for people (only for the winning rule).
+/// Adds the evidence of the signals that hold. `seen` holds each earlier line's field group,
+/// lower-cased match and text: an unlabelled signal whose match is inside an earlier one shows
+/// no new fact (a variant repeating its provider's wording, "temporary error" after the whole
+/// sentence), so it adds no line; its weight still counts in the score.
 fn evidence_of(
     signals: &[CSignal],
     page: &Page,
     found: &Found,
     rule: &str,
     ev: &mut Vec<Evidence>,
+    seen: &mut Vec<(&'static str, String, String)>,
 ) {
     for s in signals.iter().filter(|s| !s.src.veto) {
         if let Some((source, detail)) = s.test(page, found) {
+            let rendered = detail.render();
+            // The page's text and its HTML hold the same words.
+            let group = match source {
+                "text" | "html" => "body",
+                other => other,
+            };
+            let matched = rendered.to_lowercase();
+            let detail = s
+                .src
+                .label
+                .clone()
+                .unwrap_or_else(|| clip(&rendered, MAX_DETAIL).to_string());
+            // A labelled signal states its own fact (where the words are, what they mean) even
+            // when its words were seen: only the same line again is dropped.
+            let repeated = match s.src.label {
+                None => seen
+                    .iter()
+                    .any(|(g, m, _)| *g == group && m.contains(matched.as_str())),
+                Some(_) => seen.iter().any(|(_, _, d)| *d == detail),
+            };
+            if repeated {
+                continue;
+            }
+            seen.push((group, matched, detail.clone()));
             ev.push(Evidence {
                 source: source.to_string(),
-                detail: s
-                    .src
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| clip(&detail.render(), MAX_DETAIL).to_string()),
+                detail,
                 weight: s.src.weight,
                 rule: Some(rule.to_string()),
             });
@@ -136,10 +161,11 @@ fn winner_evidence(c: &Compiled, b: &Scored, page: &Page, found: &Found) -> Vec<
     let Some(cp) = c.providers.get(b.pidx) else {
         return ev;
     };
-    evidence_of(&cp.signals, page, found, &b.provider.id, &mut ev);
+    let mut seen = Vec::new();
+    evidence_of(&cp.signals, page, found, &b.provider.id, &mut ev, &mut seen);
     if let (Some(v), Some(cv)) = (b.variant, b.vidx.and_then(|i| cp.variants.get(i))) {
         let rule = format!("{}/{}", b.provider.id, v.id);
-        evidence_of(&cv.signals, page, found, &rule, &mut ev);
+        evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen);
     }
     ev
 }
@@ -323,7 +349,7 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         meaning,
         provider: provider.map(|p| p.id.clone()),
         provider_name: provider.map(|p| p.name.clone()),
-        provider_kind: provider.map(|p| p.kind),
+        provider_kind: variant.and_then(|v| v.kind).or(provider.map(|p| p.kind)),
         variant: provider.map(|_| {
             variant
                 .map(|v| v.id.clone())

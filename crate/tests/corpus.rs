@@ -46,6 +46,7 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
         "is_error",
         "provider",
         "variant",
+        "provider_kind",
         "fault",
         "meaning",
         "retry_after",
@@ -67,6 +68,30 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
                     d.ids.iter().map(|i| &i.kind).collect::<Vec<_>>()
                 ));
             }
+        }
+    }
+    // "Why we think so" says each fact once: no line repeats another's words (quotes, a final
+    // full stop and case aside) from the same part of the page.
+    let norm = |e: &gateway_doctor::Evidence| {
+        let group = match e.source.as_str() {
+            "text" | "html" => "body",
+            s => s,
+        };
+        let words = e
+            .detail
+            .replace('"', "")
+            .trim_end_matches('.')
+            .to_lowercase();
+        (group.to_string(), words)
+    };
+    for (i, a) in d.evidence.iter().enumerate() {
+        if let Some(b) = d.evidence[..i].iter().find(|b| norm(b) == norm(a)) {
+            bad.push(format!("evidence repeats {:?} as {:?}", b.detail, a.detail));
+        }
+    }
+    if let Some(want) = exp.get("verdict_contains").and_then(Value::as_str) {
+        if !d.verdict.contains(want) {
+            bad.push(format!("verdict: want {want:?} in {:?}", d.verdict));
         }
     }
     if let Some(want) = exp.get("first_action").and_then(Value::as_str) {

@@ -71,15 +71,26 @@ mod read {
         )
     }
 
-    fn kind(o: &mut Obj) -> ProviderKind {
+    const KINDS: [&str; 5] = ["server", "cdn", "platform", "service", "browser"];
+    const KIND_VALUES: [ProviderKind; 5] = {
         use ProviderKind::*;
-        let names = ["server", "cdn", "platform", "service", "browser"];
-        pick(
-            o,
-            "kind",
-            &names,
-            &[Server, Cdn, Platform, Service, Browser],
-        )
+        [Server, Cdn, Platform, Service, Browser]
+    };
+
+    fn kind(o: &mut Obj) -> ProviderKind {
+        pick(o, "kind", &KINDS, &KIND_VALUES)
+    }
+
+    /// A variant's `kind`, when it has one.
+    fn opt_kind(o: &mut Obj) -> Option<ProviderKind> {
+        let s = o.opt_str("kind")?;
+        match KINDS.iter().position(|n| *n == s) {
+            Some(i) => Some(KIND_VALUES[i]),
+            None => {
+                o.fail("kind", "unknown value");
+                None
+            }
+        }
     }
 
     fn field(o: &mut Obj) -> Field {
@@ -125,6 +136,7 @@ mod read {
             name: o.str("name"),
             name_zh: o.opt_str("name_zh"),
             fault: fault(o),
+            kind: opt_kind(o),
             status: o.u16s("status"),
             min_score: o.f32_or("min_score", 1.0),
             error: o.bool_or("error", true),

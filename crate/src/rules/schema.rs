@@ -150,6 +150,10 @@ pub struct Variant {
     pub name_zh: Option<String>,
     /// Where the fault lies when this page is shown.
     pub fault: Fault,
+    /// What the provider is on this page, when not its usual `kind`: Google's load balancer in
+    /// front of another company's site is a proxy there, not Google's own service failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ProviderKind>,
     /// Statuses this page is served with; empty means any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<u16>,
