@@ -45,7 +45,6 @@ fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32
     Some((score, n))
 }
 
-/// The evidence list of signals that matched, rendered for people (only for the winning rule).
 /// Adds the evidence of the signals that hold. `seen` holds each earlier line's field group,
 /// lower-cased match and text: an unlabelled signal whose match is inside an earlier one shows
 /// no new fact (a variant repeating its provider's wording, "temporary error" after the whole
@@ -57,6 +56,7 @@ fn evidence_of(
     rule: &str,
     ev: &mut Vec<Evidence>,
     seen: &mut Vec<(&'static str, String, String)>,
+    zh: bool,
 ) {
     for s in signals.iter().filter(|s| !s.src.veto) {
         if let Some((source, detail)) = s.test(page, found) {
@@ -67,10 +67,12 @@ fn evidence_of(
                 other => other,
             };
             let matched = rendered.to_lowercase();
-            let detail = s
-                .src
-                .label
-                .clone()
+            let label = match (&s.src.label_zh, zh) {
+                (Some(l), true) => Some(l),
+                _ => s.src.label.as_ref(),
+            };
+            let detail = label
+                .cloned()
                 .unwrap_or_else(|| clip(&rendered, MAX_DETAIL).to_string());
             // A labelled signal states its own fact (where the words are, what they mean) even
             // when its words were seen: only the same line again is dropped.
@@ -156,16 +158,31 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
 }
 
 /// Renders the winner's evidence: its provider's signals, then its variant's.
-fn winner_evidence(c: &Compiled, b: &Scored, page: &Page, found: &Found) -> Vec<Evidence> {
+/// The evidence list of the winning rule's signals that matched, rendered for people.
+fn winner_evidence(
+    c: &Compiled,
+    b: &Scored,
+    page: &Page,
+    found: &Found,
+    zh: bool,
+) -> Vec<Evidence> {
     let mut ev = Vec::new();
     let Some(cp) = c.providers.get(b.pidx) else {
         return ev;
     };
     let mut seen = Vec::new();
-    evidence_of(&cp.signals, page, found, &b.provider.id, &mut ev, &mut seen);
+    evidence_of(
+        &cp.signals,
+        page,
+        found,
+        &b.provider.id,
+        &mut ev,
+        &mut seen,
+        zh,
+    );
     if let (Some(v), Some(cv)) = (b.variant, b.vidx.and_then(|i| cp.variants.get(i))) {
         let rule = format!("{}/{}", b.provider.id, v.id);
-        evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen);
+        evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen, zh);
     }
     ev
 }
@@ -252,7 +269,7 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     }
     let (provider, variant, fault_from_rule, score) = match &best {
         Some(b) => {
-            evidence.extend(winner_evidence(c, b, &page, &found));
+            evidence.extend(winner_evidence(c, b, &page, &found, lang == "zh-CN"));
             let fault = match b.variant {
                 Some(v) => v.fault,
                 None => generic_fault(b.provider.kind, page.status),
@@ -318,7 +335,10 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
                 if !ids.iter().any(|x| x.kind == id.src.kind) {
                     ids.push(RequestId {
                         kind: id.src.kind.clone(),
-                        label: id.src.label.clone(),
+                        label: match (&id.src.label_zh, lang) {
+                            (Some(zh), "zh-CN") => zh.clone(),
+                            _ => id.src.label.clone(),
+                        },
                         value: v,
                     });
                 }
@@ -470,6 +490,51 @@ weight = 0.5
             assert_eq!(d.provider.as_deref(), Some("z-server"));
             assert_eq!(d.variant.as_deref(), Some("bad-gateway"));
         }
+    }
+
+    #[test]
+    fn labels_and_id_labels_follow_the_language() {
+        let rules = r#"
+id = "a-cdn"
+name = "A CDN"
+kind = "cdn"
+[[signal]]
+in = "text"
+contains = "acdn"
+label = "signed acdn"
+label_zh = "署名 acdn"
+[[signal]]
+in = "text"
+contains = "oops"
+label = "oops"
+[[id_rule]]
+kind = "acdn-ref"
+label = "A CDN reference"
+label_zh = "A CDN 参考编号"
+regex = "ref ([0-9]+)"
+contains = "ref "
+"#;
+        let p = crate::rules::provider_from_toml(rules).expect("parses");
+        let c = Compiled::new(crate::rules::RuleSet { providers: vec![p] }).expect("compiles");
+        let run = |lang: &str| {
+            let input = PageInput {
+                status: Some(502),
+                text: Some("acdn oops ref 42".into()),
+                lang: Some(lang.into()),
+                ..Default::default()
+            };
+            let d = diagnose_with(&c, &input);
+            let ev: Vec<String> = d.evidence.iter().map(|e| e.detail.clone()).collect();
+            let ids: Vec<String> = d.ids.iter().map(|i| i.label.clone()).collect();
+            (ev, ids)
+        };
+        let (ev, ids) = run("en");
+        assert_eq!(ev[1..], ["signed acdn", "oops"]);
+        assert_eq!(ids, ["A CDN reference"]);
+        let (ev, ids) = run("zh-CN");
+        // Without a Chinese label the English one is shown.
+        assert_eq!(ev[1..], ["署名 acdn", "oops"]);
+        assert_eq!(ids, ["A CDN 参考编号"]);
     }
 
     #[test]

@@ -116,6 +116,7 @@ mod read {
             required: o.bool_or("required", false),
             veto: o.bool_or("veto", false),
             label: o.opt_str("label"),
+            label_zh: o.opt_str("label_zh"),
             status: o.u16s("status"),
         }
     }
@@ -124,6 +125,7 @@ mod read {
         IdRule {
             kind: o.str("kind"),
             label: o.str("label"),
+            label_zh: o.opt_str("label_zh"),
             header: o.opt_str("header"),
             regex: o.opt_str("regex"),
             contains: o.opt_str("contains"),

@@ -114,6 +114,10 @@ pub struct Signal {
     /// Short human label for the evidence list; defaults to a description of the matcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The label in Simplified Chinese, when it has words to translate (a quoted header or
+    /// page text stays as it is on the page); `label` is shown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
     /// The signal only holds when the page's status is one of these (empty: any status).
     /// Required for `in = "status"`, where the status is the whole test.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -128,6 +132,9 @@ pub struct IdRule {
     pub kind: String,
     /// Label shown to the user, e.g. `Cloudflare Ray ID`.
     pub label: String,
+    /// The label in Simplified Chinese; `label` is shown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
     /// Take the value of this header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
