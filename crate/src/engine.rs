@@ -7,7 +7,7 @@
 
 use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
 use crate::page::{clip, Page};
-use crate::rules::compile::{CSignal, Compiled, Found};
+use crate::rules::compile::{contains_ci, CSignal, Compiled, Found};
 use crate::rules::schema::{ProviderRules, Variant};
 use crate::{advice, guidance, status};
 
@@ -66,7 +66,8 @@ fn evidence_of(
                 "text" | "html" => "body",
                 other => other,
             };
-            let matched = rendered.to_lowercase();
+            // ASCII folding only: Unicode case tables would cost kilobytes of wasm.
+            let matched = rendered.to_ascii_lowercase();
             let label = match (&s.src.label_zh, zh) {
                 (Some(l), true) => Some(l),
                 _ => s.src.label.as_ref(),
@@ -79,7 +80,7 @@ fn evidence_of(
             let repeated = match s.src.label {
                 None => seen
                     .iter()
-                    .any(|(g, m, _)| *g == group && m.contains(matched.as_str())),
+                    .any(|(g, m, _)| *g == group && contains_ci(m, &matched)),
                 Some(_) => seen.iter().any(|(_, _, d)| *d == detail),
             };
             if repeated {
