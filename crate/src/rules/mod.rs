@@ -183,6 +183,72 @@ pub fn builtin() -> Result<&'static Compiled, &'static str> {
 mod tests {
     use super::*;
 
+    /// Whether a label has English words to translate: a lower-case word of three letters or
+    /// more outside quotes and tags ("page signed …", "reference number"). A header as sent
+    /// ("Server: Caddy"), quoted page text and names ("Cloudflare Ray ID") stay as they are.
+    fn has_words(label: &str) -> bool {
+        let header_form = label.split_once(": ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if header_form {
+            return false;
+        }
+        let mut rest = String::new();
+        let mut quote: Option<char> = None;
+        for ch in label.chars() {
+            match (quote, ch) {
+                (None, '"') => quote = Some('"'),
+                (None, '“') => quote = Some('”'),
+                (None, '<') => quote = Some('>'),
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, c) => rest.push(c),
+            }
+        }
+        rest.split(|c: char| c.is_whitespace() || "(),;/".contains(c))
+            .any(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()))
+    }
+
+    #[test]
+    fn descriptive_labels_have_a_chinese_label() {
+        assert!(has_words("page signed \"awselb\""));
+        assert!(!has_words("Server: Caddy"));
+        assert!(!has_words("\"Twitter is over capacity\""));
+        assert!(!has_words("Cloudflare Ray ID"));
+        let set = read_packed(BUILTIN_PACKED).unwrap();
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let mut missing = Vec::new();
+        for p in &set.providers {
+            let signals = p
+                .signals
+                .iter()
+                .chain(p.variants.iter().flat_map(|v| &v.signals));
+            let labels = signals
+                .map(|s| (s.label.as_deref(), s.label_zh.as_deref()))
+                .chain(
+                    p.ids
+                        .iter()
+                        .map(|i| (Some(i.label.as_str()), i.label_zh.as_deref())),
+                );
+            for (en, zh) in labels {
+                let Some(en) = en else {
+                    assert!(zh.is_none(), "{}: label_zh without label", p.id);
+                    continue;
+                };
+                match zh {
+                    Some(zh) => assert!(cjk(zh), "{}: label_zh {zh:?} is not Chinese", p.id),
+                    None if has_words(en) => missing.push(format!("{}: {en}", p.id)),
+                    None => {}
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "labels with no label_zh:\n{}",
+            missing.join("\n")
+        );
+    }
+
     #[test]
     fn hand_reader_reads_what_serde_reads() {
         let by_serde: RuleSet = crate::pack::from_bytes(BUILTIN_PACKED).unwrap();
