@@ -107,7 +107,9 @@ function render(s) {
   countdownTimer = null;
   app.setAttribute('aria-busy', 'false');
   const d = s.diagnosis;
-  if (!d || (!d.is_error && !s.state?.manual)) {
+  // A page that is fine says so, unless asked for more or recognised as a vendor's page that is
+  // no failure but no ordinary page either (a firewall's block, a browser check).
+  if (!d || (!d.is_error && !s.state?.manual && !d.provider)) {
     renderHealthy(s);
   } else {
     renderDiagnosis(d, s);
@@ -157,7 +159,9 @@ function renderDiagnosis(d, s) {
   const statusLine = [h('span', { id: 'status-code', class: 'code' }, code), rest ? ' ' : '', rest ? h('span', { id: 'meaning-title' }, rest) : null];
   append(app, [
     h('section', { class: `verdict fault-${d.fault}`, id: 'summary', 'data-fault': d.fault },
-      h('h1', { id: 'verdict' }, d.is_error ? d.verdict : t('noErrorFound')),
+      // A recognised page that is no failure (a firewall's block, a browser check) has its own
+      // verdict; any other page that is fine gets the plain "no error".
+      h('h1', { id: 'verdict' }, d.is_error || d.provider ? d.verdict : t('noErrorFound')),
       h('p', { class: 'status-line', id: 'status' }, ...statusLine),
       d.meaning_text ? h('p', { id: 'meaning' }, d.meaning_text) : null,
       s.state?.url ? h('p', { class: 'url' }, s.state.url) : null),

@@ -140,9 +140,12 @@ fn make_action(id: &str, texts: &Texts) -> Action {
 }
 
 /// Fills in texts, verdict and actions of a diagnosis whose facts are settled.
+/// `note`: the key of the recognised page's note, which may have a verdict of its own
+/// (`{fault}-{note}`: a firewall's block page is no failure, but not "nothing to see" either).
 pub fn finish(
     d: &mut Diagnosis,
     provider: Option<&ProviderRules>,
+    note: Option<&str>,
     url: Option<&str>,
     texts: &Texts,
 ) {
@@ -158,7 +161,11 @@ pub fn finish(
         .filter(|_| !pname.is_empty())
         .map(|k| format!("{fk}-{}", k.as_str()));
     let with_meaning = d.meaning.as_deref().map(|m| format!("{fk}-{m}"));
+    let with_note = note.map(|n| format!("{fk}-{n}"));
     let mut keys: Vec<&str> = Vec::new();
+    if let Some(k) = &with_note {
+        keys.push(k);
+    }
     if let Some(k) = &with_meaning {
         keys.push(k);
     }
@@ -244,7 +251,7 @@ pub fn net_error(
         host,
         lang: lang.to_string(),
     };
-    finish(&mut d, None, url, texts);
+    finish(&mut d, None, None, url, texts);
     d
 }
 

@@ -396,7 +396,8 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         host,
         lang: lang.to_string(),
     };
-    advice::finish(&mut d, provider, url, texts);
+    let note = variant.and_then(|v| v.note.as_deref());
+    advice::finish(&mut d, provider, note, url, texts);
     d
 }
 

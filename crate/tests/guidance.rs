@@ -154,6 +154,15 @@ fn every_meaning_the_engine_produces_has_a_text() {
 
 #[test]
 fn every_verdict_key_exists_and_placeholders_are_safe() {
+    // Verdicts of a recognised page (`{fault}-{note}`) are only shown with its provider.
+    let rules = gateway_doctor::rules::builtin().expect("built-in rules compile");
+    let notes: Vec<String> = rules
+        .rules
+        .providers
+        .iter()
+        .flat_map(|p| p.variants.iter().filter_map(|v| v.note.as_deref()))
+        .map(|n| format!("-{n}"))
+        .collect();
     for t in all() {
         for k in VERDICT_KEYS {
             let v = t
@@ -163,7 +172,8 @@ fn every_verdict_key_exists_and_placeholders_are_safe() {
             assert!(!v.trim().is_empty(), "{}: {k}", t.lang);
         }
         for (k, v) in &t.verdict {
-            let named = KIND_SUFFIXES.iter().any(|s| k.ends_with(s));
+            let named = KIND_SUFFIXES.iter().any(|s| k.ends_with(s))
+                || notes.iter().any(|n| k.ends_with(n.as_str()));
             // Fallback keys are also used when no provider is known: `{provider}` would be blank.
             if !named {
                 assert!(

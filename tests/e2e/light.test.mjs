@@ -129,6 +129,25 @@ it('healthy pages: one status read each and nothing else; an error badge is clea
   await page.close();
 });
 
+it('a firewall block page (403): no badge, and the popup names the block, not "nothing wrong"', async () => {
+  const page = await s.context.newPage();
+  await visit(page, `${replay.url}/fx/cloudflare/block-1020-403`);
+  const tabId = await tabIdOf(s, page);
+  // A 4xx is read (status, then the page) for the engine to judge; it judges this no error.
+  await waitFor(async () => (await scriptCalls(tabId)) === 2, 'its status and page read');
+  await waitFor(async () => (await s.control.evaluate((k) => chrome.storage.session.get(k), `tab:${tabId}`))[`tab:${tabId}`]?.done, 'diagnosed');
+  assert.equal(await badgeText(s, tabId), '', 'no badge');
+  const popup = await openPopup(s, tabId);
+  await popup.waitForSelector('#summary #verdict');
+  assert.match(await popup.locator('#verdict').textContent() ?? '', /^Cloudflare's firewall turned this visit away/);
+  assert.match(await popup.locator('#note').textContent() ?? '', /quote the reference shown here/);
+  assert.match(await popup.locator('#request-ids').textContent() ?? '', /Cloudflare Ray ID/);
+  assert.equal(await popup.locator('#actions').count(), 0, 'no repair actions for a page that works as meant');
+  assert.deepEqual(await axeViolations(popup), []);
+  await popup.close();
+  await page.close();
+});
+
 it('leaving an error page for a page that is not http(s) ends what the tab held', async () => {
   const broken = await srv.startNginx502();
   servers.push(broken);
