@@ -43,6 +43,8 @@ it('nginx 502: badge, Chinese verdict, headings and buttons', async () => {
   assert.match((await popup.locator('#verdict').textContent()) ?? '', HAN, 'verdict in Chinese');
   assert.equal(await popup.locator('#h-path').textContent(), '故障位置');
   assert.equal(await popup.locator('#h-evidence').textContent(), '判断依据');
+  const evidence = await popup.locator('#evidence li .detail').allTextContents();
+  assert.ok(evidence.some((t) => /^页面署名为/.test(t)), `evidence labels in Chinese: ${JSON.stringify(evidence)}`);
   assert.equal(await popup.locator('[data-action="hard-reload"] button').textContent(), '忽略缓存重新加载');
   assert.equal(await popup.locator('#fault-path [data-state="fail"]').getAttribute('data-hop'), 'host');
   await popup.screenshot({ path: join(SHOTS, 'popup-zh-CN-error.png'), fullPage: true });
