@@ -321,7 +321,8 @@ fn per_page(pages: &[(String, PageInput)]) {
 
 /// `GD_BENCH_MIN=1`: a quick A/B mode for a busy machine. The minimum over many runs is what
 /// the code costs when nothing else interferes; criterion's medians move with the load.
-/// `GD_BENCH_ONLY="ordinary 1MB"` (a label it prints) times that input alone, for `perf record`.
+/// `GD_BENCH_ONLY="ordinary 1MB"` (a label it prints, or `corpus`) times that alone, for
+/// `perf record`.
 fn min_mode(pages: &[(String, PageInput)]) {
     let time = |f: &mut dyn FnMut()| {
         let mut best = f64::MAX;
@@ -332,7 +333,7 @@ fn min_mode(pages: &[(String, PageInput)]) {
         }
         best
     };
-    let only = std::env::var("GD_BENCH_ONLY").is_ok();
+    let only = std::env::var("GD_BENCH_ONLY").is_ok_and(|o| o != "corpus");
     let corpus = time(&mut || {
         if only {
             return;
