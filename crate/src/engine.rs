@@ -5,9 +5,11 @@
 //! variant (or failing that, the best-identified provider) wins, and status, fault, ids and
 //! confidence follow from it.
 
+use std::borrow::Cow;
+
 use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
 use crate::page::{clip, Page};
-use crate::rules::compile::{contains_ci, CSignal, Compiled, Found};
+use crate::rules::compile::{CSignal, Compiled, Detail, Found};
 use crate::rules::schema::{ProviderRules, Variant};
 use crate::{advice, guidance, status};
 
@@ -45,55 +47,76 @@ fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32
     Some((score, n))
 }
 
-/// Adds the evidence of the signals that hold. `seen` holds each earlier line's field group,
-/// lower-cased match and text: an unlabelled signal whose match is inside an earlier one shows
-/// no new fact (a variant repeating its provider's wording, "temporary error" after the whole
-/// sentence), so it adds no line; its weight still counts in the score.
-fn evidence_of(
-    signals: &[CSignal],
-    page: &Page,
+/// What an evidence line matched and shows, for [`evidence_of`]'s repeat check.
+struct Seen<'a> {
+    /// Field group: the page's text and its HTML hold the same words, so they are one.
+    group: &'static str,
+    matched: Cow<'a, str>,
+    shown: Cow<'a, str>,
+}
+
+/// ASCII-case-insensitive substring test, without allocating (Unicode case tables would cost
+/// kilobytes of wasm).
+fn contains_fold(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Adds the evidence of the signals that hold. An unlabelled signal whose match is inside an
+/// earlier line's match shows no new fact (a variant repeating its provider's wording,
+/// "temporary error" after the whole sentence), so it adds no line; its weight still counts in
+/// the score. A labelled one states its own fact (where the words are, what they mean) even when
+/// its words were seen: only the same line again is dropped.
+fn evidence_of<'a>(
+    signals: &'a [CSignal],
+    page: &'a Page,
     found: &Found,
     rule: &str,
     ev: &mut Vec<Evidence>,
-    seen: &mut Vec<(&'static str, String, String)>,
+    seen: &mut Vec<Seen<'a>>,
     zh: bool,
 ) {
     for s in signals.iter().filter(|s| !s.src.veto) {
-        if let Some((source, detail)) = s.test(page, found) {
-            let rendered = detail.render();
-            // The page's text and its HTML hold the same words.
-            let group = match source {
-                "text" | "html" => "body",
-                other => other,
-            };
-            // ASCII folding only: Unicode case tables would cost kilobytes of wasm.
-            let matched = rendered.to_ascii_lowercase();
-            let label = match (&s.src.label_zh, zh) {
-                (Some(l), true) => Some(l),
-                _ => s.src.label.as_ref(),
-            };
-            let detail = label
-                .cloned()
-                .unwrap_or_else(|| clip(&rendered, MAX_DETAIL).to_string());
-            // A labelled signal states its own fact (where the words are, what they mean) even
-            // when its words were seen: only the same line again is dropped.
-            let repeated = match s.src.label {
-                None => seen
-                    .iter()
-                    .any(|(g, m, _)| *g == group && contains_ci(m, &matched)),
-                Some(_) => seen.iter().any(|(_, _, d)| *d == detail),
-            };
-            if repeated {
-                continue;
-            }
-            seen.push((group, matched, detail.clone()));
-            ev.push(Evidence {
-                source: source.to_string(),
-                detail,
-                weight: s.src.weight,
-                rule: Some(rule.to_string()),
-            });
+        let Some((source, detail)) = s.test(page, found) else {
+            continue;
+        };
+        let group = match source {
+            "text" | "html" => "body",
+            other => other,
+        };
+        let matched = match detail {
+            Detail::Text(t) => Cow::Borrowed(t),
+            other => Cow::Owned(other.render()),
+        };
+        let label = match (&s.src.label_zh, zh) {
+            (Some(l), true) => Some(l.as_str()),
+            _ => s.src.label.as_deref(),
+        };
+        let repeated = match label {
+            None => seen
+                .iter()
+                .any(|e| e.group == group && contains_fold(&e.matched, &matched)),
+            Some(l) => seen.iter().any(|e| e.shown == l),
+        };
+        if repeated {
+            continue;
         }
+        let shown = match (label, &matched) {
+            (Some(l), _) => Cow::Borrowed(l),
+            (None, Cow::Borrowed(t)) => Cow::Borrowed(clip(t, MAX_DETAIL)),
+            (None, Cow::Owned(t)) => Cow::Owned(clip(t, MAX_DETAIL).to_string()),
+        };
+        ev.push(Evidence {
+            source: source.to_string(),
+            detail: shown.to_string(),
+            weight: s.src.weight,
+            rule: Some(rule.to_string()),
+        });
+        seen.push(Seen {
+            group,
+            matched,
+            shown,
+        });
     }
 }
 
