@@ -321,9 +321,12 @@ function actionControl(a, d, s) {
       box.appendChild(retryControl(s.retry, status));
       break;
     case 'clear-site-cache': {
-      const cb = h('input', { type: 'checkbox', id: 'clear-cookies' });
+      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning' });
+      // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
+      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: true }, t('cookiesWarning'));
+      cb.addEventListener('change', () => { warning.hidden = !cb.checked; });
       box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
-      box.appendChild(h('p', { class: 'warning', id: 'cookie-warning' }, t('cookiesWarning')));
+      box.appendChild(warning);
       box.appendChild(button(t('btnClearCache'), async () => {
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
         report(t('cacheCleared', String(r.origin)));

@@ -304,7 +304,9 @@ describe('actions, done for real', () => {
     await waitDiagnosed(s, tabId, `${replay.url}/garbage`);
     await popup.reload();
     await popup.waitForSelector('[data-action="clear-site-cache"] #clear-cookies');
+    assert.equal(await box.locator('#cookie-warning').isVisible(), false, 'no sign-out warning before the box is ticked');
     await box.locator('#clear-cookies').check();
+    assert.equal(await box.locator('#cookie-warning').isVisible(), true, 'the sign-out warning once ticked');
     await box.locator('button').click();
     await waitFor(async () => (await s.context.cookies(replay.url)).length === 0, 'cookie deleted when ticked');
     await popup.close();
