@@ -181,8 +181,7 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
     (best, provider_scores)
 }
 
-/// Renders the winner's evidence: its provider's signals, then its variant's.
-/// The evidence list of the winning rule's signals that matched, rendered for people.
+/// Renders the winner's evidence for people: its provider's signals that hold, then its variant's.
 fn winner_evidence(
     c: &Compiled,
     b: &Scored,
@@ -415,7 +414,9 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         ids,
         retry_after,
         actions: Vec::new(),
-        status_page: provider.and_then(|p| p.status_page.clone()),
+        status_page: variant
+            .and_then(|v| v.status_page.clone())
+            .or_else(|| provider.and_then(|p| p.status_page.clone())),
         host,
         lang: lang.to_string(),
     };

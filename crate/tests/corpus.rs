@@ -50,6 +50,7 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
         "fault",
         "meaning",
         "retry_after",
+        "status_page",
     ] {
         if let Some(want) = exp.get(key) {
             if got.get(key) != Some(want) {

@@ -139,6 +139,7 @@ mod read {
             name_zh: o.opt_str("name_zh"),
             fault: fault(o),
             kind: opt_kind(o),
+            status_page: o.opt_str("status_page"),
             status: o.u16s("status"),
             min_score: o.f32_or("min_score", 1.0),
             error: o.bool_or("error", true),

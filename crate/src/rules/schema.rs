@@ -161,6 +161,10 @@ pub struct Variant {
     /// front of another company's site is a proxy there, not Google's own service failing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ProviderKind>,
+    /// The status page that matters on this page, when not the provider's (Google Cloud's for
+    /// its load balancer, not Google Workspace's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_page: Option<String>,
     /// Statuses this page is served with; empty means any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<u16>,
