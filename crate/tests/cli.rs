@@ -100,6 +100,9 @@ fn fixture_as_json_and_text_in_both_languages() {
     let text = String::from_utf8(o.stdout.clone()).expect("utf-8 text");
     assert!(text.contains("结论"), "{text}");
     assert!(text.contains("Cloudflare"), "{text}");
+    // Evidence in Chinese: where it was found and, for labelled signals, what it means.
+    assert!(text.contains("  - 状态码: HTTP "), "{text}");
+    assert!(text.contains("  - 响应头: cf-ray 响应头"), "{text}");
     assert!(o.stderr.is_empty());
 
     let o = run(&["diagnose", f], None);

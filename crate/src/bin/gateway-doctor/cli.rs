@@ -130,7 +130,18 @@ fn text_report(d: &Diagnosis) -> String {
     if !d.evidence.is_empty() {
         o += &format!("{}:\n", l("Why we think so", "判断依据"));
         for e in &d.evidence {
-            o += &format!("  - {}: {}\n", e.source, safe(&e.detail));
+            // The popup's names for the parts of a response (`source_*` in _locales).
+            let source = match (zh, e.source.as_str()) {
+                (true, "status") => "状态码",
+                (true, "header") => "响应头",
+                (true, "title") => "标题",
+                (true, "text") => "正文",
+                (true, "body") => "内容",
+                (true, "url") => "网址",
+                (true, "net-error") => "网络错误",
+                (_, s) => s,
+            };
+            o += &format!("  - {}: {}\n", source, safe(&e.detail));
         }
     }
     if !d.ids.is_empty() {
