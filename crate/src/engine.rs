@@ -84,9 +84,11 @@ fn evidence_of<'a>(
             "text" | "html" => "body",
             other => other,
         };
+        // Compared as shown (clipped): a regex can match kilobytes of a hostile page, and the
+        // containment test is quadratic in its operands.
         let matched = match detail {
-            Detail::Text(t) => Cow::Borrowed(t),
-            other => Cow::Owned(other.render()),
+            Detail::Text(t) => Cow::Borrowed(clip(t, MAX_DETAIL)),
+            other => Cow::Owned(clip(&other.render(), MAX_DETAIL).to_string()),
         };
         let label = match (&s.src.label_zh, zh) {
             (Some(l), true) => Some(l.as_str()),
@@ -101,10 +103,9 @@ fn evidence_of<'a>(
         if repeated {
             continue;
         }
-        let shown = match (label, &matched) {
-            (Some(l), _) => Cow::Borrowed(l),
-            (None, Cow::Borrowed(t)) => Cow::Borrowed(clip(t, MAX_DETAIL)),
-            (None, Cow::Owned(t)) => Cow::Owned(clip(t, MAX_DETAIL).to_string()),
+        let shown = match label {
+            Some(l) => Cow::Borrowed(l),
+            None => matched.clone(),
         };
         ev.push(Evidence {
             source: source.to_string(),
