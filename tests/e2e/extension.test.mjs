@@ -430,13 +430,23 @@ describe('options and accessibility', () => {
     }
   });
 
-  it('axe-core: no violations on the popup (error and healthy) and the options page', async () => {
+  it('axe-core: no violations on the popup (error and healthy) and the options page, light and dark', async () => {
     const broken = await track(srv.startNginx502());
     const { page, tabId } = await loadError(broken.url, (t) => t === '502');
     const popup = await openPopup(s, tabId);
     // Open the collapsed panels so their content is checked too.
     await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
     assert.deepEqual(await axeViolations(popup), [], 'error popup');
+    // A browser in dark mode gets a dark popup whose colours still meet the contrast rules.
+    /** @param {import('playwright-core').Page} p */
+    const background = (p) => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.equal(await background(popup), 'rgb(255, 255, 255)');
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await background(popup), 'rgb(32, 33, 36)', 'dark popup');
+    assert.deepEqual(await axeViolations(popup), [], 'error popup, dark');
+    await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
+    await popup.screenshot({ path: join(SHOTS, 'popup-en-error-dark.png'), fullPage: true });
+    await popup.emulateMedia({ colorScheme: 'light' });
     const healthy = await track(srv.startHealthy());
     await visit(page, healthy.url);
     await waitForBadge(s, tabId, (t) => t === '', 'badge cleared');
@@ -447,6 +457,9 @@ describe('options and accessibility', () => {
     await options.goto(`chrome-extension://${s.extId}/options.html`);
     await options.waitForSelector('#retryCap');
     assert.deepEqual(await axeViolations(options), [], 'options page');
+    await options.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await background(options), 'rgb(32, 33, 36)', 'dark options page');
+    assert.deepEqual(await axeViolations(options), [], 'options page, dark');
     await options.close();
     await popup.close();
     await page.close();

@@ -680,6 +680,9 @@ describe('error history', () => {
     assert.ok(lists.flat().some((e) => e.time === now - 1000), 'the newest entry kept');
     assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
     assert.deepEqual(await axeViolations(page), [], 'history page');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(32, 33, 36)', 'dark history page');
+    assert.deepEqual(await axeViolations(page), [], 'history page, dark');
     await page.close();
   });
 });
