@@ -439,7 +439,7 @@ describe('options and accessibility', () => {
     assert.deepEqual(await axeViolations(popup), [], 'error popup');
     // A browser in dark mode gets a dark popup whose colours still meet the contrast rules.
     /** @param {import('playwright-core').Page} p */
-    const background = (p) => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const background = (p) => p.evaluate(() => document.defaultView?.getComputedStyle(document.documentElement).backgroundColor);
     assert.equal(await background(popup), 'rgb(255, 255, 255)');
     await popup.emulateMedia({ colorScheme: 'dark' });
     assert.equal(await background(popup), 'rgb(32, 33, 36)', 'dark popup');

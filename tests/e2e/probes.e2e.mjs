@@ -681,7 +681,7 @@ describe('error history', () => {
     assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
     assert.deepEqual(await axeViolations(page), [], 'history page');
     await page.emulateMedia({ colorScheme: 'dark' });
-    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(32, 33, 36)', 'dark history page');
+    assert.equal(await page.evaluate(() => document.defaultView?.getComputedStyle(document.documentElement).backgroundColor), 'rgb(32, 33, 36)', 'dark history page');
     assert.deepEqual(await axeViolations(page), [], 'history page, dark');
     await page.close();
   });
