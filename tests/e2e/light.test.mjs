@@ -140,7 +140,7 @@ it('a firewall block page (403): no badge, and the popup names the block, not "n
   const popup = await openPopup(s, tabId);
   await popup.waitForSelector('#summary #verdict');
   assert.match(await popup.locator('#verdict').textContent() ?? '', /^Cloudflare's firewall turned this visit away/);
-  assert.match(await popup.locator('#note').textContent() ?? '', /quote the reference shown here/);
+  assert.match(await popup.locator('#note').textContent() ?? '', /quote the reference number shown here/);
   assert.match(await popup.locator('#request-ids').textContent() ?? '', /Cloudflare Ray ID/);
   assert.equal(await popup.locator('#actions').count(), 0, 'no repair actions for a page that works as meant');
   assert.deepEqual(await axeViolations(popup), []);
