@@ -70,6 +70,12 @@ const awaitingResponse = new Map();
  */
 const unread = new Map();
 const STATUS_READ_FALLBACK_MS = 2000;
+/**
+ * Without webRequest: a failed page read together with its status, for onCommitted to use instead
+ * of reading it again (one script per failed page, and no status-only verdict shown first).
+ * @type {Map<number, {documentId: string|null, read: import('./page.js').PageRead}>}
+ */
+const preRead = new Map();
 
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
@@ -170,6 +176,7 @@ chrome.webNavigation.onErrorOccurred.addListener((d) => {
 chrome.tabs.onRemoved.addListener((tabId) => {
   lastResponse.delete(tabId);
   unread.delete(tabId);
+  preRead.delete(tabId);
   navSeq.delete(tabId);
   commitAt.delete(tabId);
   awaitingResponse.delete(tabId);
@@ -248,29 +255,35 @@ async function onCommitted(tabId, url, documentId, when) {
   const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input = { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) };
-  const first = await diagnose({ ...input, lang, now_ms: Date.now() });
+  // Without webRequest the page came with its status: the first verdict is already the whole one.
+  const pre = preRead.get(tabId);
+  preRead.delete(tabId);
+  const page = pre && (!documentId || !pre.documentId || pre.documentId === documentId) && sameDocUrl(pre.read.url, url) ? pre.read : null;
+  const firstInput = page ? { ...input, title: page.title, text: page.text, html: page.html } : input;
+  const first = await diagnose({ ...firstInput, lang, now_ms: Date.now() });
   if (navSeq.get(tabId) !== seq) return;
   await setBadge(tabId, first);
   const [retry] = await Promise.all([
     st.getRetry(tabId),
-    st.setTab(tabId, { url, input, diagnosis: first, pageRead: false, manual: false, documentId, at: Date.now(), done: false }),
+    st.setTab(tabId, { url, input: firstInput, diagnosis: first, pageRead: !!page, manual: false, documentId, at: Date.now(), done: false }),
     st.clearPending(tabId),
   ]);
   const retrying = !!retry && !navigatedElsewhere(retry, url);
   if (retry && !retrying) await cancelRetry(tabId);
 
-  // Read the failed page: this tab, this document only (documentIds), after it has parsed.
-  const read = await readTab(tabId, documentId);
+  // Read the failed page (unless it came with its status): this tab, this document only
+  // (documentIds), after it has parsed.
+  const read = page ? null : await readTab(tabId, documentId);
   if (navSeq.get(tabId) !== seq) return;
   let final = first;
-  let finalInput = input;
+  let finalInput = firstInput;
   if (read && sameDocUrl(read.url, url)) {
     finalInput = { ...input, title: read.title, text: read.text, html: read.html };
     final = await diagnose({ ...finalInput, lang, now_ms: Date.now() });
     if (navSeq.get(tabId) !== seq) return;
     await setBadge(tabId, final);
   }
-  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!read, manual: false, documentId, at: Date.now(), done: true });
+  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!page || !!read, manual: false, documentId, at: Date.now(), done: true });
   if (!final.is_error) {
     await clearBadge(tabId);
     return;
@@ -343,24 +356,28 @@ async function readStatus(tabId, documentId) {
   if (!c || (documentId && c.documentId && c.documentId !== documentId)) return;
   unread.delete(tabId);
   if (navSeq.get(tabId) !== c.seq) return;
-  let status = 0;
+  /** @type {import('./page.js').PageRead|null} */
+  let read = null;
   try {
     const target = c.documentId ? { tabId, documentIds: [c.documentId] } : { tabId, frameIds: [0] };
-    const [res] = await chrome.scripting.executeScript({ target, func: pageStatus, injectImmediately: true });
-    status = typeof res?.result === 'number' && Number.isInteger(res.result) ? res.result : 0;
+    // One call: the status, and the page itself only when the status is a failure.
+    const [res] = await chrome.scripting.executeScript({
+      target,
+      func: readPage,
+      args: [MAX_TEXT, MAX_HTML, MAX_TITLE, true],
+      injectImmediately: true,
+      world: 'ISOLATED',
+    });
+    read = sanitizeRead(res?.result);
   } catch {
     // Not scriptable (the browser's own pages, the web store) or gone: nothing to say.
   }
   // The tab moved on (or failed) while we read: that navigation has its own handling.
   if (navSeq.get(tabId) !== c.seq) return;
+  const status = read?.status ?? 0;
   lastResponse.set(tabId, { url: c.url, status, headers: [], at: c.when.at });
+  if (read && isCandidateStatus(status) && sameDocUrl(read.url, c.url)) preRead.set(tabId, { documentId: c.documentId, read });
   await onCommitted(tabId, c.url, c.documentId, c.when);
-}
-
-/** Runs in the page: the HTTP status of the document's own response (0 when unknown). */
-function pageStatus() {
-  const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (performance.getEntriesByType('navigation')[0]);
-  return nav && typeof nav.responseStatus === 'number' ? nav.responseStatus : 0;
 }
 
 /**

@@ -16,13 +16,28 @@ export const MAX_TITLE = 2048;
 
 /**
  * Runs in the page. Walks text nodes (skipping script/style) up to `maxText`, so a huge body costs
- * a bounded walk, not a layout of the whole document as innerText would.
+ * a bounded walk, not a layout of the whole document as innerText would. With `failedOnly` (the
+ * status read without webRequest) a page whose own status is not 4xx/5xx returns its status and
+ * nothing else: a healthy page costs a timing lookup, a failed one is read in the same call.
  * @param {number} maxText
  * @param {number} maxHtml
  * @param {number} maxTitle
+ * @param {boolean} [failedOnly]
  * @returns {PageRead}
  */
-export function readPage(maxText, maxHtml, maxTitle) {
+export function readPage(maxText, maxHtml, maxTitle, failedOnly = false) {
+  let status = null;
+  try {
+    const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (
+      performance.getEntriesByType('navigation')[0]
+    );
+    if (nav && typeof nav.responseStatus === 'number' && nav.responseStatus > 0) status = nav.responseStatus;
+  } catch {
+    // No navigation timing: status stays unknown.
+  }
+  if (failedOnly && !(status !== null && status >= 400)) {
+    return { url: String(location.href), title: '', text: '', html: '', status };
+  }
   const doc = document;
   const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
   /** @type {string[]} */
@@ -45,15 +60,6 @@ export function readPage(maxText, maxHtml, maxTitle) {
   const whole = doc.documentElement ? doc.documentElement.outerHTML : '';
   const tail = Math.floor(maxHtml / 4);
   const html = whole.length <= maxHtml ? whole : `${whole.slice(0, maxHtml - tail - 1)}\n${whole.slice(-tail)}`;
-  let status = null;
-  try {
-    const nav = /** @type {PerformanceNavigationTiming & {responseStatus?: number}} */ (
-      performance.getEntriesByType('navigation')[0]
-    );
-    if (nav && typeof nav.responseStatus === 'number' && nav.responseStatus > 0) status = nav.responseStatus;
-  } catch {
-    // No navigation timing: status stays unknown.
-  }
   return {
     url: String(location.href),
     title: String(doc.title || '').slice(0, maxTitle),

@@ -110,20 +110,20 @@ it('healthy pages: one status read each and nothing else; an error badge is clea
   const tabId = await tabIdOf(s, page);
   await waitForBadge(s, tabId, (t) => t === '502', '502 badge');
   await waitDiagnosed(s, tabId);
-  // The error page: its status read, then the page itself.
-  assert.equal(await scriptCalls(tabId), 2);
+  // The error page: its status and the page itself, read in one call.
+  assert.equal(await scriptCalls(tabId), 1);
   await visit(page, healthy.url);
   await waitForBadge(s, tabId, (t) => t === '', 'badge cleared');
-  await waitFor(async () => (await scriptCalls(tabId)) === 3, 'the healthy page\'s status read');
+  await waitFor(async () => (await scriptCalls(tabId)) === 2, 'the healthy page\'s status read');
   const session = async () => Object.keys(await s.control.evaluate(() => chrome.storage.session.get(null)));
   // The error's state goes once the healthy page is known; from then on nothing may be written.
   await waitFor(async () => !(await session()).includes(`tab:${tabId}`), 'the error state cleared');
   const keysBefore = await session();
   for (let i = 0; i < 3; i++) await visit(page, `${healthy.url}?n=${i}`);
-  await waitFor(async () => (await scriptCalls(tabId)) === 6, 'one status read per healthy page');
+  await waitFor(async () => (await scriptCalls(tabId)) === 5, 'one status read per healthy page');
   // Give a late extra read or write the time to show up before asserting there was none.
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal(await scriptCalls(tabId), 6, 'no page read on healthy pages');
+  assert.equal(await scriptCalls(tabId), 5, 'no page read on healthy pages');
   assert.equal(await badgeText(s, tabId), '');
   assert.deepEqual(await session(), keysBefore, 'healthy pages write nothing');
   await page.close();
@@ -133,8 +133,8 @@ it('a firewall block page (403): no badge, and the popup names the block, not "n
   const page = await s.context.newPage();
   await visit(page, `${replay.url}/fx/cloudflare/block-1020-403`);
   const tabId = await tabIdOf(s, page);
-  // A 4xx is read (status, then the page) for the engine to judge; it judges this no error.
-  await waitFor(async () => (await scriptCalls(tabId)) === 2, 'its status and page read');
+  // A 4xx is read (status and page in one call) for the engine to judge; it judges this no error.
+  await waitFor(async () => (await scriptCalls(tabId)) === 1, 'its status and page read');
   await waitFor(async () => (await s.control.evaluate((k) => chrome.storage.session.get(k), `tab:${tabId}`))[`tab:${tabId}`]?.done, 'diagnosed');
   assert.equal(await badgeText(s, tabId), '', 'no badge');
   const popup = await openPopup(s, tabId);
