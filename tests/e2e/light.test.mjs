@@ -4,7 +4,8 @@
  * navigation timing, read once it has loaded; everything else is read from the page. Asserts what
  * a person sees on real servers and replayed vendor pages, what an empty error response shows, and
  * that a healthy page costs one status read and nothing else (no storage, no badge, no page read),
- * that a long page's footer reaches the engine, and a worker stopped mid-load.
+ * that a failed page is read in that same call (so a browser check served as 503 never flashes an
+ * error badge), that a long page's footer reaches the engine, and a worker stopped mid-load.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,6 +146,35 @@ it('a firewall block page (403): no badge, and the popup names the block, not "n
   assert.equal(await popup.locator('#actions').count(), 0, 'no repair actions for a page that works as meant');
   assert.deepEqual(await axeViolations(popup), []);
   await popup.close();
+  await page.close();
+});
+
+it('a browser check served as 503 never shows an error badge, not even for a moment', async () => {
+  const w = await worker(s);
+  // Every badge text the worker sets, per tab (a flash would be gone before any poll saw it).
+  await w.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    if (g.__gdBadges) return;
+    g.__gdBadges = [];
+    const orig = chrome.action.setBadgeText.bind(chrome.action);
+    /** @param {any} o */
+    const wrapped = (o) => {
+      g.__gdBadges.push([o.tabId, o.text]);
+      return orig(o);
+    };
+    Object.defineProperty(chrome.action, 'setBadgeText', { value: wrapped, configurable: true, writable: true });
+  });
+  const page = await s.context.newPage();
+  await visit(page, `${replay.url}/fx/cloudflare/challenge-503`);
+  const tabId = await tabIdOf(s, page);
+  const d = await waitDiagnosed(s, tabId);
+  assert.equal(d.variant, 'challenge');
+  assert.equal(d.is_error, false);
+  /** @type {[number, string][]} */
+  const calls = await w.evaluate(() => /** @type {any} */ (globalThis).__gdBadges);
+  const texts = calls.filter(([t]) => t === tabId).map(([, text]) => text);
+  assert.ok(texts.every((t) => t === ''), `badge texts set: ${JSON.stringify(texts)}`);
+  assert.equal(await badgeText(s, tabId), '');
   await page.close();
 });
 
