@@ -70,12 +70,6 @@ const awaitingResponse = new Map();
  */
 const unread = new Map();
 const STATUS_READ_FALLBACK_MS = 2000;
-/**
- * Without webRequest: a failed page read together with its status, for onCommitted to use instead
- * of reading it again (one script per failed page, and no status-only verdict shown first).
- * @type {Map<number, {documentId: string|null, read: import('./page.js').PageRead}>}
- */
-const preRead = new Map();
 
 /** @param {string} a @param {string} b */
 function sameDocUrl(a, b) {
@@ -176,7 +170,6 @@ chrome.webNavigation.onErrorOccurred.addListener((d) => {
 chrome.tabs.onRemoved.addListener((tabId) => {
   lastResponse.delete(tabId);
   unread.delete(tabId);
-  preRead.delete(tabId);
   navSeq.delete(tabId);
   commitAt.delete(tabId);
   awaitingResponse.delete(tabId);
@@ -220,14 +213,16 @@ ready.catch(logError);
 
 /**
  * A top-level document committed. An error response gets a diagnosis from its status and
- * headers at once (badge now), then a second one with the page's text (badge and state refined).
+ * headers at once (badge now), then a second one with the page's text (badge and state refined);
+ * without webRequest the page comes read with its status (`page`), and the first is the whole one.
  * A healthy one clears whatever the tab showed before.
  * @param {number} tabId
  * @param {string} url
  * @param {string|null} documentId
  * @param {CommitTime} when
+ * @param {import('./page.js').PageRead|null} [page]
  */
-async function onCommitted(tabId, url, documentId, when) {
+async function onCommitted(tabId, url, documentId, when, page = null) {
   const seq = bump(tabId);
   awaitingResponse.delete(tabId);
   const fits = (/** @type {import('./state.js').Pending|null|undefined} */ p) =>
@@ -255,10 +250,6 @@ async function onCommitted(tabId, url, documentId, when) {
   const lang = pickLang(settings.lang, uiLocale());
   /** @type {PageInput} */
   const input = { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) };
-  // Without webRequest the page came with its status: the first verdict is already the whole one.
-  const pre = preRead.get(tabId);
-  preRead.delete(tabId);
-  const page = pre && (!documentId || !pre.documentId || pre.documentId === documentId) && sameDocUrl(pre.read.url, url) ? pre.read : null;
   const firstInput = page ? { ...input, title: page.title, text: page.text, html: page.html } : input;
   const first = await diagnose({ ...firstInput, lang, now_ms: Date.now() });
   if (navSeq.get(tabId) !== seq) return;
@@ -356,42 +347,34 @@ async function readStatus(tabId, documentId) {
   if (!c || (documentId && c.documentId && c.documentId !== documentId)) return;
   unread.delete(tabId);
   if (navSeq.get(tabId) !== c.seq) return;
-  /** @type {import('./page.js').PageRead|null} */
-  let read = null;
-  try {
-    const target = c.documentId ? { tabId, documentIds: [c.documentId] } : { tabId, frameIds: [0] };
-    // One call: the status, and the page itself only when the status is a failure.
-    const [res] = await chrome.scripting.executeScript({
-      target,
-      func: readPage,
-      args: [MAX_TEXT, MAX_HTML, MAX_TITLE, true],
-      injectImmediately: true,
-      world: 'ISOLATED',
-    });
-    read = sanitizeRead(res?.result);
-  } catch {
-    // Not scriptable (the browser's own pages, the web store) or gone: nothing to say.
-  }
+  // One call: the status, and the page itself only when the status is a failure. Null when not
+  // scriptable (the browser's own pages, the web store) or gone: nothing to say.
+  const read = await readTab(tabId, c.documentId, true);
   // The tab moved on (or failed) while we read: that navigation has its own handling.
   if (navSeq.get(tabId) !== c.seq) return;
   const status = read?.status ?? 0;
   lastResponse.set(tabId, { url: c.url, status, headers: [], at: c.when.at });
-  if (read && isCandidateStatus(status) && sameDocUrl(read.url, c.url)) preRead.set(tabId, { documentId: c.documentId, read });
-  await onCommitted(tabId, c.url, c.documentId, c.when);
+  const page = read && isCandidateStatus(status) && sameDocUrl(read.url, c.url) ? read : null;
+  await onCommitted(tabId, c.url, c.documentId, c.when, page);
 }
 
 /**
- * Reads the page in one tab; null when the document is gone or cannot be scripted.
+ * Reads the page in one tab; null when the document is gone or cannot be scripted. With
+ * `failedOnly`, only the status unless it is 4xx/5xx (see readPage).
  * @param {number} tabId
  * @param {string|null} documentId
+ * @param {boolean} [failedOnly]
  */
-async function readTab(tabId, documentId) {
+async function readTab(tabId, documentId, failedOnly = false) {
   try {
     const target = documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] };
     const [res] = await chrome.scripting.executeScript({
       target,
       func: readPage,
-      args: [MAX_TEXT, MAX_HTML, MAX_TITLE],
+      args: [MAX_TEXT, MAX_HTML, MAX_TITLE, failedOnly],
+      // A status read runs after load (or the fallback timer) and must not wait for idle; a
+      // page read at commit waits for the document to be parsed.
+      injectImmediately: failedOnly,
       world: 'ISOLATED',
     });
     return sanitizeRead(res?.result);
