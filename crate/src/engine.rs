@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
 use crate::page::{clip, Page};
-use crate::rules::compile::{CSignal, Compiled, Detail, Found};
+use crate::rules::compile::{contains_ci, CSignal, Compiled, Detail, Found};
 use crate::rules::schema::{ProviderRules, Variant};
 use crate::{advice, guidance, status};
 
@@ -55,13 +55,6 @@ struct Seen<'a> {
     shown: Cow<'a, str>,
 }
 
-/// ASCII-case-insensitive substring test, without allocating (Unicode case tables would cost
-/// kilobytes of wasm).
-fn contains_fold(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
 /// Adds the evidence of the signals that hold. An unlabelled signal whose match is inside an
 /// earlier line's match shows no new fact (a variant repeating its provider's wording,
 /// "temporary error" after the whole sentence), so it adds no line; its weight still counts in
@@ -97,7 +90,7 @@ fn evidence_of<'a>(
         let repeated = match label {
             None => seen
                 .iter()
-                .any(|e| e.group == group && contains_fold(&e.matched, &matched)),
+                .any(|e| e.group == group && contains_ci(&e.matched, &matched)),
             Some(l) => seen.iter().any(|e| e.shown == l),
         };
         if repeated {

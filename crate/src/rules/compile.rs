@@ -787,14 +787,11 @@ fn field_name(f: Field) -> &'static str {
     }
 }
 
-/// ASCII-case-insensitive substring test; `needle` must already be lower-case.
+/// ASCII-case-insensitive substring test, without allocating (Unicode case tables would cost
+/// kilobytes of wasm).
 pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return true;
-    }
-    h.windows(n.len())
-        .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]
