@@ -99,6 +99,8 @@ function render(s) {
   // A re-render (the tab reloaded, a retry ticked) must not close panels or lose keyboard focus.
   const keyOf = (/** @type {Element} */ el) => el.id || el.getAttribute('data-action') || '';
   const open = new Set([...app.querySelectorAll('details[open]')].map(keyOf));
+  // Nor untick a box the user ticked (deleting cookies too must stay what they chose).
+  const ticked = new Set([...app.querySelectorAll('input[type="checkbox"]:checked')].map(keyOf));
   const active = document.activeElement;
   const focusBox = active && app.contains(active) ? active.closest('[data-action], [id]') : null;
   const focusKey = focusBox ? keyOf(focusBox) : '';
@@ -115,6 +117,11 @@ function render(s) {
     renderDiagnosis(d, s);
   }
   for (const el of app.querySelectorAll('details')) if (open.has(keyOf(el))) el.setAttribute('open', '');
+  for (const el of app.querySelectorAll('input[type="checkbox"]')) {
+    if (!(el instanceof HTMLInputElement) || !ticked.has(keyOf(el))) continue;
+    el.checked = true;
+    el.dispatchEvent(new Event('change'));
+  }
   if (focusKey) {
     const box = [...app.querySelectorAll('[data-action], [id]')].find((el) => keyOf(el) === focusKey);
     const target = box?.matches('button, summary, input, a') ? box : box?.querySelector('button, summary, input, a');

@@ -322,7 +322,8 @@ fn per_page(pages: &[(String, PageInput)]) {
 /// `GD_BENCH_MIN=1`: a quick A/B mode for a busy machine. The minimum over many runs is what
 /// the code costs when nothing else interferes; criterion's medians move with the load.
 /// `GD_BENCH_ONLY="ordinary 1MB"` (a label it prints, or `corpus`) times that alone, for
-/// `perf record`.
+/// `perf record`; `page:NAME` the corpus pages whose file name contains NAME. `GD_BENCH_PAGES=1`
+/// also lists the slowest and fastest corpus pages.
 fn min_mode(pages: &[(String, PageInput)]) {
     let time = |f: &mut dyn FnMut()| {
         let mut best = f64::MAX;
@@ -333,16 +334,40 @@ fn min_mode(pages: &[(String, PageInput)]) {
         }
         best
     };
-    let only = std::env::var("GD_BENCH_ONLY").is_ok_and(|o| o != "corpus");
+    let only_var = std::env::var("GD_BENCH_ONLY").unwrap_or_default();
+    // `page:NAME`: the corpus pages whose file name contains NAME, alone.
+    let pick = only_var.strip_prefix("page:");
+    let only = !only_var.is_empty() && only_var != "corpus" && pick.is_none();
     let corpus = time(&mut || {
         if only {
             return;
         }
-        for (_, p) in pages {
+        for (name, p) in pages {
+            if pick.is_some_and(|n| !name.contains(n)) {
+                continue;
+            }
             black_box(diagnose(black_box(p)).map(|d| d.is_error).ok());
         }
     });
     print!("min: corpus {:.0} µs", corpus * 1e6);
+    if std::env::var_os("GD_BENCH_PAGES").is_some() {
+        // The slowest pages on their own: where the corpus total goes.
+        let mut per: Vec<(f64, &str)> = pages
+            .iter()
+            .map(|(name, p)| {
+                let t = time(&mut || {
+                    black_box(diagnose(black_box(p)).map(|d| d.is_error).ok());
+                });
+                (t, name.as_str())
+            })
+            .collect();
+        per.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total: f64 = per.iter().map(|p| p.0).sum();
+        println!(" (sum of per-page minima {:.0} µs); slowest, then fastest:", total * 1e6);
+        for (t, name) in per.iter().take(15).chain(per.iter().rev().take(3)) {
+            println!("  {:7.1} µs  {name}", t * 1e6);
+        }
+    }
     let headers = pages
         .iter()
         .find(|(n, _)| n.contains("cloudflare"))

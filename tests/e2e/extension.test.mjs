@@ -307,6 +307,16 @@ describe('actions, done for real', () => {
     assert.equal(await box.locator('#cookie-warning').isVisible(), false, 'no sign-out warning before the box is ticked');
     await box.locator('#clear-cookies').check();
     assert.equal(await box.locator('#cookie-warning').isVisible(), true, 'the sign-out warning once ticked');
+    // A re-render (here: the tab's stored state rewritten, as a reload or a retry does) keeps the choice.
+    await popup.evaluate(() => document.querySelector('#clear-cookies')?.setAttribute('data-before', ''));
+    await s.control.evaluate(async (id) => {
+      const key = `tab:${id}`;
+      const rec = (await chrome.storage.session.get(key))[key];
+      await chrome.storage.session.set({ [key]: { ...rec, at: rec.at + 1 } });
+    }, tabId);
+    await waitFor(async () => popup.evaluate(() => !!document.querySelector('#clear-cookies:not([data-before])')), 'popup re-rendered');
+    assert.equal(await box.locator('#clear-cookies').isChecked(), true, 'still ticked after a re-render');
+    assert.equal(await box.locator('#cookie-warning').isVisible(), true, 'the warning still shown after a re-render');
     await box.locator('button').click();
     await waitFor(async () => (await s.context.cookies(replay.url)).length === 0, 'cookie deleted when ticked');
     await popup.close();
