@@ -363,7 +363,10 @@ fn min_mode(pages: &[(String, PageInput)]) {
             .collect();
         per.sort_by(|a, b| b.0.total_cmp(&a.0));
         let total: f64 = per.iter().map(|p| p.0).sum();
-        println!(" (sum of per-page minima {:.0} µs); slowest, then fastest:", total * 1e6);
+        println!(
+            " (sum of per-page minima {:.0} µs); slowest, then fastest:",
+            total * 1e6
+        );
         for (t, name) in per.iter().take(15).chain(per.iter().rev().take(3)) {
             println!("  {:7.1} µs  {name}", t * 1e6);
         }
