@@ -25,6 +25,8 @@ const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 const isFirefox = chrome.runtime.getURL('').startsWith('moz-extension:');
 /** Probe-backed actions: wired by the probes issue through the `probe` message. */
 const PROBE_ACTIONS = new Set(['check-down', 'check-dns', 'provider-status', 'archived-copy']);
+/** Evidence lines shown before "N more" (a list of one more is shown whole). */
+const EVIDENCE_SHOWN = 5;
 /** Actions shown as guidance panels. */
 const PANEL_ACTIONS = new Set(['try-other-browser', 'disable-cdn', 'contact-host', 'owner-checklist']);
 
@@ -193,12 +195,19 @@ function renderDiagnosis(d, s) {
   }
 
   if (d.evidence.length) {
+    // The engine lists the strongest first; past the first few, the rest wait behind a toggle.
+    const line = (/** @type {Diagnosis['evidence'][number]} */ e) =>
+      h('li', null, h('span', { class: 'src' }, t(`source_${e.source.replace(/-/g, '_')}`) || e.source), ' ',
+        h('span', { class: 'detail' }, e.detail));
+    const shown = d.evidence.length > EVIDENCE_SHOWN + 1 ? EVIDENCE_SHOWN : d.evidence.length;
+    const rest = d.evidence.slice(shown);
     append(app, [
       h('section', { 'aria-labelledby': 'h-evidence', id: 'evidence' },
         h('h2', { id: 'h-evidence' }, t('evidenceHeading')),
-        h('ul', null, d.evidence.map((e) =>
-          h('li', null, h('span', { class: 'src' }, t(`source_${e.source.replace(/-/g, '_')}`) || e.source), ' ',
-            h('span', { class: 'detail' }, e.detail))))),
+        h('ul', null, d.evidence.slice(0, shown).map(line)),
+        rest.length ? h('details', { id: 'evidence-more' },
+          h('summary', null, t('evidenceMore', String(rest.length))),
+          h('ul', null, rest.map(line))) : null),
     ]);
   }
 

@@ -175,7 +175,8 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
     (best, provider_scores)
 }
 
-/// Renders the winner's evidence for people: its provider's signals that hold, then its variant's.
+/// Renders the winner's evidence for people: the signals of its provider and its variant that
+/// hold, strongest first.
 fn winner_evidence(
     c: &Compiled,
     b: &Scored,
@@ -201,6 +202,9 @@ fn winner_evidence(
         let rule = format!("{}/{}", b.provider.id, v.id);
         evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen, zh);
     }
+    // Strongest first, so the few lines a reader looks at are the deciding ones (Cloudflare's
+    // "error source: Host" box, not its footer); equal weights keep the rule files' order.
+    ev.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     ev
 }
 

@@ -90,6 +90,16 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
             bad.push(format!("evidence repeats {:?} as {:?}", b.detail, a.detail));
         }
     }
+    // Strongest first: a reader who looks at the first few lines sees the deciding ones.
+    let weights: Vec<f32> = d
+        .evidence
+        .iter()
+        .filter(|e| e.rule.is_some())
+        .map(|e| e.weight)
+        .collect();
+    if weights.windows(2).any(|w| w[0] < w[1]) {
+        bad.push(format!("evidence not strongest first: {weights:?}"));
+    }
     if let Some(want) = exp.get("verdict_contains").and_then(Value::as_str) {
         if !d.verdict.contains(want) {
             bad.push(format!("verdict: want {want:?} in {:?}", d.verdict));

@@ -139,7 +139,19 @@ describe('captured vendor pages, replayed', () => {
         assert.ok(v.ids.length >= expect.ids.length, 'request ids shown');
         assert.equal(await popup.locator('#request-ids button.copy').count(), v.ids.length, 'a copy button per id');
       }
-      if (f === 'cloudflare/error-521') await popup.screenshot({ path: join(SHOTS, 'popup-en-cloudflare-521.png'), fullPage: true });
+      if (f === 'cloudflare/error-521') {
+        // A long "why we think so": the status and the strongest lines first, the rest behind a toggle.
+        assert.equal(v.evidence.length, diagnosis.evidence.length, 'every line of evidence is in the popup');
+        const first = await popup.locator('#evidence > ul > li .detail').allTextContents();
+        assert.deepEqual(first, diagnosis.evidence.slice(0, 5).map((/** @type {{detail: string}} */ e) => e.detail), 'the first five shown');
+        assert.equal(first[1], '"Web server is down"', 'the deciding line right after the status');
+        const more = popup.locator('#evidence-more');
+        assert.equal(await more.locator('summary').textContent(), `Show ${diagnosis.evidence.length - 5} more`);
+        assert.equal(await more.locator('li').first().isVisible(), false, 'the rest folded');
+        await more.locator('summary').click();
+        assert.equal(await more.locator('li').first().isVisible(), true, 'the rest shown on request');
+        await popup.screenshot({ path: join(SHOTS, 'popup-en-cloudflare-521.png'), fullPage: true });
+      }
       await popup.close();
       await page.close();
     });
