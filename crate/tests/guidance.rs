@@ -38,13 +38,14 @@ const NET_KEYS: [&str; 9] = [
 ];
 
 /// The verdict keys of the team brief.
-const VERDICT_KEYS: [&str; 22] = [
+const VERDICT_KEYS: [&str; 23] = [
     "none",
     "origin",
     "origin-cdn",
     "origin-server",
     "origin-service",
     "origin-platform",
+    "origin-app",
     "origin-net-refused",
     "origin-net-reset",
     "origin-net-tls",
@@ -65,7 +66,14 @@ const VERDICT_KEYS: [&str; 22] = [
 
 /// Verdict keys looked up only when a provider is named (`{fault}-{provider kind}`), the only
 /// ones where `{provider}` can be filled in.
-const KIND_SUFFIXES: [&str; 5] = ["-server", "-cdn", "-platform", "-service", "-browser"];
+const KIND_SUFFIXES: [&str; 6] = [
+    "-server",
+    "-cdn",
+    "-platform",
+    "-app",
+    "-service",
+    "-browser",
+];
 
 /// The note keys of the team brief.
 const NOTE_KEYS: [&str; 21] = [
@@ -196,6 +204,7 @@ fn every_verdict_key_exists_and_placeholders_are_safe() {
             "origin-server",
             "origin-service",
             "origin-platform",
+            "origin-app",
         ] {
             assert!(t.verdict[k].contains("{provider}"), "{}: {k}", t.lang);
         }

@@ -71,10 +71,10 @@ mod read {
         )
     }
 
-    const KINDS: [&str; 5] = ["server", "cdn", "platform", "service", "browser"];
-    const KIND_VALUES: [ProviderKind; 5] = {
+    const KINDS: [&str; 6] = ["server", "cdn", "platform", "app", "service", "browser"];
+    const KIND_VALUES: [ProviderKind; 6] = {
         use ProviderKind::*;
-        [Server, Cdn, Platform, Service, Browser]
+        [Server, Cdn, Platform, App, Service, Browser]
     };
 
     fn kind(o: &mut Obj) -> ProviderKind {

@@ -43,6 +43,9 @@ pub enum ProviderKind {
     Cdn,
     /// A hosting platform (Heroku, Vercel, Netlify…).
     Platform,
+    /// The site's own application or its framework (WordPress, Spring Boot, Tomcat…): its error
+    /// page says the site's code failed while the servers in front of it worked.
+    App,
     /// A big web service's own branded page (Google, Twitter/X, GitHub).
     Service,
     /// The browser itself.
@@ -56,6 +59,7 @@ impl ProviderKind {
             ProviderKind::Server => "server",
             ProviderKind::Cdn => "cdn",
             ProviderKind::Platform => "platform",
+            ProviderKind::App => "app",
             ProviderKind::Service => "service",
             ProviderKind::Browser => "browser",
         }
