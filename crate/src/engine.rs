@@ -203,8 +203,15 @@ fn winner_evidence(
         evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen, zh);
     }
     // Strongest first, so the few lines a reader looks at are the deciding ones (Cloudflare's
-    // "error source: Host" box, not its footer); equal weights keep the rule files' order.
-    ev.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    // "error source: Host" box, not its footer); equal weights keep the rule files' order. An
+    // insertion sort: a few dozen lines at most, and the library's stable sort is kilobytes of wasm.
+    for i in 1..ev.len() {
+        let mut j = i;
+        while j > 0 && ev[j - 1].weight < ev[j].weight {
+            ev.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     ev
 }
 
