@@ -5,6 +5,9 @@
 #      then each corpus page timed on its own (median) -> target/bench/native.json.
 #   2. the same pages through the built wasm under Node (tests/bench-wasm.mjs).
 #   3. the ratios: ours / floor and naive / ours per size, from criterion's median estimates.
+#   4. real Chromium: popup open -> verdict (bench-browser.mjs), healthy navigation with the
+#      extension switched on and off in one browser (bench-nav.mjs), and where that cost comes
+#      from (bench-webrequest.mjs).
 # Needs dist/chrome/engine (./build.sh) for step 2; skips it with a note when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,8 +63,13 @@ if (existsSync('target/bench/wasm.json')) {
 }
 JS
 
-echo "== real Chromium: popup open -> verdict; healthy-page navigation with/without the extension"
-if [ -f dist/chrome/manifest.json ]; then node tests/e2e/bench-browser.mjs; else echo "dist/chrome missing: run ./build.sh first for the browser timings"; fi
+echo "== real Chromium: popup open -> verdict; healthy-page navigation with the extension switched on/off"
+if [ -f dist/chrome/manifest.json ]; then
+  node tests/e2e/bench-browser.mjs
+  node tests/e2e/bench-nav.mjs
+else
+  echo "dist/chrome missing: run ./build.sh first for the browser timings"
+fi
 
 echo "== where the healthy-navigation cost comes from (webRequest-only and webNavigation-only extensions)"
 if [ -f dist/chrome/manifest.json ]; then

@@ -143,10 +143,20 @@ try {
       (enabled ? on : off).push(block);
     }
     await setGd(true);
+    // What the user sees on a healthy tab with the extension on, once it has read the page: no badge.
+    await loadOnce();
+    await new Promise((r) => setTimeout(r, 2500));
+    const gdPage = await context.newPage();
+    await gdPage.goto(`chrome-extension://${gdId}/options.html`);
+    const badge = await gdPage.evaluate(async (url) => {
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === url);
+      return tab?.id == null ? null : chrome.action.getBadgeText({ tabId: tab.id });
+    }, page.url());
+    await gdPage.close();
     const r = blockRatio(on, off);
     const aa = blockRatio(off.filter((_, i) => i % 2 === 0), off.filter((_, i) => i % 2 === 1));
     const fmt = (/** @type {number} */ x) => x.toFixed(3);
-    console.log(`${shape} page, one browser, Gateway Doctor switched on/off in ${BLOCKS} blocks each of ${LOADS} loads:`);
+    console.log(`${shape} page, one browser, Gateway Doctor switched on/off in ${BLOCKS} blocks each of ${LOADS} loads; badge on the healthy tab: ${JSON.stringify(badge)}:`);
     console.log(`  loadEventEnd − startTime: on ${median(on.flat()).toFixed(2)} ms, off ${median(off.flat()).toFixed(2)} ms;` +
       ` ratio on/off ${fmt(r.ratio)} (95 % block bootstrap ${fmt(r.lo)}–${fmt(r.hi)});` +
       ` A/A off/off ${fmt(aa.ratio)} (${fmt(aa.lo)}–${fmt(aa.hi)})`);
