@@ -15,6 +15,13 @@ use crate::probes::fetch::{Answer, Probe};
 use crate::probes::{checker, dns, down, statuspage, wayback, ProbeError};
 
 /// Reads a JavaScript object's fields.
+
+/// An `f32` as JS should see it: 0.91, not 0.9100000262260437 (its exact value widened), the
+/// way serde prints it natively. The engine's numbers carry at most a few decimals.
+fn js_f32(x: f32) -> f64 {
+    (f64::from(x) * 1e6).round() / 1e6
+}
+
 fn obj_from_js(v: &JsValue) -> Result<Obj, Error> {
     let o = crate::pack::from_js(v)?;
     if !matches!(o, crate::pack::Value::Map(_)) {
@@ -138,7 +145,7 @@ fn evidence_js(e: &Evidence) -> JsValue {
     let o = Js::new();
     o.str("source", source);
     o.str("detail", detail);
-    o.num("weight", f64::from(*weight));
+    o.num("weight", js_f32(*weight));
     o.some_str("rule", rule);
     o.done()
 }
@@ -218,7 +225,7 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
     o.str("fault_label", fault_label);
     o.str("verdict", verdict);
     o.opt_str("note", note);
-    o.num("confidence", f64::from(*confidence));
+    o.num("confidence", js_f32(*confidence));
     o.list("evidence", evidence, evidence_js);
     o.list("ids", ids, |r| {
         let o = Js::new();

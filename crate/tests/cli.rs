@@ -121,6 +121,43 @@ fn stdin_is_read_with_a_dash() {
 }
 
 #[test]
+fn a_page_as_json_in_and_out() {
+    // `--format input` prints the page as the engine gets it; that JSON is itself an input.
+    let f = fixture("nginx/live-502-closed-port.http");
+    let f = f.to_str().unwrap_or_default();
+    let page = run(&["diagnose", f, "--format", "input"], None);
+    let parsed = json(&page);
+    assert_eq!(parsed["status"], 502);
+    assert!(parsed.get("verdict").is_none(), "not diagnosed: {parsed}");
+    let again = json(&run(
+        &["diagnose", "-", "--format", "json"],
+        Some(&page.stdout),
+    ));
+    let direct = json(&run(&["diagnose", f, "--format", "json"], None));
+    assert_eq!(again["provider"], "nginx");
+    assert_eq!(again["verdict"], direct["verdict"]);
+    assert_eq!(again["evidence"], direct["evidence"]);
+    // A saved `.input.json` fixture, read directly.
+    let j = fixture("heroku/application-error-old-text.input.json");
+    let d = json(&run(
+        &[
+            "diagnose",
+            j.to_str().unwrap_or_default(),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(d["provider"], "heroku");
+    // JSON that is not a page: a clear one-line failure.
+    assert_clean_failure(
+        &run(&["diagnose", "-"], Some(b"{\"status\": \"five hundred\"}")),
+        2,
+        "not a page as JSON",
+    );
+}
+
+#[test]
 fn net_error() {
     let d = json(&run(
         &[

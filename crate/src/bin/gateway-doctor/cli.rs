@@ -11,11 +11,13 @@ use gateway_doctor::{http, Diagnosis, PageInput};
 
 const USAGE: &str = "usage:
   gateway-doctor diagnose FILE|-        diagnose a raw HTTP response (e.g. `curl -si URL | gateway-doctor diagnose -`)
+                                        or a page as JSON ({\"status\", \"headers\", \"html\", …}: what the extension reads)
   gateway-doctor diagnose --net-error net::ERR_NAME_NOT_RESOLVED [--url URL]
   gateway-doctor diagnose --url URL     fetch URL (no redirects followed) and diagnose the answer
   gateway-doctor rules [--check DIR]    list the built-in rules, or validate rule files in DIR
 options:
-  --format json|text   output format (default text)
+  --format json|text|input
+                       output format (default text); input: the page as the engine gets it, undiagnosed
   --lang en|zh-CN      language of the guidance (default en)
   --timeout SECONDS    for --url (default 15)";
 
@@ -256,8 +258,11 @@ fn net_error_of(e: &ureq::Error) -> Option<&'static str> {
 
 fn cmd_diagnose(o: Opts) -> Result<String, Fail> {
     let format = o.format.as_deref().unwrap_or("text");
-    if !matches!(format, "json" | "text") {
-        return fail(2, format!("--format must be json or text, not {format}"));
+    if !matches!(format, "json" | "text" | "input") {
+        return fail(
+            2,
+            format!("--format must be json, text or input, not {format}"),
+        );
     }
     if let Some(l) = o.lang.as_deref() {
         if !matches!(l, "en" | "zh-CN" | "zh" | "zh-cn") {
@@ -267,8 +272,16 @@ fn cmd_diagnose(o: Opts) -> Result<String, Fail> {
     let mut input = match (&o.file, &o.net_error, &o.url) {
         (Some(f), None, url) => {
             let bytes = read_input(f)?;
-            let mut i = http::parse_response(&bytes).map_err(|e| Fail(2, format!("{f}: {e}")))?;
-            i.url = url.clone();
+            // A response starts with its status line; a JSON page (a saved `.input.json`) with `{`.
+            let mut i = if bytes.trim_ascii_start().starts_with(b"{") {
+                serde_json::from_slice::<PageInput>(&bytes)
+                    .map_err(|e| Fail(2, format!("{f}: not a page as JSON: {e}")))?
+            } else {
+                http::parse_response(&bytes).map_err(|e| Fail(2, format!("{f}: {e}")))?
+            };
+            if url.is_some() {
+                i.url = url.clone();
+            }
             i
         }
         (None, Some(ne), url) => {
@@ -293,11 +306,20 @@ fn cmd_diagnose(o: Opts) -> Result<String, Fail> {
         }
         (Some(_), Some(_), _) => return fail(2, "give FILE or --net-error, not both"),
     };
-    input.lang = o.lang.clone();
-    input.now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_millis() as f64);
+    if o.lang.is_some() {
+        input.lang = o.lang.clone();
+    }
+    if format == "input" {
+        return serde_json::to_string_pretty(&input)
+            .map(|j| j + "\n")
+            .map_err(|e| Fail(3, e.to_string()));
+    }
+    input.now_ms = input.now_ms.or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_millis() as f64)
+    });
     let d = gateway_doctor::diagnose(&input).map_err(|e| Fail(3, e))?;
     Ok(if format == "json" {
         serde_json::to_string_pretty(&d).map_err(|e| Fail(3, e.to_string()))? + "\n"
