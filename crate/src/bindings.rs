@@ -14,14 +14,13 @@ use crate::pack::{Error, Obj};
 use crate::probes::fetch::{Answer, Probe};
 use crate::probes::{checker, dns, down, statuspage, wayback, ProbeError};
 
-/// Reads a JavaScript object's fields.
-
 /// An `f32` as JS should see it: 0.91, not 0.9100000262260437 (its exact value widened), the
 /// way serde prints it natively. The engine's numbers carry at most a few decimals.
 fn js_f32(x: f32) -> f64 {
     (f64::from(x) * 1e6).round() / 1e6
 }
 
+/// Reads a JavaScript object's fields.
 fn obj_from_js(v: &JsValue) -> Result<Obj, Error> {
     let o = crate::pack::from_js(v)?;
     if !matches!(o, crate::pack::Value::Map(_)) {
