@@ -484,9 +484,11 @@ pub async fn run_probe(request: JsValue) -> Result<JsValue, JsError> {
             page_url: need(&req.url, "url")?,
         },
         other => {
+            // Display, not Debug: `{:?}` on a str links kilobytes of escaping code into the wasm.
             return Err(JsError::new(&format!(
-                "bad probe request: unknown kind {other:?}"
-            )))
+                "bad probe request: unknown kind \"{}\"",
+                crate::probes::tidy(other, 40)
+            )));
         }
     };
     // One await site for every probe but check-down (see `fetch::Probe`).

@@ -39,7 +39,7 @@ pub fn parse_doh(body: &str) -> Result<DohAnswer, ProbeError> {
         }
         let Some(ip) = Ip::parse(data.trim()) else {
             return Err(ProbeError::malformed(format!(
-                "address record is not an IP: {:?}",
+                "address record is not an IP: \"{}\"",
                 tidy(data, 60)
             )));
         };
