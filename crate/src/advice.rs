@@ -177,10 +177,21 @@ pub fn finish(
 
     let statuspage = provider.and_then(|p| p.statuspage.clone());
     let has_status_page = d.status_page.is_some();
+    // A step for one stack (PHP) is for sites that may run on it: an unknown one, a site behind
+    // a web server or CDN that does not say what runs behind it, or one of that stack.
+    let stack_possible = |st: &str| match provider {
+        None => true,
+        Some(p) => match p.stack.as_deref() {
+            Some(own) => own == st,
+            None => matches!(kind, Some(ProviderKind::Server | ProviderKind::Cdn)),
+        },
+    };
     d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
         .into_iter()
         .map(|id| {
             let mut a = make_action(id, texts);
+            a.steps
+                .retain(|s| s.stack.as_deref().is_none_or(stack_possible));
             match id {
                 // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
                 // schedule decides (it starts shorter than any fixed default would).

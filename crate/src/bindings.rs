@@ -125,12 +125,14 @@ fn step_js(s: &Step) -> JsValue {
         code,
         os,
         browser,
+        stack,
     } = s;
     let o = Js::new();
     o.str("text", text);
     o.some_str("code", code);
     o.some_str("os", os);
     o.some_str("browser", browser);
+    o.some_str("stack", stack);
     o.done()
 }
 

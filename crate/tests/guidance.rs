@@ -414,3 +414,39 @@ fn diagnoses_carry_the_texts_in_the_asked_language() {
     );
     assert_eq!(d.meaning_title.as_deref(), Some("502 Bad Gateway"));
 }
+
+/// The site owner's steps for one stack (PHP: plugins, PHP-FPM) go only to sites that may run
+/// on it: a Spring Boot or Fly.io page gets the general steps, an nginx page or an unknown one
+/// gets PHP's too.
+#[test]
+fn stack_steps_go_only_where_the_stack_is_possible() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let checklist = |rel: &str| {
+        let bytes = std::fs::read(dir.join(rel)).expect("fixture");
+        let input = gateway_doctor::http::parse_response(&bytes).expect("parses");
+        let d = diagnose(&input).expect("diagnoses");
+        let a = d.actions.into_iter().find(|a| a.id == "owner-checklist");
+        let steps = a.map(|a| a.steps).unwrap_or_default();
+        let php = steps
+            .iter()
+            .filter(|s| s.stack.as_deref() == Some("php"))
+            .count();
+        (d.provider, steps.len(), php)
+    };
+    for rel in [
+        "spring-boot/whitelabel-500.http",
+        "fly/proxy-502-blank.http",
+    ] {
+        let (provider, all, php) = checklist(rel);
+        assert!(provider.is_some(), "{rel}: recognised");
+        assert!(all > 2, "{rel}: general steps kept ({all})");
+        assert_eq!(php, 0, "{rel}: no PHP steps");
+    }
+    for rel in [
+        "nginx/live-502-closed-port.http",
+        "generic/502-bad-gateway.http",
+    ] {
+        let (_, _, php) = checklist(rel);
+        assert!(php > 5, "{rel}: PHP steps kept ({php})");
+    }
+}

@@ -14,7 +14,7 @@ export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', 
  * @typedef {{name: string, value: string}} Header
  * @typedef {{status?: number, headers: Header[], url?: string, title?: string, text?: string, html?: string,
  *   net_error?: string, ip?: string, lang?: string, now_ms?: number}} PageInput
- * @typedef {{text: string, code?: string, os?: string, browser?: string}} Step
+ * @typedef {{text: string, code?: string, os?: string, browser?: string, stack?: string}} Step  stack: the server-side stack a site-owner step is for (the engine already dropped it where that stack is impossible)
  * @typedef {{id: string, title: string, summary: string, steps?: Step[], owner: boolean, url?: string,
  *   host?: string, delay?: number, api?: string}} Action
  * @typedef {{is_error: boolean, status: number|null, net_error: string|null, meaning: string|null,

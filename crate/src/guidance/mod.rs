@@ -28,6 +28,7 @@ pub fn read_packed(b: &[u8]) -> Result<Texts, crate::pack::Error> {
             code: o.opt_str("code"),
             os: o.opt_str("os"),
             browser: o.opt_str("browser"),
+            stack: o.opt_str("stack"),
         }
     }
     fn meaning(o: &mut Obj) -> MeaningText {

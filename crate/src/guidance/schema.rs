@@ -22,11 +22,19 @@ pub struct StepText {
     /// Only for this browser, one of [`BROWSER_IDS`]; absent means every browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// Only for sites built on this server-side stack, one of [`STACK_IDS`] (PHP's plugins and
+    /// PHP-FPM mean nothing to a Spring Boot or Django site); absent means every site. The
+    /// engine keeps such a step where the stack is possible (see `advice::finish`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
 }
 
 /// Values of `StepText::os`. `chrome.runtime.getPlatformInfo().os` maps onto them as
 /// `win` → `windows`, `cros` → `chromeos`, `mac` and `linux` as they are.
 pub const OS_IDS: [&str; 4] = ["windows", "mac", "linux", "chromeos"];
+
+/// Values of `StepText::stack` and of a rule's provider `stack`.
+pub const STACK_IDS: [&str; 1] = ["php"];
 
 /// Values of `StepText::browser`.
 pub const BROWSER_IDS: [&str; 5] = ["chrome", "firefox", "safari", "edge", "opera"];
@@ -142,6 +150,9 @@ pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
             }
             if let Some(b) = s.browser.as_deref().filter(|b| !BROWSER_IDS.contains(b)) {
                 return Err(format!("{}: action {k}: unknown browser {b:?}", t.lang));
+            }
+            if let Some(st) = s.stack.as_deref().filter(|st| !STACK_IDS.contains(st)) {
+                return Err(format!("{}: action {k}: unknown stack {st:?}", t.lang));
             }
         }
     }

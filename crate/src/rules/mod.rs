@@ -155,6 +155,7 @@ mod read {
             kind: kind(o),
             status_page: o.opt_str("status_page"),
             statuspage: o.opt_str("statuspage"),
+            stack: o.opt_str("stack"),
             min_score: o.f32_or("min_score", 1.0),
             signals: o.each("signal", signal),
             ids: o.each("id_rule", id_rule),
