@@ -340,7 +340,11 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     if is_error && page.is_blank() {
         evidence.push(Evidence {
             source: "text".into(),
-            detail: "empty page (blank white screen)".into(),
+            detail: match lang {
+                "zh-CN" => "空白页面（白屏）",
+                _ => "empty page (blank white screen)",
+            }
+            .into(),
             weight: 0.0,
             rule: None,
         });
@@ -520,6 +524,24 @@ weight = 0.5
             let d = diagnose_with(&c, &input);
             assert_eq!(d.provider.as_deref(), Some("z-server"));
             assert_eq!(d.variant.as_deref(), Some("bad-gateway"));
+        }
+    }
+
+    #[test]
+    fn a_blank_page_is_said_blank_in_the_page_language() {
+        for (lang, want) in [("en", "blank white screen"), ("zh-CN", "白屏")] {
+            let d = crate::diagnose(&PageInput {
+                status: Some(502),
+                html: Some(String::new()),
+                lang: Some(lang.into()),
+                ..Default::default()
+            })
+            .expect("diagnoses");
+            assert!(
+                d.evidence.iter().any(|e| e.detail.contains(want)),
+                "{lang}: {:?}",
+                d.evidence
+            );
         }
     }
 
