@@ -105,11 +105,11 @@ pub fn key_paths(t: &Texts) -> Vec<String> {
                 .iter()
                 .map(|s| s.code.as_deref())
                 .collect::<Vec<_>>(),
-            // Which OS or browser each step is for must match too, or one language would show
-            // a step the other hides.
+            // Which OS, browser or stack each step is for must match too, or one language would
+            // show a step the other hides.
             a.steps
                 .iter()
-                .map(|s| (s.os.as_deref(), s.browser.as_deref()))
+                .map(|s| (s.os.as_deref(), s.browser.as_deref(), s.stack.as_deref()))
                 .collect::<Vec<_>>()
         ));
     }
