@@ -567,38 +567,32 @@ impl Obj {
         }
         out
     }
-    /// Map `k` of strings, as a `BTreeMap` (the guidance's tables).
+    /// Map `k` of strings, its entries in stored order (the guidance's tables).
     #[inline(never)]
-    pub fn str_map(&mut self, k: &str) -> std::collections::BTreeMap<String, String> {
+    pub fn str_map(&mut self, k: &str) -> Vec<(String, String)> {
         let (fields, err) = self.obj(k).into_parts();
         if let Some(e) = err {
             self.err.get_or_insert(e);
         }
-        let mut out = std::collections::BTreeMap::new();
+        let mut out = Vec::with_capacity(fields.len());
         for (key, v) in fields {
             match v.into_str() {
-                Some(s) => {
-                    out.insert(key, s);
-                }
+                Some(s) => out.push((key, s)),
                 None => self.fail(k, "expected strings"),
             }
         }
         out
     }
-    /// Map `k` of maps, each read with `f`, as a `BTreeMap`.
-    pub fn table<T>(
-        &mut self,
-        k: &str,
-        f: fn(&mut Obj) -> T,
-    ) -> std::collections::BTreeMap<String, T> {
+    /// Map `k` of maps, each read with `f`, its entries in stored order.
+    pub fn table<T>(&mut self, k: &str, f: fn(&mut Obj) -> T) -> Vec<(String, T)> {
         let (fields, err) = self.obj(k).into_parts();
         if let Some(e) = err {
             self.err.get_or_insert(e);
         }
-        let mut out = std::collections::BTreeMap::new();
+        let mut out = Vec::with_capacity(fields.len());
         for (key, v) in fields {
             let mut o = v.into_obj();
-            out.insert(key, f(&mut o));
+            out.push((key, f(&mut o)));
             self.merge(o);
         }
         out

@@ -6,7 +6,8 @@ pub mod schema;
 use std::sync::OnceLock;
 
 pub use schema::{
-    ActionText, MeaningText, StepText, Texts, ACTION_IDS, BROWSER_IDS, LANGS, OS_IDS,
+    ActionText, MeaningText, StepText, Table, Texts, ACTION_IDS, BROWSER_IDS, LANGS, OS_IDS,
+    STACK_IDS,
 };
 
 static EN: OnceLock<Texts> = OnceLock::new();
@@ -45,14 +46,18 @@ pub fn read_packed(b: &[u8]) -> Result<Texts, crate::pack::Error> {
             steps: o.each("step", step),
         }
     }
+    // build.rs packs each table from a map, so its keys come in order.
+    fn sorted<V>(v: Vec<(String, V)>) -> Result<Table<V>, crate::pack::Error> {
+        Table::from_sorted(v).ok_or_else(|| crate::pack::Error("table keys out of order".into()))
+    }
     let mut o = crate::pack::decode(b)?.into_obj();
     let t = Texts {
         lang: o.str("lang"),
-        meaning: o.table("meaning", meaning),
-        fault: o.str_map("fault"),
-        verdict: o.str_map("verdict"),
-        note: o.str_map("note"),
-        action: o.table("action", action),
+        meaning: sorted(o.table("meaning", meaning))?,
+        fault: sorted(o.str_map("fault"))?,
+        verdict: sorted(o.str_map("verdict"))?,
+        note: sorted(o.str_map("note"))?,
+        action: sorted(o.table("action", action))?,
     };
     o.done(t)
 }
@@ -80,7 +85,7 @@ impl Texts {
     /// A verdict sentence with `{provider}` filled in; falls back through simpler keys.
     pub fn verdict_for(&self, keys: &[&str], provider: &str) -> String {
         keys.iter()
-            .find_map(|k| self.verdict.get(*k))
+            .find_map(|k| self.verdict.get(k))
             .map(|s| s.replace("{provider}", provider))
             .unwrap_or_default()
     }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One line of guidance, optionally with a copyable snippet and an OS or browser it applies to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,18 +67,92 @@ pub struct Texts {
     /// `en` or `zh-CN`.
     pub lang: String,
     /// Keyed by meaning id: `http-502`, `net-dns`, …
-    pub meaning: BTreeMap<String, MeaningText>,
+    pub meaning: Table<MeaningText>,
     /// Keyed by fault: `client`, `network`, `cdn`, `origin`, `unknown`, `none`: the fault in a few words.
-    pub fault: BTreeMap<String, String>,
+    pub fault: Table<String>,
     /// Verdict sentences keyed `{fault}-{meaning}`, `{fault}-{provider kind}` or `{fault}` (tried in
     /// that order by `advice::finish`); `{provider}` is replaced by the provider's name, so only
     /// the provider-kind keys may use it.
-    pub verdict: BTreeMap<String, String>,
+    pub verdict: Table<String>,
     /// Notes explaining particular pages, keyed by the rules' `note` keys. Shown as written.
     #[serde(default)]
-    pub note: BTreeMap<String, String>,
+    pub note: Table<String>,
     /// Keyed by action id.
-    pub action: BTreeMap<String, ActionText>,
+    pub action: Table<ActionText>,
+}
+
+/// A read-only table keyed by string: entries in key order, looked up by binary search. In
+/// files and in the packed form it is a map; a `BTreeMap` here cost 4 KB of wasm for tables of
+/// a few dozen entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table<V>(Vec<(String, V)>);
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table(Vec::new())
+    }
+}
+
+impl<V> Table<V> {
+    /// From entries already in key order (as a map is packed); `None` if they are not.
+    pub fn from_sorted(entries: Vec<(String, V)>) -> Option<Self> {
+        entries
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0)
+            .then_some(Table(entries))
+    }
+    pub fn get(&self, k: &str) -> Option<&V> {
+        let i = self.0.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
+        self.0.get(i).map(|e| &e.1)
+    }
+    pub fn contains_key(&self, k: &str) -> bool {
+        self.get(k).is_some()
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|e| &e.0)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|e| &e.1)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|e| (&e.0, &e.1))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a Table<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (String, V)>, fn(&(String, V)) -> (&String, &V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|e| (&e.0, &e.1))
+    }
+}
+
+impl<V> std::ops::Index<&str> for Table<V> {
+    type Output = V;
+    /// Panics on a missing key, like a map's index (tests and build-time checks only).
+    fn index(&self, k: &str) -> &V {
+        self.get(k).unwrap_or_else(|| panic!("no entry {k:?}"))
+    }
+}
+
+impl<V: Serialize> Serialize for Table<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Table<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let m = BTreeMap::<String, V>::deserialize(d)?;
+        Ok(Table(m.into_iter().collect()))
+    }
 }
 
 /// The shape of a `Texts`, for comparing languages: every key path, plus step counts.
@@ -119,7 +193,7 @@ pub fn key_paths(t: &Texts) -> Vec<String> {
 /// Checks one language's texts are complete and well-formed.
 pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
     for a in required_actions {
-        let Some(x) = t.action.get(*a) else {
+        let Some(x) = t.action.get(a) else {
             return Err(format!("{}: no text for action {a}", t.lang));
         };
         if x.title.trim().is_empty() || x.summary.trim().is_empty() {
