@@ -177,14 +177,15 @@ pub fn finish(
 
     let statuspage = provider.and_then(|p| p.statuspage.clone());
     let has_status_page = d.status_page.is_some();
-    // A step for one stack (PHP) is for sites that may run on it: an unknown one, a site behind
-    // a web server or CDN that does not say what runs behind it, or one of that stack.
+    // A step for one stack (PHP, WordPress) is for sites that may run on it: an unknown one, a
+    // site behind a web server or CDN that does not say what runs behind it, or one whose rule
+    // names that stack.
     let stack_possible = |st: &str| match provider {
         None => true,
-        Some(p) => match p.stack.as_deref() {
-            Some(own) => own == st,
-            None => matches!(kind, Some(ProviderKind::Server | ProviderKind::Cdn)),
-        },
+        Some(p) if p.stack.is_empty() => {
+            matches!(kind, Some(ProviderKind::Server | ProviderKind::Cdn))
+        }
+        Some(p) => p.stack.iter().any(|s| s == st),
     };
     d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
         .into_iter()

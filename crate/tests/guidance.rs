@@ -415,38 +415,51 @@ fn diagnoses_carry_the_texts_in_the_asked_language() {
     assert_eq!(d.meaning_title.as_deref(), Some("502 Bad Gateway"));
 }
 
-/// The site owner's steps for one stack (PHP: plugins, PHP-FPM) go only to sites that may run
-/// on it: a Spring Boot or Fly.io page gets the general steps, an nginx page or an unknown one
-/// gets PHP's too.
+/// The site owner's steps for one stack go only to sites that may run on it: a Spring Boot or
+/// Fly.io page gets the general steps, Drupal PHP's but not WordPress's, WordPress both, and an
+/// nginx page or an unknown one all of them (what runs behind is not known).
 #[test]
 fn stack_steps_go_only_where_the_stack_is_possible() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    // (provider, steps, PHP steps, WordPress steps) of the owner's checklist.
     let checklist = |rel: &str| {
         let bytes = std::fs::read(dir.join(rel)).expect("fixture");
         let input = gateway_doctor::http::parse_response(&bytes).expect("parses");
         let d = diagnose(&input).expect("diagnoses");
         let a = d.actions.into_iter().find(|a| a.id == "owner-checklist");
         let steps = a.map(|a| a.steps).unwrap_or_default();
-        let php = steps
-            .iter()
-            .filter(|s| s.stack.as_deref() == Some("php"))
-            .count();
-        (d.provider, steps.len(), php)
+        let tagged = |t: &str| {
+            steps
+                .iter()
+                .filter(|s| s.stack.as_deref() == Some(t))
+                .count()
+        };
+        (d.provider, steps.len(), tagged("php"), tagged("wordpress"))
     };
     for rel in [
         "spring-boot/whitelabel-500.http",
         "fly/proxy-502-blank.http",
     ] {
-        let (provider, all, php) = checklist(rel);
+        let (provider, all, php, wp) = checklist(rel);
         assert!(provider.is_some(), "{rel}: recognised");
         assert!(all > 2, "{rel}: general steps kept ({all})");
-        assert_eq!(php, 0, "{rel}: no PHP steps");
+        assert_eq!((php, wp), (0, 0), "{rel}: no PHP or WordPress steps");
     }
+    let (provider, _, php, wp) = checklist("drupal/unexpected-error-500.http");
+    assert_eq!(provider.as_deref(), Some("drupal"));
+    assert!(
+        php >= 3 && wp == 0,
+        "Drupal: PHP's steps, not WordPress's ({php}, {wp})"
+    );
     for rel in [
+        "wordpress/critical-error-500.http",
         "nginx/live-502-closed-port.http",
         "generic/502-bad-gateway.http",
     ] {
-        let (_, _, php) = checklist(rel);
-        assert!(php > 5, "{rel}: PHP steps kept ({php})");
+        let (_, _, php, wp) = checklist(rel);
+        assert!(
+            php >= 3 && wp >= 5,
+            "{rel}: all stack steps kept ({php}, {wp})"
+        );
     }
 }

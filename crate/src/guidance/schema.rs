@@ -22,8 +22,8 @@ pub struct StepText {
     /// Only for this browser, one of [`BROWSER_IDS`]; absent means every browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
-    /// Only for sites built on this server-side stack, one of [`STACK_IDS`] (PHP's plugins and
-    /// PHP-FPM mean nothing to a Spring Boot or Django site); absent means every site. The
+    /// Only for sites built on this server-side stack, one of [`STACK_IDS`] (WordPress's plugins
+    /// and PHP-FPM mean nothing to a Spring Boot or Django site); absent means every site. The
     /// engine keeps such a step where the stack is possible (see `advice::finish`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack: Option<String>,
@@ -34,7 +34,7 @@ pub struct StepText {
 pub const OS_IDS: [&str; 4] = ["windows", "mac", "linux", "chromeos"];
 
 /// Values of `StepText::stack` and of a rule's provider `stack`.
-pub const STACK_IDS: [&str; 1] = ["php"];
+pub const STACK_IDS: [&str; 2] = ["php", "wordpress"];
 
 /// Values of `StepText::browser`.
 pub const BROWSER_IDS: [&str; 5] = ["chrome", "firefox", "safari", "edge", "opera"];

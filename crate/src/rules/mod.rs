@@ -155,7 +155,11 @@ mod read {
             kind: kind(o),
             status_page: o.opt_str("status_page"),
             statuspage: o.opt_str("statuspage"),
-            stack: o.opt_str("stack"),
+            stack: o
+                .seq("stack")
+                .into_iter()
+                .filter_map(crate::pack::Value::into_str)
+                .collect(),
             min_score: o.f32_or("min_score", 1.0),
             signals: o.each("signal", signal),
             ids: o.each("id_rule", id_rule),

@@ -198,10 +198,10 @@ pub struct ProviderRules {
     /// Atlassian Statuspage base URL (`…/api/v2/summary.json` is appended), if confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statuspage: Option<String>,
-    /// The server-side stack the provider's sites run on, when it is one (WordPress: `php`):
-    /// guidance steps for that stack are then kept (see `guidance::STACK_IDS`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stack: Option<String>,
+    /// The server-side stacks the provider's sites run on, when known (WordPress: `php` and
+    /// `wordpress`): guidance steps for those stacks are then kept (see `guidance::STACK_IDS`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stack: Vec<String>,
     /// Score of provider signals alone needed to name the provider on an unrecognised page.
     #[serde(default = "one")]
     pub min_score: f32,
@@ -339,7 +339,11 @@ impl RuleSet {
                 return Err(format!("provider {}: min_score must be > 0", p.id));
             }
             // The guidance's stacks (`guidance::STACK_IDS`); a typo would hide the steps.
-            if let Some(st) = p.stack.as_deref().filter(|st| !["php"].contains(st)) {
+            if let Some(st) = p
+                .stack
+                .iter()
+                .find(|st| !["php", "wordpress"].contains(&st.as_str()))
+            {
                 return Err(format!("provider {}: unknown stack {st:?}", p.id));
             }
             for (i, s) in p.signals.iter().enumerate() {
