@@ -15,6 +15,8 @@ use crate::{advice, guidance, status};
 
 /// Evidence details are page-controlled; keep them short.
 const MAX_DETAIL: usize = 160;
+/// Request ids shown at most.
+const MAX_IDS: usize = 8;
 /// Visible text longer than this is an article, not an error page (used for pages without an error status).
 const SHORT_PAGE_CHARS: usize = 3000;
 
@@ -350,16 +352,25 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         });
     }
 
-    // Request ids: those of the winning provider, plus header ids of any provider seen.
+    // Request ids: those of the winning provider first, then header ids of any provider seen
+    // (a CDN's in front of the winner), at most MAX_IDS: a page claiming every vendor at once
+    // gets a list a person can still read.
     let mut ids: Vec<RequestId> = Vec::new();
-    for (pidx, cp) in c.providers.iter().enumerate() {
-        let winner = best.as_ref().is_some_and(|b| b.pidx == pidx);
+    let winner_idx = best.as_ref().map(|b| b.pidx);
+    let order = winner_idx
+        .into_iter()
+        .chain((0..c.providers.len()).filter(|&i| Some(i) != winner_idx));
+    for pidx in order {
+        let Some(cp) = c.providers.get(pidx) else {
+            continue;
+        };
+        let winner = winner_idx == Some(pidx);
         let seen = provider_scores.get(pidx).copied().unwrap_or(0.0) > 0.0;
         if !winner && !seen {
             continue;
         }
         for id in &cp.ids {
-            if !winner && id.src.header.is_none() {
+            if ids.len() >= MAX_IDS || (!winner && id.src.header.is_none()) {
                 continue;
             }
             if let Some(v) = id.extract(&page, &found) {

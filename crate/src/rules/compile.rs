@@ -977,7 +977,8 @@ mod tests {
                 bare.clone(),
                 bare.to_ascii_uppercase(),
                 format!("é{bare}ü\n{bare}"),
-                format!(" {} ", &bare[..bare.len() / 2]),
+                // Half of it, cut at a character boundary (patterns may hold non-ASCII text).
+                format!(" {} ", &bare[..bare.floor_char_boundary(bare.len() / 2)]),
                 format!("{bare}{bare}"),
                 format!("x\t{}\r\n", bare.replace(' ', "  ")),
             ] {
