@@ -242,11 +242,11 @@ fn title_names_error(title: &str) -> bool {
             "internal server",
         ]
         .iter()
-        .any(|w| t.contains(w))
+        .any(|w| crate::page::find_str(&t, w).is_some())
 }
 
 fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
+    let rest = &url[crate::page::find_str(url, "://")? + 3..];
     let auth = rest.split(['/', '?', '#']).next()?;
     let auth = auth.rsplit('@').next()?;
     let host = if let Some(v6) = auth.strip_prefix('[') {

@@ -225,6 +225,16 @@ impl<'a> Page<'a> {
     }
 }
 
+/// Where `needle` first starts in `hay`. The engine's needles are a few bytes long, and this
+/// plain search keeps the library's two-way string searcher (kilobytes) out of the wasm.
+pub(crate) fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w == n)
+}
+
 /// Characters in `s`, counted up to `MAX_COUNT`.
 fn count_chars(s: &str) -> usize {
     s.chars().take(MAX_COUNT).count()
@@ -368,7 +378,7 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
                     .copied();
                 if rest.starts_with(b"!--") {
                     // A comment runs to "-->", which may contain '>' earlier.
-                    let end = html[i..].find("-->").map(|j| i + j + 3).unwrap_or(b.len());
+                    let end = find_str(&html[i..], "-->").map_or(b.len(), |j| i + j + 3);
                     i = end;
                     continue;
                 }
@@ -382,7 +392,7 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
         }
         // Inside <script>, <style>…: only a closing tag matters, so jump to the next "</".
         if skip_until.is_some() {
-            i = html[i..].find("</").map_or(b.len(), |j| i + j);
+            i = find_str(&html[i..], "</").map_or(b.len(), |j| i + j);
             continue;
         }
         // Copy a run of text up to the next tag.
@@ -502,6 +512,15 @@ pub fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_str_finds_the_first_occurrence() {
+        assert_eq!(find_str("a-->b-->", "-->"), Some(1));
+        assert_eq!(find_str("é</x", "</"), Some(2));
+        assert_eq!(find_str("<", "</"), None);
+        assert_eq!(find_str("", "x"), None);
+        assert_eq!(find_str("abc", ""), Some(0));
+    }
 
     #[test]
     fn clip_respects_char_boundaries() {

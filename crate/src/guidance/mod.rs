@@ -86,7 +86,18 @@ impl Texts {
     pub fn verdict_for(&self, keys: &[&str], provider: &str) -> String {
         keys.iter()
             .find_map(|k| self.verdict.get(k))
-            .map(|s| s.replace("{provider}", provider))
+            .map(|s| {
+                // By hand rather than `str::replace`, which links the library's string searcher.
+                let mut out = String::with_capacity(s.len() + provider.len());
+                let mut rest = s.as_str();
+                while let Some(i) = crate::page::find_str(rest, "{provider}") {
+                    out.push_str(&rest[..i]);
+                    out.push_str(provider);
+                    rest = &rest[i + "{provider}".len()..];
+                }
+                out.push_str(rest);
+                out
+            })
             .unwrap_or_default()
     }
 }
