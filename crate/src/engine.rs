@@ -411,7 +411,10 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         meaning_text: None,
         meaning,
         provider: provider.map(|p| p.id.clone()),
-        provider_name: provider.map(|p| p.name.clone()),
+        provider_name: provider.map(|p| match (&p.name_zh, lang) {
+            (Some(zh), "zh-CN") => zh.clone(),
+            _ => p.name.clone(),
+        }),
         provider_kind: variant.and_then(|v| v.kind).or(provider.map(|p| p.kind)),
         variant: provider.map(|_| {
             variant

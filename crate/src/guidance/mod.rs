@@ -88,12 +88,26 @@ impl Texts {
             .find_map(|k| self.verdict.get(k))
             .map(|s| {
                 // By hand rather than `str::replace`, which links the library's string searcher.
+                // Chinese texts set a Latin name off with spaces ("{provider} 的防火墙"); a
+                // Chinese name (阿里云) takes none, so a space between it and Chinese text goes.
+                let cjk = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
                 let mut out = String::with_capacity(s.len() + provider.len());
                 let mut rest = s.as_str();
                 while let Some(i) = crate::page::find_str(rest, "{provider}") {
-                    out.push_str(&rest[..i]);
+                    let before = &rest[..i];
+                    match before.strip_suffix(' ') {
+                        Some(b) if cjk(b.chars().next_back()) && cjk(provider.chars().next()) => {
+                            out.push_str(b)
+                        }
+                        _ => out.push_str(before),
+                    }
                     out.push_str(provider);
                     rest = &rest[i + "{provider}".len()..];
+                    if let Some(r) = rest.strip_prefix(' ') {
+                        if cjk(r.chars().next()) && cjk(provider.chars().next_back()) {
+                            rest = r;
+                        }
+                    }
                 }
                 out.push_str(rest);
                 out
@@ -105,6 +119,17 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_provider_name_takes_no_spaces_in_chinese_text() {
+        let t = texts("zh-CN");
+        let v = t.verdict_for(&["none-firewall-block"], "阿里云");
+        assert!(v.starts_with("阿里云的"), "{v}");
+        let v = t.verdict_for(&["none-firewall-block"], "Cloudflare");
+        assert!(v.starts_with("Cloudflare 的"), "{v}");
+        let v = texts("en").verdict_for(&["origin-cdn"], "阿里云");
+        assert!(v.contains("阿里云 is working"), "{v}");
+    }
 
     #[test]
     fn hand_reader_reads_what_serde_reads() {

@@ -152,6 +152,7 @@ mod read {
         ProviderRules {
             id: o.str("id"),
             name: o.str("name"),
+            name_zh: o.opt_str("name_zh"),
             kind: kind(o),
             status_page: o.opt_str("status_page"),
             statuspage: o.opt_str("statuspage"),

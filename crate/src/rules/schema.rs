@@ -191,6 +191,9 @@ pub struct Variant {
 pub struct ProviderRules {
     pub id: String,
     pub name: String,
+    /// The name in Simplified Chinese, when it differs (阿里云 for Alibaba Cloud).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     pub kind: ProviderKind,
     /// Human status page, if the provider has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
