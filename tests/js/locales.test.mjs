@@ -1,4 +1,7 @@
-/** Every UI string exists in English and Simplified Chinese, with the same placeholders, and every key the pages use exists. */
+/**
+ * Every UI string exists in English, Simplified Chinese and Traditional Chinese, with the same
+ * placeholders, and every key the pages use exists.
+ */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -6,35 +9,78 @@ import { join } from 'node:path';
 import { format } from '../../extension/lib/i18n.js';
 
 const ext = new URL('../../extension/', import.meta.url).pathname;
-/** @param {string} dir */
+/** @param {string} dir @returns {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} */
 const load = (dir) => JSON.parse(readFileSync(join(ext, '_locales', dir, 'messages.json'), 'utf8'));
 const en = load('en');
 const zh = load('zh_CN');
+const tw = load('zh_TW');
+/** Each locale folder with the language code its `uiLang` must name. */
+const locales = [
+  { dir: 'en', lang: 'en', msgs: en },
+  { dir: 'zh_CN', lang: 'zh-CN', msgs: zh },
+  { dir: 'zh_TW', lang: 'zh-TW', msgs: tw },
+];
+const chinese = locales.filter((l) => l.dir !== 'en');
 
-test('the same keys in en and zh_CN', () => {
-  assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+test('every locale folder is one of the languages kept in step', () => {
+  const dirs = readdirSync(join(ext, '_locales')).sort();
+  assert.deepEqual(dirs, locales.map((l) => l.dir).sort());
+});
+
+test('the same keys in en, zh_CN and zh_TW', () => {
+  for (const { dir, msgs } of chinese) assert.deepEqual(Object.keys(msgs).sort(), Object.keys(en).sort(), dir);
 });
 
 test('no empty messages; Chinese is actually translated where English has words', () => {
-  for (const [k, v] of Object.entries(en)) {
-    assert.ok(v.message.trim(), `en ${k} empty`);
-    assert.ok(zh[k].message.trim(), `zh_CN ${k} empty`);
+  for (const { dir, lang, msgs } of locales) {
+    for (const [k, v] of Object.entries(msgs)) assert.ok(v.message.trim(), `${dir} ${k} empty`);
+    assert.equal(msgs.uiLang.message, lang, `${dir} uiLang`);
   }
-  const same = Object.keys(en).filter((k) => en[k].message === zh[k].message && /[a-z]{4}/.test(en[k].message));
-  assert.equal(en.uiLang.message, 'en');
-  assert.equal(zh.uiLang.message, 'zh-CN');
-  assert.deepEqual(same, [], 'untranslated');
+  for (const { dir, msgs } of chinese) {
+    const same = Object.keys(en).filter((k) => en[k].message === msgs[k].message && /[a-z]{4}/.test(en[k].message));
+    assert.deepEqual(same, [], `${dir} untranslated`);
+  }
+});
+
+test('zh_TW holds no Simplified character that zh_CN uses', () => {
+  // The Simplified-only forms among zh_CN's characters (OpenCC s2t changes each one; forms that
+  // are also Traditional, such as 后 or 里, are left out). A string copied from zh_CN shows up here.
+  const simplified = new Set(
+    '与严个为么仅们会体储关内写决净几击刚删别办务动医历发启员响坏复头实对导将尝应开弹录态总扩护报据数断' +
+    '无时显暂机权条标样档检没测浏点状现盖码签线细终经结给络统维缓网联节见览计认让记设访识诉诊试询该详' +
+    '语误说请读谁败软轻载较迁过这进连适选释销错闭问间际随页项题骤');
+  const found = Object.entries(tw).flatMap(([k, v]) => [...v.message].filter((c) => simplified.has(c)).map((c) => `${k}: ${c}`));
+  assert.deepEqual(found, []);
 });
 
 test('placeholders match between languages and are used in the message', () => {
   for (const k of Object.keys(en)) {
-    const pe = Object.keys(en[k].placeholders ?? {}).sort();
-    const pz = Object.keys(zh[k].placeholders ?? {}).sort();
-    assert.deepEqual(pz, pe, k);
-    for (const name of pe) {
-      assert.match(en[k].message, new RegExp(`\\$${name}\\$`, 'i'), `en ${k} uses $${name}$`);
-      assert.match(zh[k].message, new RegExp(`\\$${name}\\$`, 'i'), `zh ${k} uses $${name}$`);
+    const want = Object.entries(en[k].placeholders ?? {}).map(([n, p]) => `${n}=${p.content}`).sort();
+    for (const { dir, msgs } of locales) {
+      const got = Object.entries(msgs[k].placeholders ?? {}).map(([n, p]) => `${n}=${p.content}`).sort();
+      assert.deepEqual(got, want, `${dir} ${k} placeholders`);
+      const declared = Object.keys(msgs[k].placeholders ?? {});
+      for (const name of declared) {
+        assert.match(msgs[k].message, new RegExp(`\\$${name}\\$`, 'i'), `${dir} ${k} uses $${name}$`);
+      }
+      // A $NAME$ the entry does not declare would reach the user as literal text.
+      for (const m of msgs[k].message.matchAll(/\$([A-Za-z0-9_@]+)\$/g)) {
+        assert.ok(declared.includes(m[1].toLowerCase()), `${dir} ${k} uses undeclared $${m[1]}$`);
+      }
     }
+  }
+});
+
+test('zh_TW names the product one way and uses Chinese punctuation in Chinese text', () => {
+  const name = tw.extName.message;
+  assert.equal(name, '閘道醫生');
+  assert.equal(tw.optionsTitle.message, `${name}選項`);
+  for (const [k, v] of Object.entries(tw)) {
+    assert.doesNotMatch(v.message, /Gateway Doctor/, `zh_TW ${k} uses the English name`);
+    // Latin , ; : ? ! or a full stop right next to a Chinese character.
+    assert.doesNotMatch(v.message, /[\u4e00-\u9fff][,;:?!]|[,;:?!][\u4e00-\u9fff]|[\u4e00-\u9fff]\.(\s|$)/, `zh_TW ${k}`);
+    // Taiwan quotes with 「」, not “”.
+    assert.doesNotMatch(v.message, /[“”]/, `zh_TW ${k} quotes`);
   }
 });
 
@@ -54,15 +100,19 @@ test('every key the pages and the worker ask for exists', () => {
   for (const hop of ['you', 'network', 'cdn', 'host']) used.add(`hop_${hop}`);
   for (const s of ['ok', 'fail', 'unknown', 'absent']) used.add(`hopState_${s}`);
   for (const a of ['check_down', 'check_dns', 'provider_status', 'archived_copy']) used.add(`probe_${a}`);
-  const missing = [...used].filter((k) => !(k in en));
-  assert.deepEqual(missing, []);
+  for (const { dir, msgs } of locales) {
+    const missing = [...used].filter((k) => !(k in msgs));
+    assert.deepEqual(missing, [], dir);
+  }
   assert.ok(used.size > 40, `found ${used.size} keys in use`);
 });
 
 test('format fills named and positional placeholders like chrome.i18n', () => {
   assert.equal(format(en, 'notifyBackTitle', ['example.com']), 'example.com is back');
   assert.equal(format(zh, 'notifyBackTitle', ['example.com']), 'example.com 已恢复');
+  assert.equal(format(tw, 'notifyBackTitle', ['example.com']), 'example.com 已恢復');
   assert.equal(format(en, 'retryCountdown', ['0:10', '1', '10']), 'Next check in 0:10 (attempt 1 of 10)');
+  assert.equal(format(tw, 'retryCountdown', ['0:10', '1', '10']), '0:10 後進行下一次檢查（第 1 次，共 10 次）');
   assert.equal(format({ k: { message: 'a $1 b $$ c' } }, 'k', ['X']), 'a X b $ c');
   assert.equal(format(en, 'nope', []), '');
 });
