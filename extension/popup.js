@@ -8,6 +8,7 @@ import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
 import { HOPS, engineOs, hopStates, stepsFor } from './lib/verdict.js';
 import { historyLine, probeControl } from './popup/probe-views.js';
+import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
 /** @typedef {import('./background/engine.js').Action} Action */
@@ -22,7 +23,7 @@ import { historyLine, probeControl } from './popup/probe-views.js';
  */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const isFirefox = chrome.runtime.getURL('').startsWith('moz-extension:');
+const isFirefox = onFirefox();
 /** Probe-backed actions: wired by the probes issue through the `probe` message. */
 const PROBE_ACTIONS = new Set(['check-down', 'check-dns', 'provider-status', 'archived-copy']);
 /** Evidence lines shown before "N more" (a list of one more is shown whole). */
@@ -45,7 +46,7 @@ const outcomes = new Map();
  * @returns {Promise<any>}
  */
 async function send(msg) {
-  const r = await chrome.runtime.sendMessage(msg);
+  const r = await sendMessage(msg);
   if (!r || !r.ok) throw new Error(r?.error ?? 'no answer');
   return r;
 }
@@ -55,14 +56,13 @@ async function main() {
   if (q && /^\d{1,10}$/.test(q)) {
     tabId = Number(q);
   } else {
-    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-    tabId = tab?.id ?? null;
+    tabId = await activeTabId();
   }
-  os = engineOs((await chrome.runtime.getPlatformInfo()).os);
+  os = engineOs(await platformOs());
   const openTab = document.getElementById('open-tab');
   if (openTab && tabId != null) openTab.setAttribute('href', `popup.html?tab=${tabId}`);
   if (q) openTab?.remove();
-  chrome.storage.onChanged.addListener((changes, area) => {
+  onStorageChanged((changes, area) => {
     if (area !== 'session' || tabId == null) return;
     if (`tab:${tabId}` in changes || `retry:${tabId}` in changes) refresh().catch(showError);
   });
@@ -215,7 +215,7 @@ function renderDiagnosis(d, s) {
   if (d.is_error && s.headers === false) {
     append(app, [
       h('p', { id: 'headers-hint', class: 'help' }, t('headersOffHint'), ' ',
-        h('button', { type: 'button', id: 'headers-options', onclick: () => chrome.runtime.openOptionsPage() }, t('openOptions'))),
+        h('button', { type: 'button', id: 'headers-options', onclick: () => openOptionsPage() }, t('openOptions'))),
     ]);
   }
 
