@@ -8,6 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
@@ -506,5 +507,40 @@ describe('worker restarts', () => {
     await visit(page, `${broken.url}again`);
     await waitDiagnosed(s, tabId, `${broken.url}again`);
     await page.close();
+  });
+
+  // Which network errors to ignore is the engine's list, known only once the engine has loaded:
+  // a network error that wakes a stopped worker is held until then, neither dropped nor diagnosed
+  // when it is on the list.
+  it('a network error waking the worker: a failure gets its badge, an aborted navigation changes nothing', async () => {
+    const server = http.createServer((req, res) => {
+      // A 204 to a navigation: Chromium keeps the page and reports net::ERR_ABORTED.
+      if ((req.url ?? '').startsWith('/no-content')) res.writeHead(204).end();
+      else res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end('<title>502 Bad Gateway</title><h1>502 Bad Gateway</h1><hr><center>nginx</center>');
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+    try {
+      const { page, tabId, diagnosis } = await loadError(`${base}/down`, (t) => t === '502');
+      const stored = await s.control.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`], tabId);
+      await stopWorker(s);
+      await visit(page, `${base}/no-content`);
+      assert.equal(page.url(), `${base}/down`, 'the 204 left the page where it was');
+      // Time for a woken worker to have diagnosed it, had it not been ignored.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await badgeText(s, tabId), '502', 'the error page keeps its badge');
+      const after = await s.control.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`], tabId);
+      assert.deepEqual(after, stored, 'and its diagnosis');
+      assert.equal(diagnosis.status, 502);
+
+      await stopWorker(s);
+      await visit(page, 'http://cold-worker.invalid/');
+      assert.equal(await waitForBadge(s, tabId, (t) => t !== '' && t !== '502', 'badge of the DNS failure'), 'DNS');
+      assert.equal((await waitDiagnosed(s, tabId, 'http://cold-worker.invalid/')).meaning, 'net-dns');
+      await page.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
