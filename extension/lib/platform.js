@@ -131,15 +131,8 @@ export const storage = Object.freeze({
   },
 });
 
-/** @param {StorageListener} fn */
-export function onStorageChanged(fn) {
-  chrome.storage.onChanged.addListener(fn);
-}
-
-/** @param {StorageListener} fn */
-export function offStorageChanged(fn) {
-  chrome.storage.onChanged.removeListener(fn);
-}
+export const onStorageChanged = (/** @type {StorageListener} */ fn) => chrome.storage.onChanged.addListener(fn);
+export const offStorageChanged = (/** @type {StorageListener} */ fn) => chrome.storage.onChanged.removeListener(fn);
 
 // --- tabs ----------------------------------------------------------------------------------------
 
@@ -166,20 +159,9 @@ export function reloadTab(tabId, bypassCache) {
   return chrome.tabs.reload(tabId, { bypassCache });
 }
 
-/** @param {chrome.tabs.CreateProperties} props */
-export function openTab(props) {
-  return chrome.tabs.create(props);
-}
-
-/** @param {number} tabId */
-export function focusTab(tabId) {
-  return chrome.tabs.update(tabId, { active: true });
-}
-
-/** @param {(tabId: number) => void} fn */
-export function onTabRemoved(fn) {
-  chrome.tabs.onRemoved.addListener(fn);
-}
+export const openTab = (/** @type {chrome.tabs.CreateProperties} */ props) => chrome.tabs.create(props);
+export const focusTab = (/** @type {number} */ tabId) => chrome.tabs.update(tabId, { active: true });
+export const onTabRemoved = (/** @type {(tabId: number) => void} */ fn) => chrome.tabs.onRemoved.addListener(fn);
 
 /** Opens the browser's own DNS cache page (Chromium; Firefox does not let extensions open about:networking). */
 export function openDnsCachePage() {
@@ -205,20 +187,9 @@ export async function runInTab(where, func, args, immediately) {
 
 // --- navigation events ---------------------------------------------------------------------------
 
-/** @param {(d: CommitDetails) => void} fn */
-export function onNavCommitted(fn) {
-  chrome.webNavigation.onCommitted.addListener(fn);
-}
-
-/** @param {(d: LoadDetails) => void} fn */
-export function onNavCompleted(fn) {
-  chrome.webNavigation.onCompleted.addListener(fn);
-}
-
-/** @param {(d: NavErrorDetails) => void} fn */
-export function onNavError(fn) {
-  chrome.webNavigation.onErrorOccurred.addListener(fn);
-}
+export const onNavCommitted = (/** @type {(d: CommitDetails) => void} */ fn) => chrome.webNavigation.onCommitted.addListener(fn);
+export const onNavCompleted = (/** @type {(d: LoadDetails) => void} */ fn) => chrome.webNavigation.onCompleted.addListener(fn);
+export const onNavError = (/** @type {(d: NavErrorDetails) => void} */ fn) => chrome.webNavigation.onErrorOccurred.addListener(fn);
 
 // --- response headers (webRequest: optional in Chromium, required in Firefox) -------------------
 
@@ -245,10 +216,7 @@ export function listenMainFrameResponses(onHeaders, onStarted) {
 
 // --- permissions ---------------------------------------------------------------------------------
 
-/** @param {Permissions} p */
-export function hasPermission(p) {
-  return chrome.permissions.contains(p);
-}
+export const hasPermission = (/** @type {Permissions} */ p) => chrome.permissions.contains(p);
 
 /**
  * Must run in a user gesture: no await before it.
@@ -258,20 +226,9 @@ export function requestPermission(p) {
   return chrome.permissions.request(p);
 }
 
-/** @param {Permissions} p */
-export function removePermission(p) {
-  return chrome.permissions.remove(p);
-}
-
-/** @param {(p: Permissions) => void} fn */
-export function onPermissionAdded(fn) {
-  chrome.permissions.onAdded.addListener(fn);
-}
-
-/** @param {(p: Permissions) => void} fn */
-export function onPermissionRemoved(fn) {
-  chrome.permissions.onRemoved.addListener(fn);
-}
+export const removePermission = (/** @type {Permissions} */ p) => chrome.permissions.remove(p);
+export const onPermissionAdded = (/** @type {(p: Permissions) => void} */ fn) => chrome.permissions.onAdded.addListener(fn);
+export const onPermissionRemoved = (/** @type {(p: Permissions) => void} */ fn) => chrome.permissions.onRemoved.addListener(fn);
 
 // --- badge ---------------------------------------------------------------------------------------
 
@@ -314,10 +271,7 @@ export async function clearAlarm(name) {
   await chrome.alarms.clear(name);
 }
 
-/** @param {(name: string) => void} fn */
-export function onAlarm(fn) {
-  chrome.alarms.onAlarm.addListener((alarm) => fn(alarm.name));
-}
+export const onAlarm = (/** @type {(name: string) => void} */ fn) => chrome.alarms.onAlarm.addListener((alarm) => fn(alarm.name));
 
 /**
  * @param {string} id
@@ -332,10 +286,7 @@ export async function clearNotification(id) {
   await chrome.notifications.clear(id);
 }
 
-/** @param {(id: string) => void} fn */
-export function onNotificationClicked(fn) {
-  chrome.notifications.onClicked.addListener(fn);
-}
+export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) => chrome.notifications.onClicked.addListener(fn);
 
 // --- site data -----------------------------------------------------------------------------------
 
