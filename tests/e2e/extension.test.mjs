@@ -381,6 +381,41 @@ describe('actions, done for real', () => {
     }
   });
 
+  it("auto-retry: a check answered with Retry-After waits that long for the next one (the engine reads the header)", async () => {
+    let busy = false;
+    const server = http.createServer((_req, res) => {
+      if (busy) res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '300' }).end('<title>503</title>busy');
+      else res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end('<title>502 Bad Gateway</title><h1>502 Bad Gateway</h1><hr><center>nginx</center>');
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+    const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`;
+    try {
+      const { page, tabId } = await loadError(url, (t) => t === '502');
+      const popup = await openPopup(s, tabId);
+      await popup.locator('[data-action="auto-retry"] button').click();
+      await popup.waitForSelector('#retry-countdown');
+      busy = true;
+      // The first check now rather than in 10 s: the same alarm, moved (alarms are the extension's, not the worker's).
+      await s.control.evaluate((id) => chrome.alarms.create(`retry:${id}`, { when: Date.now() + 50 }), tabId);
+      const rec = await waitFor(() => s.control.evaluate(async (id) => {
+        const r = (await chrome.storage.session.get(`retry:${id}`))[`retry:${id}`];
+        return r && r.attempt === 1 ? r : null;
+      }, tabId), 'the first check done', 15000);
+      assert.equal(rec.lastStatus, 503);
+      assert.equal(rec.retryAfter, 300, 'Retry-After of the check, in seconds');
+      const alarm = await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId);
+      assert.ok(alarm, 'the next check is armed');
+      const wait = alarm.scheduledTime - Date.now();
+      assert.ok(wait > 290000 && wait <= 300500, `next check no sooner than Retry-After, not the schedule's 30 s (got ${wait} ms)`);
+      await popup.locator('#retry-cancel').click();
+      await popup.close();
+      await page.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('auto-retry: cancel from the popup; navigating elsewhere and closing the tab stop it', async () => {
     const broken = await track(srv.startNginx502());
     const { page, tabId } = await loadError(broken.url, (t) => t === '502');
