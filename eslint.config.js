@@ -1,9 +1,24 @@
 /**
  * ESLint for the extension shell, its tests and build tools. Flat config, recommended rules plus
- * the ones that keep page text out of markup and code (no innerHTML, no eval).
+ * the ones that keep page text out of markup and code (no innerHTML, no eval), and the one that
+ * keeps every browser API call in extension/lib/platform.js.
  */
 import js from '@eslint/js';
 import globals from 'globals';
+
+const PLATFORM = 'extension/lib/platform.js';
+const viaPlatform = `Call the browser through ${PLATFORM}, the one platform layer.`;
+
+/** `chrome`/`browser` by any name: the globals, and as properties of the global object. */
+const browserApi = [
+  ...['globalThis', 'self', 'window'].flatMap((object) => ['chrome', 'browser'].map((property) => ({ object, property, message: viaPlatform }))),
+];
+
+const markupProperties = [
+  { property: 'innerHTML', message: 'Insert text with textContent or lib/dom.js h().' },
+  { property: 'insertAdjacentHTML', message: 'Insert text with textContent or lib/dom.js h().' },
+  { object: 'document', property: 'write', message: 'No document.write.' },
+];
 
 const noMarkup = {
   'no-eval': 'error',
@@ -11,10 +26,9 @@ const noMarkup = {
   'no-new-func': 'error',
   'no-restricted-properties': [
     'error',
-    { property: 'innerHTML', message: 'Insert text with textContent or lib/dom.js h().' },
+    ...markupProperties,
     { property: 'outerHTML', message: 'Only page.js may read outerHTML (allowed there).' },
-    { property: 'insertAdjacentHTML', message: 'Insert text with textContent or lib/dom.js h().' },
-    { object: 'document', property: 'write', message: 'No document.write.' },
+    ...browserApi,
   ],
   'no-restricted-syntax': [
     'error',
@@ -31,18 +45,31 @@ export default [
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
-      globals: { ...globals.browser, ...globals.serviceworker, chrome: 'readonly' },
+      globals: { ...globals.browser, ...globals.serviceworker, chrome: 'readonly', browser: 'readonly' },
     },
     rules: {
       ...noMarkup,
+      'no-restricted-globals': [
+        'error',
+        { name: 'chrome', message: viaPlatform },
+        { name: 'browser', message: viaPlatform },
+      ],
       'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
   {
+    // The one platform layer.
+    files: [PLATFORM],
+    rules: {
+      'no-restricted-globals': 'off',
+      'no-restricted-properties': ['error', ...markupProperties, { property: 'outerHTML', message: 'No outerHTML.' }],
+    },
+  },
+  {
     // The injected page reader serialises a slice of the failed page's HTML: reading is fine here.
     files: ['extension/background/page.js'],
-    rules: { 'no-restricted-properties': 'off' },
+    rules: { 'no-restricted-properties': ['error', ...markupProperties, ...browserApi] },
   },
   {
     files: ['tests/**/*.mjs', 'tools/**/*.mjs', 'eslint.config.js'],

@@ -9,11 +9,12 @@ import { clear, h, svg } from './lib/dom.js';
 import {
   HISTORY_KEY, allEntries, clearHistory, importHistory, loadHistory, siteList, timeline, toCSV, toJSON,
 } from './lib/history.js';
+import { onStorageChanged, storage } from './lib/platform.js';
 
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
 /** @typedef {import('./lib/history.js').HistoryStore} HistoryStore */
 
-const area = chrome.storage.local;
+const area = storage.local;
 const rows = /** @type {HTMLElement} */ (document.getElementById('site-rows'));
 const status = /** @type {HTMLElement} */ (document.getElementById('history-status'));
 const summary = /** @type {HTMLElement} */ (document.getElementById('history-summary'));
@@ -125,7 +126,7 @@ async function main() {
     render(await loadHistory(area));
   });
   // Errors noticed while the page is open show up without a reload.
-  chrome.storage.onChanged.addListener((changes, where) => {
+  onStorageChanged((changes, where) => {
     if (where === 'local' && HISTORY_KEY in changes) loadHistory(area).then(render).catch(() => {});
   });
   document.getElementById('history')?.setAttribute('aria-busy', 'false');

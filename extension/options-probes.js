@@ -7,7 +7,7 @@
 import { applyI18n, translator } from './lib/i18n.js';
 import { loadSettings } from './lib/settings.js';
 import { h } from './lib/dom.js';
-import { RESOLVERS, httpUrl, loadProbeSettings, saveProbeSettings } from './lib/probe-settings.js';
+import { RESOLVERS, endpointUrl, loadProbeSettings, saveProbeSettings } from './lib/probe-settings.js';
 
 /** @typedef {import('./lib/probe-settings.js').ProbeSettings} ProbeSettings */
 
@@ -94,7 +94,7 @@ async function main() {
     for (const id of ['resolverUrl', 'connectivityUrl', 'archiveEndpoint', 'checkerEndpoint', 'statuspageBase']) {
       const v = el(id).value.trim();
       const optional = id === 'checkerEndpoint' || id === 'statuspageBase';
-      if ((v || !optional) && !httpUrl(v)) {
+      if ((v || !optional) && !endpointUrl(v)) {
         saved.textContent = t('opt_probe_invalid', v);
         el(id).setAttribute('aria-invalid', 'true');
         return;

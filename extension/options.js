@@ -5,6 +5,9 @@
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { loadSettings, saveSettings } from './lib/settings.js';
+import {
+  WEB_REQUEST, hasPermission, onPermissionAdded, onPermissionRemoved, removePermission, requestPermission, requiredPermissions,
+} from './lib/platform.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('options'));
 const saved = /** @type {HTMLElement} */ (document.getElementById('saved'));
@@ -48,9 +51,6 @@ async function main() {
   await headersOption(() => t);
 }
 
-/** @type {chrome.permissions.Permissions} */
-const WEB_REQUEST = { permissions: ['webRequest'] };
-
 /**
  * The "read response headers" box shows whether the browser holds webRequest, and asks for it or
  * gives it back. Where the manifest requires it (Firefox) the box is on and fixed.
@@ -59,9 +59,9 @@ const WEB_REQUEST = { permissions: ['webRequest'] };
 async function headersOption(tr) {
   const box = input('readHeaders');
   const status = /** @type {HTMLElement} */ (document.getElementById('readHeaders-status'));
-  const required = (chrome.runtime.getManifest().permissions ?? []).includes('webRequest');
+  const required = requiredPermissions().includes('webRequest');
   const show = async () => {
-    box.checked = await chrome.permissions.contains(WEB_REQUEST);
+    box.checked = await hasPermission(WEB_REQUEST);
   };
   await show();
   if (required) {
@@ -73,15 +73,15 @@ async function headersOption(tr) {
     status.textContent = '';
     try {
       // request() must run in the click's user gesture: no await before it.
-      const ok = box.checked ? await chrome.permissions.request(WEB_REQUEST) : await chrome.permissions.remove(WEB_REQUEST);
+      const ok = box.checked ? await requestPermission(WEB_REQUEST) : await removePermission(WEB_REQUEST);
       if (!ok && box.checked) status.textContent = tr()('optReadHeadersDenied');
     } catch (e) {
       status.textContent = String(e instanceof Error ? e.message : e);
     }
     await show();
   });
-  chrome.permissions.onAdded.addListener(show);
-  chrome.permissions.onRemoved.addListener(show);
+  onPermissionAdded(show);
+  onPermissionRemoved(show);
 }
 
 main().catch((e) => {

@@ -6,12 +6,12 @@
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
-import { HOPS, engineOs, hopStates, stepsFor } from './lib/verdict.js';
-import { historyLine, probeControl } from './popup/probe-views.js';
+import { HOPS, engineOs, hopStates } from './lib/verdict.js';
+import { historyLine } from './popup/probe-views.js';
+import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
+import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
-/** @typedef {import('./background/engine.js').Action} Action */
-/** @typedef {import('./background/engine.js').Step} Step */
 /** @typedef {import('./background/state.js').RetryRecord} RetryRecord */
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
 /**
@@ -22,30 +22,22 @@ import { historyLine, probeControl } from './popup/probe-views.js';
  */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const isFirefox = chrome.runtime.getURL('').startsWith('moz-extension:');
-/** Probe-backed actions: wired by the probes issue through the `probe` message. */
-const PROBE_ACTIONS = new Set(['check-down', 'check-dns', 'provider-status', 'archived-copy']);
+const isFirefox = onFirefox();
 /** Evidence lines shown before "N more" (a list of one more is shown whole). */
 const EVIDENCE_SHOWN = 5;
-/** Actions shown as guidance panels. */
-const PANEL_ACTIONS = new Set(['try-other-browser', 'disable-cdn', 'contact-host', 'owner-checklist']);
 
 /** @type {Translate} */
 let t = (k) => k;
 /** @type {number|null} */
 let tabId = null;
-/** @type {ReturnType<typeof setInterval>|null} */
-let countdownTimer = null;
 let os = 'linux';
-/** Last outcome per action, kept across re-renders (the tab reloading re-renders the popup). @type {Map<string, string>} */
-const outcomes = new Map();
 
 /**
  * @param {Record<string, unknown>} msg
  * @returns {Promise<any>}
  */
 async function send(msg) {
-  const r = await chrome.runtime.sendMessage(msg);
+  const r = await sendMessage(msg);
   if (!r || !r.ok) throw new Error(r?.error ?? 'no answer');
   return r;
 }
@@ -55,14 +47,13 @@ async function main() {
   if (q && /^\d{1,10}$/.test(q)) {
     tabId = Number(q);
   } else {
-    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-    tabId = tab?.id ?? null;
+    tabId = await activeTabId();
   }
-  os = engineOs((await chrome.runtime.getPlatformInfo()).os);
+  os = engineOs(await platformOs());
   const openTab = document.getElementById('open-tab');
   if (openTab && tabId != null) openTab.setAttribute('href', `popup.html?tab=${tabId}`);
   if (q) openTab?.remove();
-  chrome.storage.onChanged.addListener((changes, area) => {
+  onStorageChanged((changes, area) => {
     if (area !== 'session' || tabId == null) return;
     if (`tab:${tabId}` in changes || `retry:${tabId}` in changes) refresh().catch(showError);
   });
@@ -107,8 +98,7 @@ function render(s) {
   const focusBox = active && app.contains(active) ? active.closest('[data-action], [id]') : null;
   const focusKey = focusBox ? keyOf(focusBox) : '';
   clear(app);
-  if (countdownTimer) clearInterval(countdownTimer);
-  countdownTimer = null;
+  stopCountdown();
   app.setAttribute('aria-busy', 'false');
   const d = s.diagnosis;
   // A page that is fine says so, unless asked for more or recognised as a vendor's page that is
@@ -215,7 +205,7 @@ function renderDiagnosis(d, s) {
   if (d.is_error && s.headers === false) {
     append(app, [
       h('p', { id: 'headers-hint', class: 'help' }, t('headersOffHint'), ' ',
-        h('button', { type: 'button', id: 'headers-options', onclick: () => chrome.runtime.openOptionsPage() }, t('openOptions'))),
+        h('button', { type: 'button', id: 'headers-options', onclick: () => openOptionsPage() }, t('openOptions'))),
     ]);
   }
 
@@ -224,23 +214,25 @@ function renderDiagnosis(d, s) {
       h('section', { 'aria-labelledby': 'h-ids', id: 'request-ids' },
         h('h2', { id: 'h-ids' }, t('idsHeading')),
         h('ul', null, d.ids.map((id) =>
-          h('li', null, h('span', { class: 'src' }, id.label), ' ', h('code', null, id.value), ' ', copyButton(id.value, id.label))))),
+          h('li', null, h('span', { class: 'src' }, id.label), ' ', h('code', null, id.value), ' ', copyButton(t, id.value, id.label))))),
     ]);
   }
 
   if (!d.is_error) return;
+  /** @type {import('./popup/actions.js').Context} */
+  const ctx = { t, tabId, os, browser: isFirefox ? 'firefox' : 'chrome', send };
   const visitor = d.actions.filter((a) => !a.owner);
   const owner = d.actions.filter((a) => a.owner);
   append(app, [
     h('section', { 'aria-labelledby': 'h-actions', id: 'actions' },
       h('h2', { id: 'h-actions' }, t('actionsHeading')),
-      visitor.map((a) => actionControl(a, d, s))),
+      visitor.map((a) => actionControl(a, d, s, ctx))),
   ]);
   if (owner.length) {
     append(app, [
       h('details', { id: 'owner-panel', class: 'owner' },
         h('summary', null, t('ownerHeading')),
-        owner.map((a) => actionControl(a, d, s))),
+        owner.map((a) => actionControl(a, d, s, ctx))),
     ]);
   }
 }
@@ -273,163 +265,6 @@ function hopIcon(state) {
   const s = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true', class: 'hop-icon' });
   s.appendChild(svg('circle', { cx: 7, cy: 7, r: 6, class: `dot ${state}` }));
   return s;
-}
-
-/**
- * A copy-to-clipboard button for a value.
- * @param {string} value
- * @param {string} what accessible name suffix
- */
-function copyButton(value, what) {
-  const b = h('button', { type: 'button', class: 'copy', 'aria-label': `${t('copy')}: ${what}` }, t('copy'));
-  b.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      b.textContent = t('copied');
-    } catch {
-      b.textContent = t('copyFailed');
-    }
-  });
-  return b;
-}
-
-/**
- * Steps as a list, code in copyable blocks; only the steps for this OS and browser.
- * @param {Step[]|undefined} steps
- */
-function stepList(steps) {
-  const list = stepsFor(steps ?? [], os, isFirefox ? 'firefox' : 'chrome');
-  if (!list.length) return null;
-  return h('ol', { class: 'steps' }, list.map((st) =>
-    h('li', null, st.text, st.code ? h('div', { class: 'snippet' }, h('pre', null, h('code', null, st.code)), copyButton(st.code, st.text.slice(0, 60))) : null)));
-}
-
-/**
- * One action: the engine's title and summary, its steps, and the control that does it.
- * @param {Action} a
- * @param {Diagnosis} d
- * @param {StateReply} s
- */
-function actionControl(a, d, s) {
-  const head = [h('h3', null, a.title), a.summary && a.summary !== a.title ? h('p', { class: 'summary' }, a.summary) : null];
-  if (PANEL_ACTIONS.has(a.id)) {
-    return h('details', { class: 'action panel', 'data-action': a.id },
-      h('summary', null, a.title),
-      a.summary ? h('p', { class: 'summary' }, a.summary) : null,
-      stepList(a.steps) ?? h('p', null, t('noSteps')));
-  }
-  const box = h('div', { class: 'action', 'data-action': a.id }, head);
-  const status = h('p', { class: 'action-status', role: 'status' }, outcomes.get(a.id) ?? '');
-  /** @param {string} text */
-  const report = (text) => {
-    outcomes.set(a.id, text);
-    status.textContent = text;
-  };
-  switch (a.id) {
-    case 'reload':
-    case 'hard-reload': {
-      box.appendChild(button(t(a.id === 'reload' ? 'btnReload' : 'btnHardReload'), async () => {
-        await send({ type: a.id, tabId });
-      }, status));
-      break;
-    }
-    case 'auto-retry':
-      box.appendChild(retryControl(s.retry, status));
-      break;
-    case 'clear-site-cache': {
-      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning' });
-      // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
-      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: true }, t('cookiesWarning'));
-      cb.addEventListener('change', () => { warning.hidden = !cb.checked; });
-      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
-      box.appendChild(warning);
-      box.appendChild(button(t('btnClearCache'), async () => {
-        const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
-        report(t('cacheCleared', String(r.origin)));
-      }, status));
-      break;
-    }
-    case 'flush-dns': {
-      const steps = stepList(a.steps);
-      if (steps) box.appendChild(steps);
-      if (!isFirefox) {
-        box.appendChild(button(t('btnOpenDnsPage'), async () => {
-          await send({ type: 'open-dns-page' });
-        }, status));
-      }
-      break;
-    }
-    default:
-      if (PROBE_ACTIONS.has(a.id)) {
-        // The probes issue's control: says what it contacts, runs the `probe` message, shows the result.
-        box.appendChild(probeControl(a, d, { tabId, t, send, ...(s.state?.url ? { url: s.state.url } : {}) }));
-      }
-  }
-  if (a.id !== 'flush-dns') {
-    const steps = stepList(a.steps);
-    if (steps) box.appendChild(h('details', { class: 'how' }, h('summary', null, t('stepByStep')), steps));
-  }
-  box.appendChild(status);
-  return box;
-}
-
-/**
- * A button that runs an async task and reports failure in `status`.
- * @param {string} label
- * @param {() => Promise<void>} task
- * @param {HTMLElement} status
- */
-function button(label, task, status) {
-  const b = h('button', { type: 'button' }, label);
-  b.addEventListener('click', async () => {
-    b.disabled = true;
-    try {
-      await task();
-    } catch (e) {
-      status.textContent = `${t('actionFailed')} ${e instanceof Error ? e.message : String(e)}`;
-    } finally {
-      b.disabled = false;
-    }
-  });
-  return b;
-}
-
-/**
- * Start button, or the countdown and a cancel button while a retry runs.
- * @param {RetryRecord|null} r
- * @param {HTMLElement} status
- */
-function retryControl(r, status) {
-  const wrap = h('div', { class: 'retry', id: 'retry' });
-  if (r && r.stopped === 'cap') {
-    wrap.appendChild(h('p', { id: 'retry-stopped' }, t('retryCapped', [String(r.siteUsed), r.host || r.origin])));
-    return wrap;
-  }
-  if (!r) {
-    wrap.appendChild(button(t('btnStartRetry'), async () => {
-      await send({ type: 'retry-start', tabId });
-    }, status));
-    return wrap;
-  }
-  const count = h('p', { id: 'retry-countdown', 'aria-live': 'off' });
-  const tick = () => {
-    const left = Math.max(0, Math.round((r.nextAt - Date.now()) / 1000));
-    const mm = Math.floor(left / 60);
-    const ss = String(left % 60).padStart(2, '0');
-    count.textContent = left > 0
-      ? t('retryCountdown', [`${mm}:${ss}`, String(r.attempt + 1), String(r.cap)])
-      : t('retryChecking');
-  };
-  tick();
-  countdownTimer = setInterval(tick, 1000);
-  wrap.appendChild(count);
-  if (r.lastStatus != null) wrap.appendChild(h('p', null, t('retryLast', r.lastStatus ? String(r.lastStatus) : t('retryNoAnswer'))));
-  const cancel = button(t('btnCancelRetry'), async () => {
-    await send({ type: 'retry-cancel', tabId });
-  }, status);
-  cancel.id = 'retry-cancel';
-  wrap.appendChild(cancel);
-  return wrap;
 }
 
 main().catch(showError);

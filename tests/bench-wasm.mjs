@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './e2e/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const engineDir = join(root, 'dist/chrome/engine');
@@ -21,11 +22,6 @@ const pages = JSON.parse(readFileSync(join(root, 'target/bench/corpus-inputs.jso
 /** @type {{median_us: number}} */
 const native = JSON.parse(readFileSync(join(root, 'target/bench/native.json'), 'utf8'));
 
-/** @param {number[]} xs */
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 const t0 = performance.now();
 engine.warm();

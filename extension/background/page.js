@@ -1,8 +1,10 @@
 /**
- * Reading a failed page. `readPage` is injected with chrome.scripting.executeScript into that one
- * tab's document only after an error response, so it must be self-contained (no closures, no
- * imports). Everything it returns is page-controlled and treated as hostile text.
+ * Reading a failed page. `readPage` is injected with chrome.scripting.executeScript (through
+ * `readTab`) into that one tab's document only after an error response, so it must be
+ * self-contained (no closures, no imports). Everything it returns is page-controlled and treated
+ * as hostile text.
  */
+import { runInTab } from '../lib/platform.js';
 
 /** Visible text cap (characters). */
 export const MAX_TEXT = 64 * 1024;
@@ -87,4 +89,23 @@ export function sanitizeRead(r) {
     html: str(o.html, MAX_HTML),
     status,
   };
+}
+
+/**
+ * Reads the page in one tab; null when the document is gone or cannot be scripted (the browser's
+ * own pages, the web store). With `failedOnly`, only the status unless it is 4xx/5xx (readPage).
+ * @param {number} tabId
+ * @param {string|null} documentId this document only, when known
+ * @param {boolean} [failedOnly]
+ * @returns {Promise<PageRead|null>}
+ */
+export async function readTab(tabId, documentId, failedOnly = false) {
+  try {
+    // A status read runs after load (or the fallback timer) and must not wait for idle; a page
+    // read at commit waits for the document to be parsed.
+    const result = await runInTab({ tabId, documentId }, readPage, [MAX_TEXT, MAX_HTML, MAX_TITLE, failedOnly], failedOnly);
+    return sanitizeRead(result);
+  } catch {
+    return null;
+  }
 }

@@ -13,6 +13,8 @@ import { registerProbe } from './probes.js';
 import * as st from './state.js';
 import { loadProbeSettings } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
+import { storage } from '../lib/platform.js';
+import { httpUrl } from '../lib/url.js';
 
 /**
  * @typedef {{kind: string, detail: string}} ProbeError
@@ -63,16 +65,6 @@ async function engineProbe(req) {
 /** @param {string} detail @returns {EngineReply} */
 const badInput = (detail) => ({ ok: false, error: { kind: 'bad-input', detail } });
 
-/** @param {string} url */
-function isWebUrl(url) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /** @param {string} host */
 function isIpLiteral(host) {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':') || host.startsWith('[');
@@ -95,7 +87,7 @@ async function runKind(kind, ctx, auto) {
   let probe;
   /** @type {EngineReply|null} */
   let checker = null;
-  if (!isWebUrl(url) || !host) {
+  if (!httpUrl(url) || !host) {
     probe = badInput('not a web page');
   } else {
     switch (kind) {
@@ -149,10 +141,10 @@ async function runKind(kind, ctx, auto) {
  */
 async function remember(tabId, out) {
   const k = resultsKey(tabId);
-  const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ ((await chrome.storage.session.get(k))[k]);
+  const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ ((await storage.session.get(k))[k]);
   const results = got && got.url === out.url ? { ...got.results } : {};
   results[out.kind] = out;
-  await chrome.storage.session.set({ [k]: { url: out.url, results } });
+  await storage.session.set({ [k]: { url: out.url, results } });
 }
 
 /**
@@ -169,9 +161,10 @@ for (const kind of ['check-down', 'check-dns', 'provider-status', 'archived-copy
   registerProbe(kind, async (ctx) => /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (await probe(kind, ctx))));
 }
 
-chrome.tabs.onRemoved.addListener((tabId) => {
-  chrome.storage.session.remove(resultsKey(tabId)).catch(() => {});
-});
+/** A closed tab's results go with it (main.js calls this from its tabs.onRemoved listener). @param {number} tabId */
+export function forgetProbeResults(tabId) {
+  return storage.session.remove(resultsKey(tabId));
+}
 
 /**
  * Called by the background whenever it has diagnosed an error on a tab: records it in the
@@ -183,10 +176,11 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 export async function onDiagnosedError(tabId, url, d) {
   const entry = entryFromDiagnosis(url, d, Date.now());
   if (!entry) return;
-  await record(chrome.storage.local, entry);
+  await record(storage.local, entry);
   const s = await loadProbeSettings();
-  if (s.autoCheck && isWebUrl(url)) {
+  const web = httpUrl(url);
+  if (s.autoCheck && web) {
     // Not awaited: the check takes seconds and must not hold up the badge or the retry.
-    probe('check-down', { tabId, url, host: new URL(url).hostname, action: null }, true).catch(() => {});
+    probe('check-down', { tabId, url, host: web.hostname, action: null }, true).catch(() => {});
   }
 }

@@ -7,6 +7,8 @@ import * as policy from '../lib/retry-policy.js';
 import { loadSettings } from '../lib/settings.js';
 import { translator } from '../lib/i18n.js';
 import { addSiteAttempt, getRetry, removeRetry, setRetry, siteUsed } from './state.js';
+import { retryAfter } from './engine-lists.js';
+import { clearAlarm, getTab, notify, reloadTab, setAlarm } from '../lib/platform.js';
 
 export const ALARM_PREFIX = 'retry:';
 
@@ -22,7 +24,7 @@ export async function startRetry(tabId, url, retryAfter) {
   const origin = policy.retryableOrigin(url);
   const used = origin ? await siteUsed(origin) : 0;
   const r = policy.start({ tabId, url, retryAfter, cap: settings.retryCap, siteUsed: used, now: Date.now() });
-  await chrome.alarms.clear(ALARM_PREFIX + tabId);
+  await clearAlarm(ALARM_PREFIX + tabId);
   if ('stop' in r) {
     const rec = {
       tabId, url, origin: origin ?? '', host: '', attempt: 0, cap: policy.clampCap(settings.retryCap), siteUsed: used,
@@ -32,13 +34,13 @@ export async function startRetry(tabId, url, retryAfter) {
     return rec;
   }
   await setRetry(tabId, { ...r.state, stopped: null });
-  await chrome.alarms.create(ALARM_PREFIX + tabId, { when: r.state.nextAt });
+  await setAlarm(ALARM_PREFIX + tabId, r.state.nextAt);
   return { ...r.state, stopped: null };
 }
 
 /** @param {number} tabId */
 export async function cancelRetry(tabId) {
-  await chrome.alarms.clear(ALARM_PREFIX + tabId);
+  await clearAlarm(ALARM_PREFIX + tabId);
   await removeRetry(tabId);
 }
 
@@ -48,20 +50,23 @@ export async function cancelRetry(tabId) {
  * @returns {Promise<{status: number, retryAfter: number|null}>} status 0 on a network failure
  */
 export async function probe(url) {
+  /** @type {Response} */
+  let res;
   try {
-    const res = await fetch(url, {
+    res = await fetch(url, {
       method: 'GET',
       cache: 'no-store',
       credentials: 'omit',
       redirect: 'follow',
       signal: AbortSignal.timeout(policy.PROBE_TIMEOUT_MS),
     });
-    // The body is not needed; do not download a big page.
-    res.body?.cancel().catch(() => {});
-    return { status: res.status, retryAfter: policy.parseRetryAfter(res.headers.get('retry-after'), Date.now()) };
   } catch {
     return { status: 0, retryAfter: null };
   }
+  // The body is not needed; do not download a big page.
+  res.body?.cancel().catch(() => {});
+  const wait = await retryAfter(res.headers.get('retry-after'), Date.now()).catch(() => null);
+  return { status: res.status, retryAfter: wait };
 }
 
 /**
@@ -71,13 +76,7 @@ export async function probe(url) {
 export async function onRetryAlarm(tabId) {
   const s = await getRetry(tabId);
   if (!s || s.stopped) return;
-  /** @type {chrome.tabs.Tab|null} */
-  let tab = null;
-  try {
-    tab = await chrome.tabs.get(tabId);
-  } catch {
-    tab = null;
-  }
+  const tab = await getTab(tabId).catch(() => null);
   const tabUrl = tab ? tab.url || tab.pendingUrl || '' : '';
   if (!tab || (tabUrl && policy.navigatedElsewhere(s, tabUrl))) {
     await cancelRetry(tabId);
@@ -91,17 +90,17 @@ export async function onRetryAlarm(tabId) {
   const d = policy.afterProbe(s, result, { now: Date.now(), siteUsed: used });
   if (d.kind === 'reload') {
     await cancelRetry(tabId);
-    await chrome.tabs.reload(tabId, { bypassCache: true });
+    await reloadTab(tabId, true);
     await notifyBack(tabId, d.state.host);
     return;
   }
   if (d.kind === 'stop') {
-    await chrome.alarms.clear(ALARM_PREFIX + tabId);
+    await clearAlarm(ALARM_PREFIX + tabId);
     await setRetry(tabId, { ...d.state, stopped: 'cap' });
     return;
   }
   await setRetry(tabId, { ...d.state, stopped: null });
-  await chrome.alarms.create(ALARM_PREFIX + tabId, { when: d.state.nextAt });
+  await setAlarm(ALARM_PREFIX + tabId, d.state.nextAt);
 }
 
 /**
@@ -113,10 +112,5 @@ async function notifyBack(tabId, host) {
   const settings = await loadSettings();
   if (!settings.notifications) return;
   const { t } = await translator(settings.lang);
-  await chrome.notifications.create(`back:${tabId}:${Date.now()}`, {
-    type: 'basic',
-    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: t('notifyBackTitle', host),
-    message: t('notifyBackBody', host),
-  });
+  await notify(`back:${tabId}:${Date.now()}`, { icon: 'icons/icon-128.png', title: t('notifyBackTitle', host), message: t('notifyBackBody', host) });
 }

@@ -4,6 +4,7 @@
  * `pend:<id>` (an error response seen before its navigation committed), `site:<origin>` (retry
  * attempts used on a site this session).
  */
+import { storage } from '../lib/platform.js';
 
 /**
  * @typedef {import('./engine.js').PageInput} PageInput
@@ -15,7 +16,7 @@
  * @typedef {import('../lib/retry-policy.js').RetryState & {stopped?: 'cap'|'bad-url'|null}} RetryRecord
  */
 
-const area = () => chrome.storage.session;
+const area = () => storage.session;
 
 /**
  * Tabs that may hold state here. A healthy navigation in any other tab (nearly all browsing)

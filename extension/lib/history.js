@@ -4,6 +4,7 @@
  * a storage area (chrome.storage.local in the extension, a fake in tests). Nothing here leaves
  * the browser.
  */
+import { httpUrl } from './url.js';
 
 /**
  * One noticed error. `status` for HTTP errors, `net_error` (e.g. net::ERR_NAME_NOT_RESOLVED) for
@@ -43,13 +44,7 @@ export function emptyStore() {
  * @returns {string|null}
  */
 export function siteOf(url) {
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    return u.host.toLowerCase() || null;
-  } catch {
-    return null;
-  }
+  return httpUrl(url)?.host.toLowerCase() || null;
 }
 
 /**

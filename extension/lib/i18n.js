@@ -3,6 +3,7 @@
  * chrome.i18n.getMessage; with an explicit language it reads that locale's messages.json (the
  * same file chrome.i18n uses) so the option works without restarting the browser.
  */
+import { extensionUrl, message, uiLocale } from './platform.js';
 
 /**
  * @typedef {(key: string, subs?: string|string[]) => string} Translate
@@ -46,13 +47,12 @@ export function localeDir(lang) {
 export async function translator(option) {
   if (option !== 'en' && option !== 'zh-CN') {
     // Each messages.json names its own language in `uiLang`: the one chrome.i18n really chose.
-    const ui = chrome.i18n.getMessage('uiLang') || chrome.i18n.getUILanguage();
     return {
-      t: (key, subs) => chrome.i18n.getMessage(key, subs),
-      lang: /^zh/i.test(ui) ? 'zh-CN' : 'en',
+      t: (key, subs) => message(key, subs),
+      lang: /^zh/i.test(uiLocale()) ? 'zh-CN' : 'en',
     };
   }
-  const res = await fetch(chrome.runtime.getURL(`_locales/${localeDir(option)}/messages.json`));
+  const res = await fetch(extensionUrl(`_locales/${localeDir(option)}/messages.json`));
   /** @type {Messages} */
   const messages = await res.json();
   return {

@@ -3,6 +3,8 @@
  * a company mirror points them elsewhere): the endpoints each probe contacts, the optional public
  * checker, the automatic check on error, the timeout. Normalisation is pure for tests/js.
  */
+import { storage } from './platform.js';
+import { httpUrl } from './url.js';
 
 /**
  * @typedef {object} ProbeSettings
@@ -38,21 +40,17 @@ export const PROBE_DEFAULTS = Object.freeze({
 export const PREFIX = 'probe.';
 
 /**
- * An http(s) URL without credentials or whitespace, or null.
+ * An endpoint the user may set: an http(s) URL without credentials or whitespace, at most 2 KB,
+ * returned as typed (trimmed); else null.
  * @param {unknown} v
  * @returns {string|null}
  */
-export function httpUrl(v) {
+export function endpointUrl(v) {
   if (typeof v !== 'string') return null;
   const s = v.trim();
   if (!s || s.length > 2048 || /\s/.test(s)) return null;
-  try {
-    const u = new URL(s);
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password) return null;
-    return s;
-  } catch {
-    return null;
-  }
+  const u = httpUrl(s);
+  return u && !u.username && !u.password ? s : null;
 }
 
 /**
@@ -62,9 +60,9 @@ export function httpUrl(v) {
  */
 export function normalizeProbeSettings(raw) {
   const r = raw ?? {};
-  const url = (/** @type {keyof ProbeSettings} */ k) => httpUrl(r[k]) ?? /** @type {string} */ (PROBE_DEFAULTS[k]);
+  const url = (/** @type {keyof ProbeSettings} */ k) => endpointUrl(r[k]) ?? /** @type {string} */ (PROBE_DEFAULTS[k]);
   const bool = (/** @type {keyof ProbeSettings} */ k) => (typeof r[k] === 'boolean' ? /** @type {boolean} */ (r[k]) : /** @type {boolean} */ (PROBE_DEFAULTS[k]));
-  const checkerEndpoint = httpUrl(r.checkerEndpoint) ?? '';
+  const checkerEndpoint = endpointUrl(r.checkerEndpoint) ?? '';
   const t = Number(r.timeoutMs);
   return {
     resolver: url('resolver'),
@@ -73,7 +71,7 @@ export function normalizeProbeSettings(raw) {
     // The checker only runs with an endpoint: "enabled" without one stays off.
     checkerEnabled: bool('checkerEnabled') && checkerEndpoint !== '',
     checkerEndpoint,
-    statuspageBase: httpUrl(r.statuspageBase) ?? '',
+    statuspageBase: endpointUrl(r.statuspageBase) ?? '',
     autoCheck: bool('autoCheck'),
     timeoutMs: Number.isFinite(t) ? Math.min(60_000, Math.max(1000, Math.round(t))) : PROBE_DEFAULTS.timeoutMs,
   };
@@ -88,13 +86,7 @@ export function normalizeProbeSettings(raw) {
  * @returns {string[]}
  */
 export function contactsFor(kind, s, statusBase = null) {
-  const host = (/** @type {string} */ u) => {
-    try {
-      return new URL(u).host;
-    } catch {
-      return '';
-    }
-  };
+  const host = (/** @type {string} */ u) => httpUrl(u)?.host ?? '';
   switch (kind) {
     case 'check-down':
       return ['site', host(s.connectivityUrl), ...(s.checkerEnabled ? [host(s.checkerEndpoint)] : [])].filter(Boolean);
@@ -112,7 +104,7 @@ export function contactsFor(kind, s, statusBase = null) {
 /** @returns {Promise<ProbeSettings>} */
 export async function loadProbeSettings() {
   const keys = Object.keys(PROBE_DEFAULTS).map((k) => PREFIX + k);
-  const got = await chrome.storage.local.get(keys);
+  const got = await storage.local.get(keys);
   /** @type {Record<string, unknown>} */
   const raw = {};
   for (const k of Object.keys(PROBE_DEFAULTS)) raw[k] = got[PREFIX + k];
@@ -129,6 +121,6 @@ export async function saveProbeSettings(patch) {
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const [k, v] of Object.entries(next)) out[PREFIX + k] = v;
-  await chrome.storage.local.set(out);
+  await storage.local.set(out);
   return next;
 }

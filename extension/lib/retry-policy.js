@@ -2,8 +2,10 @@
  * Auto-retry policy as pure functions (no chrome.* here), so tests/js can check the backoff
  * schedule, the Retry-After floor, the per-site cap and the stop rules without a browser.
  * The background worker stores the returned state in chrome.storage.session and arms a
- * chrome.alarms alarm at `nextAt`.
+ * chrome.alarms alarm at `nextAt`. The Retry-After header itself is read by the engine (its
+ * `retryAfterSeconds`); what to make of it (at most an hour) is policy and stays here.
  */
+import { httpUrl } from './url.js';
 
 /** Base delays in seconds for attempts 1..5; after that every STEADY_S. */
 export const SCHEDULE_S = Object.freeze([10, 30, 60, 120, 300]);
@@ -69,21 +71,6 @@ export function delayMs(attempt, opts = {}) {
 }
 
 /**
- * Parses a Retry-After header value: delta-seconds or an HTTP date. Returns seconds or null.
- * @param {string|null|undefined} value
- * @param {number} nowMs
- * @returns {number|null}
- */
-export function parseRetryAfter(value, nowMs) {
-  if (value == null) return null;
-  const v = String(value).trim();
-  if (/^\d{1,10}$/.test(v)) return Math.min(Number(v), RETRY_AFTER_MAX_S);
-  const t = Date.parse(v);
-  if (!Number.isFinite(t)) return null;
-  return Math.min(Math.max(0, Math.ceil((t - nowMs) / 1000)), RETRY_AFTER_MAX_S);
-}
-
-/**
  * Does a probe answer mean the site is back? Any answer below 500 except 429 (rate limited) and
  * 408 (request timeout): a 404 still proves the server is up.
  * @param {number} status 0 for a network failure
@@ -99,12 +86,7 @@ export function isHealthy(status) {
  * @returns {string|null}
  */
 export function retryableOrigin(url) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(url)?.origin ?? null;
 }
 
 /**
@@ -114,8 +96,8 @@ export function retryableOrigin(url) {
  * @returns {{state: RetryState} | {stop: 'cap'|'bad-url'}}
  */
 export function start(p) {
-  const origin = retryableOrigin(p.url);
-  if (!origin) return { stop: 'bad-url' };
+  const u = httpUrl(p.url);
+  if (!u) return { stop: 'bad-url' };
   const cap = clampCap(p.cap ?? CAP_DEFAULT);
   const siteUsed = Math.max(0, p.siteUsed ?? 0);
   if (siteUsed >= cap) return { stop: 'cap' };
@@ -125,8 +107,8 @@ export function start(p) {
     state: {
       tabId: p.tabId,
       url: p.url,
-      origin,
-      host: new URL(p.url).host,
+      origin: u.origin,
+      host: u.host,
       attempt: 0,
       cap,
       siteUsed,

@@ -2,6 +2,7 @@
  * User settings (chrome.storage.sync): defaults and normalisation are pure so tests/js can check
  * them; load/save touch chrome.storage only when called.
  */
+import { storage } from './platform.js';
 import { CAP_DEFAULT, clampCap } from './retry-policy.js';
 
 /**
@@ -41,7 +42,7 @@ export function normalizeSettings(raw) {
 
 /** @returns {Promise<Settings>} */
 export async function loadSettings() {
-  const raw = await chrome.storage.sync.get(Object.keys(DEFAULTS));
+  const raw = await storage.sync.get(Object.keys(DEFAULTS));
   return normalizeSettings(raw);
 }
 
@@ -51,6 +52,6 @@ export async function loadSettings() {
  */
 export async function saveSettings(patch) {
   const next = normalizeSettings({ ...(await loadSettings()), ...patch });
-  await chrome.storage.sync.set(next);
+  await storage.sync.set(next);
   return next;
 }

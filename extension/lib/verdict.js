@@ -22,9 +22,6 @@ const NET_MARKS = Object.freeze({
   'net-timeout': 'TIME',
 });
 
-/** Network errors that are not failures the user sees (they stopped or navigated away). */
-export const IGNORED_NET_ERRORS = Object.freeze(new Set(['net::ERR_ABORTED', 'ERR_ABORTED']));
-
 /**
  * @typedef {{text: string, color: string}} Badge
  */
@@ -68,12 +65,15 @@ export function isTopLevel(d) {
 }
 
 /**
- * Is this network error one to diagnose?
+ * Is this network error one to diagnose? `ignored` is the engine's list of the errors that are
+ * no failure the user sees (they stopped, left the page, or it was blocked on purpose), in every
+ * form browsers report them: the wasm's `ignoredNetErrors()`.
  * @param {string|undefined} error
+ * @param {ReadonlySet<string>} ignored
  * @returns {boolean}
  */
-export function isReportableNetError(error) {
-  return typeof error === 'string' && error.length > 0 && !IGNORED_NET_ERRORS.has(error);
+export function isReportableNetError(error, ignored) {
+  return typeof error === 'string' && error.length > 0 && !ignored.has(error);
 }
 
 /** The fault path the popup draws, in order. */

@@ -6,6 +6,8 @@
 import { h, append, clear } from '../lib/dom.js';
 import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
+import { httpUrl } from '../lib/url.js';
+import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
  * @typedef {import('../lib/i18n.js').Translate} Translate
@@ -18,7 +20,7 @@ import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js'
 
 /** Default translate: the browser's language. */
 /** @type {Translate} */
-const browserT = (key, subs) => chrome.i18n.getMessage(key, subs);
+const browserT = (key, subs) => message(key, subs);
 
 /** Per-OS commands to flush the system's DNS cache (shown with the "different IP" verdict). */
 const FLUSH = Object.freeze({
@@ -258,13 +260,7 @@ function archiveView(box, snap, t) {
  * @returns {string|null}
  */
 export function safeHref(u) {
-  if (typeof u !== 'string') return null;
-  try {
-    const x = new URL(u);
-    return x.protocol === 'https:' || x.protocol === 'http:' ? x.href : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(u)?.href ?? null;
 }
 
 /** Adds this module's stylesheet to the page once. */
@@ -299,7 +295,7 @@ export function probeControl(a, d, ctx) {
     /** @type {ProbeMessageReply} */
     let reply;
     try {
-      reply = await chrome.runtime.sendMessage({ type: 'probe', kind: a.id, tabId: ctx.tabId });
+      reply = await sendMessage({ type: 'probe', kind: a.id, tabId: ctx.tabId });
     } catch (e) {
       reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
@@ -321,8 +317,8 @@ export function probeControl(a, d, ctx) {
 
   // What it contacts, from the current settings; and the last result for this page.
   (async () => {
-    const [s, info] = await Promise.all([loadProbeSettings(), chrome.runtime.getPlatformInfo().catch(() => ({ os: '' }))]);
-    os = info.os;
+    const [s, platform] = await Promise.all([loadProbeSettings(), platformOs().catch(() => '')]);
+    os = platform;
     const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(', ');
     note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
     if (ctx.tabId == null) return;
@@ -337,17 +333,17 @@ export function probeControl(a, d, ctx) {
       clear(result);
       result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os }));
     };
-    show((await chrome.storage.session.get(k))[k]);
+    show((await storage.session.get(k))[k]);
     // A result arriving while the popup is open (the automatic check) shows up at once.
-    /** @param {Record<string, chrome.storage.StorageChange>} changes @param {string} area */
+    /** @type {import('../lib/platform.js').StorageListener} */
     const onChange = (changes, area) => {
       if (!wrap.isConnected) {
-        chrome.storage.onChanged.removeListener(onChange);
+        offStorageChanged(onChange);
         return;
       }
       if (area === 'session' && changes[k]) show(changes[k].newValue);
     };
-    chrome.storage.onChanged.addListener(onChange);
+    onStorageChanged(onChange);
   })().catch(() => {});
   return wrap;
 }
@@ -363,7 +359,7 @@ export function probeControl(a, d, ctx) {
 export async function historyLine(url, t = browserT, now = Date.now()) {
   const site = siteOf(url);
   if (!site) return null;
-  const s = siteSummary(await loadHistory(chrome.storage.local), site, now);
+  const s = siteSummary(await loadHistory(storage.local), site, now);
   if (!s.last || s.recent === 0) return null;
   const when = new Date(s.last.time).toLocaleString();
   const text = s.recent === 1 ? t('pv_history_once', [when, whatFailed(s.last)]) : t('pv_history_line', [String(s.recent), when, whatFailed(s.last)]);

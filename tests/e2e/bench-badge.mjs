@@ -17,6 +17,7 @@
  */
 import http from 'node:http';
 import { launch, tabIdOf, worker } from './browser.mjs';
+import { median, percentile as pct } from './stats.mjs';
 
 const RUNS = Number(process.argv[2] ?? 25);
 const COLD_RUNS = Math.max(3, Math.round(RUNS / 2.5));
@@ -82,17 +83,6 @@ async function measure(path, cold) {
   if (sent === undefined) throw new Error('the server never answered');
   return at - sent;
 }
-
-/** @param {number[]} xs */
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-/** @param {number[]} xs */
-const median = (xs) => {
-  const v = sorted(xs);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[m] ?? NaN) : ((v[m - 1] ?? 0) + (v[m] ?? 0)) / 2;
-};
-/** @param {number[]} xs @param {number} p */
-const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
 await measure('/warmup', false);
 /** @type {number[]} */

@@ -14,6 +14,7 @@
  */
 import http from 'node:http';
 import { launch, tabIdOf, waitDiagnosed } from './browser.mjs';
+import { median, percentile as pct } from './stats.mjs';
 
 const N_POPUP = Number(process.argv[2] ?? 20);
 const ERROR_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.22.1</center></body></html>';
@@ -26,16 +27,6 @@ await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
 const addr = server.address();
 const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 
-/** @param {number[]} xs */
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-/** @param {number[]} xs */
-const median = (xs) => {
-  const v = sorted(xs);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[m] ?? NaN) : ((v[m - 1] ?? 0) + (v[m] ?? 0)) / 2;
-};
-/** @param {number[]} xs @param {number} p */
-const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 const f = (/** @type {number} */ x) => x.toFixed(1);
 
 const s = await launch();

@@ -19,8 +19,8 @@ import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { BASE_FLAGS, CHROMIUM, EXT_DIR } from './browser.mjs';
+import { EXT_DIR, launchChromium } from './browser.mjs';
+import { median } from './stats.mjs';
 
 const BLOCKS = Number(process.argv[2] ?? 16);
 const LOADS = Number(process.argv[3] ?? 12);
@@ -64,12 +64,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undef
 const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
 const base = `http://127.0.0.1:${addr.port}`;
 
-const both = `${EXT_DIR},${switchDir}`;
-const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-  executablePath: CHROMIUM,
-  headless: false,
-  args: [...BASE_FLAGS, `--load-extension=${both}`, `--disable-extensions-except=${both}`],
-});
+const context = await launchChromium(join(work, 'profile'), { extensions: [EXT_DIR, switchDir] });
 
 /** Seeded PRNG (mulberry32): the same data gives the same interval. */
 let seed = 0x2545f491;
@@ -79,12 +74,6 @@ const rand = () => {
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-/** @param {number[]} xs */
-const median = (xs) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? (v[m] ?? NaN) : ((v[m - 1] ?? 0) + (v[m] ?? 0)) / 2;
 };
 /**
  * Ratio of medians of two sets of blocks, and its 95 % interval from resampling blocks.

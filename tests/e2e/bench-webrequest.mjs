@@ -13,8 +13,8 @@ import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { BASE_FLAGS, CHROMIUM, EXT_DIR } from './browser.mjs';
+import { EXT_DIR, launchChromium } from './browser.mjs';
+import { median } from './stats.mjs';
 
 const LOADS = Number(process.argv[2] ?? 40);
 const WARMUP = 5;
@@ -81,8 +81,7 @@ const base = `http://127.0.0.1:${addr.port}`;
 const open = [];
 try {
   for (const p of chosen) {
-    const args = p.ext ? [...BASE_FLAGS, `--load-extension=${p.ext}`, `--disable-extensions-except=${p.ext}`] : [...BASE_FLAGS];
-    const context = await chromium.launchPersistentContext(join(work, `profile-${open.length}`), { executablePath: CHROMIUM, headless: false, args });
+    const context = await launchChromium(join(work, `profile-${open.length}`), { extensions: p.ext ? [p.ext] : [] });
     if (p.ext && !context.serviceWorkers()[0]) await context.waitForEvent('serviceworker', { timeout: 15000 });
     open.push({ ...p, context, page: await context.newPage(), times: /** @type {number[]} */ ([]) });
   }
@@ -98,7 +97,6 @@ try {
       if (i >= WARMUP) o.times.push(t);
     }
   }
-  const median = (/** @type {number[]} */ a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   const none = median(open[0].times);
   for (const o of open) {
     const m = median(o.times);

@@ -66,6 +66,33 @@ export const BASE_FLAGS = Object.freeze([
 ]);
 
 /**
+ * The one place Chromium is started, for every test and benchmark: Debian's Chromium on a
+ * profile directory, with BASE_FLAGS, the given unpacked extensions (none: a plain browser) and
+ * any extra flags (a later flag of the same name wins over BASE_FLAGS').
+ * @param {string} profile
+ * @param {{extensions?: string[], lang?: string, extraArgs?: string[], viewport?: {width: number, height: number}}} [opts]
+ * @returns {Promise<BrowserContext>}
+ */
+export function launchChromium(profile, opts = {}) {
+  const exts = (opts.extensions ?? []).join(',');
+  const args = [
+    ...BASE_FLAGS,
+    ...(exts ? [`--load-extension=${exts}`, `--disable-extensions-except=${exts}`] : []),
+    ...(opts.lang ? [`--lang=${opts.lang}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    // Headless through BASE_FLAGS' --headless=new (extensions need the new headless mode).
+    headless: false,
+    args,
+    // On Linux Chromium takes its UI language (chrome.i18n) from the environment; --lang alone is ignored.
+    ...(opts.lang ? { locale: opts.lang, env: { ...process.env, LANGUAGE: opts.lang.replace('-', '_'), LC_ALL: '' } } : {}),
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
+  });
+}
+
+/**
  * @param {{lang?: string, extraArgs?: string[], headers?: boolean}} [opts] `headers`: load
  *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only)
  * @returns {Promise<Session>}
@@ -73,19 +100,10 @@ export const BASE_FLAGS = Object.freeze([
 export async function launch(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
   const ext = opts.headers ? headersBuild() : EXT_DIR;
-  const args = [
-    ...BASE_FLAGS,
-    `--load-extension=${ext}`,
-    `--disable-extensions-except=${ext}`,
-    ...(opts.lang ? [`--lang=${opts.lang}`] : []),
-    ...(opts.extraArgs ?? []),
-  ];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false,
-    args,
-    // On Linux Chromium takes its UI language (chrome.i18n) from the environment; --lang alone is ignored.
-    ...(opts.lang ? { locale: opts.lang, env: { ...process.env, LANGUAGE: opts.lang.replace('-', '_'), LC_ALL: '' } } : {}),
+  const context = await launchChromium(profile, {
+    extensions: [ext],
+    ...(opts.lang ? { lang: opts.lang } : {}),
+    ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
     viewport: { width: 900, height: 700 },
   });
   let sw = context.serviceWorkers()[0];

@@ -18,8 +18,7 @@ import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { CHROMIUM, EXT_DIR, SHOTS, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
-import { chromium } from 'playwright-core';
+import { EXT_DIR, SHOTS, launch, launchChromium, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{path: string, host: string, cookie: string|null, mode: string|null, cache: string|null}} SiteHit */
@@ -695,12 +694,9 @@ describe('history survives a browser restart', () => {
    */
   async function launchAt(profile) {
     const ext = process.env.GD_EXT_DIR ?? EXT_DIR;
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: false,
-      args: ['--headless=new', `--load-extension=${ext}`, `--disable-extensions-except=${ext}`, '--no-sandbox', '--disable-gpu',
-        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        `--proxy-server=http://127.0.0.1:${proxy.port}`, '--proxy-bypass-list=*.test', '--host-resolver-rules=MAP *.test 127.0.0.1'],
+    const context = await launchChromium(profile, {
+      extensions: [ext],
+      extraArgs: [`--proxy-server=http://127.0.0.1:${proxy.port}`, '--proxy-bypass-list=*.test', '--host-resolver-rules=MAP *.test 127.0.0.1'],
     });
     const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 15000 });
     await waitFor(() => sw.evaluate(() => chrome.webNavigation.onCommitted.hasListeners()), 'listeners', 15000);

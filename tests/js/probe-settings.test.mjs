@@ -5,7 +5,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { PROBE_DEFAULTS, contactsFor, httpUrl, normalizeProbeSettings } from '../../extension/lib/probe-settings.js';
+import { PROBE_DEFAULTS, contactsFor, endpointUrl, normalizeProbeSettings } from '../../extension/lib/probe-settings.js';
 
 test('defaults: documented endpoints, nothing automatic, checker off', () => {
   const s = normalizeProbeSettings(undefined);
@@ -19,10 +19,13 @@ test('defaults: documented endpoints, nothing automatic, checker off', () => {
 });
 
 test('only http(s) URLs without credentials are kept', () => {
-  assert.equal(httpUrl('javascript:alert(1)'), null);
-  assert.equal(httpUrl('file:///etc/passwd'), null);
-  assert.equal(httpUrl('https://user:pw@x.test/'), null);
-  assert.equal(httpUrl('http://127.0.0.1:9/dns-query'), 'http://127.0.0.1:9/dns-query');
+  assert.equal(endpointUrl('javascript:alert(1)'), null);
+  assert.equal(endpointUrl('file:///etc/passwd'), null);
+  assert.equal(endpointUrl('https://user:pw@x.test/'), null);
+  assert.equal(endpointUrl('http://127.0.0.1:9/dns-query'), 'http://127.0.0.1:9/dns-query');
+  assert.equal(endpointUrl('  https://c.test/api '), 'https://c.test/api', 'kept as typed, trimmed');
+  assert.equal(endpointUrl('https://c.test/a b'), null, 'no whitespace inside');
+  assert.equal(endpointUrl(`https://c.test/${'a'.repeat(2048)}`), null, 'at most 2 KB');
   const s = normalizeProbeSettings({ resolver: 'ftp://x', archiveEndpoint: 'http://127.0.0.1:1/wayback/available', timeoutMs: 'x' });
   assert.equal(s.resolver, PROBE_DEFAULTS.resolver);
   assert.equal(s.archiveEndpoint, 'http://127.0.0.1:1/wayback/available');

@@ -1,4 +1,7 @@
-/** Unit tests of the auto-retry policy: schedule, jitter bounds, Retry-After floor, per-site cap, stop rules. */
+/**
+ * Unit tests of the auto-retry policy: schedule, jitter bounds, Retry-After floor, per-site cap,
+ * stop rules. (Reading the Retry-After header is the engine's: tests/js/engine-lists.test.mjs.)
+ */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as p from '../../extension/lib/retry-policy.js';
@@ -30,17 +33,6 @@ test('Retry-After is a floor, never a ceiling, and is clamped to an hour', () =>
   assert.equal(p.delayMs(0, { retryAfter: 0, rand: mid }), 10000);
 });
 
-test('parseRetryAfter: seconds, HTTP dates, junk', () => {
-  const now = Date.parse('2026-01-01T00:00:00Z');
-  assert.equal(p.parseRetryAfter('120', now), 120);
-  assert.equal(p.parseRetryAfter(' 7 ', now), 7);
-  assert.equal(p.parseRetryAfter('Thu, 01 Jan 2026 00:01:30 GMT', now), 90);
-  assert.equal(p.parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now), 0, 'a past date means now');
-  assert.equal(p.parseRetryAfter('99999999999', now), null, 'too many digits is junk');
-  assert.equal(p.parseRetryAfter('soon', now), null);
-  assert.equal(p.parseRetryAfter(null, now), null);
-});
-
 test('start: first probe after the first delay, honouring Retry-After', () => {
   const r = p.start({ tabId: 3, url: 'https://example.com/a#x', retryAfter: 40, cap: 5, siteUsed: 0, now: 1000, rand: mid });
   assert.ok('state' in r);
@@ -52,6 +44,9 @@ test('start: first probe after the first delay, honouring Retry-After', () => {
 
 test('start refuses non-web URLs and a spent cap', () => {
   assert.deepEqual(p.start({ tabId: 1, url: 'chrome://settings', now: 0 }), { stop: 'bad-url' });
+  assert.deepEqual(p.start({ tabId: 1, url: 'not a url', now: 0 }), { stop: 'bad-url' });
+  assert.equal(p.retryableOrigin('https://a.test:8443/x?y#z'), 'https://a.test:8443');
+  assert.equal(p.retryableOrigin('file:///etc/passwd'), null);
   assert.deepEqual(p.start({ tabId: 1, url: 'https://a.test/', cap: 3, siteUsed: 3, now: 0 }), { stop: 'cap' });
 });
 

@@ -39,10 +39,12 @@ test('top level only: no sub-frames, prerenders, fenced frames or tabless reques
   assert.equal(v.isTopLevel({ tabId: -1, frameId: 0 }), false);
 });
 
-test('ERR_ABORTED is not a failure the user sees', () => {
-  assert.equal(v.isReportableNetError('net::ERR_ABORTED'), false);
-  assert.equal(v.isReportableNetError('net::ERR_NAME_NOT_RESOLVED'), true);
-  assert.equal(v.isReportableNetError(''), false);
+test('a network error is diagnosed unless it is on the ignore list (the engine\'s: engine-lists.test.mjs)', () => {
+  const ignored = new Set(['net::ERR_ABORTED']);
+  assert.equal(v.isReportableNetError('net::ERR_ABORTED', ignored), false);
+  assert.equal(v.isReportableNetError('net::ERR_NAME_NOT_RESOLVED', ignored), true);
+  assert.equal(v.isReportableNetError('', ignored), false);
+  assert.equal(v.isReportableNetError(undefined, ignored), false);
 });
 
 test('fault path highlights exactly the failing hop', () => {

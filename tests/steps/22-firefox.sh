@@ -9,14 +9,7 @@ cd "$(dirname "$0")/../.."
 export PATH="/usr/sbin:/sbin:$PATH"
 command -v nginx >/dev/null 2>&1 || { echo "nginx not installed (build.sh ensure_test_packages)" >&2; exit 1; }
 FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
-if [ ! -x "$FIREFOX" ]; then
-  # Fallback until build.sh's ensure_test_packages lists firefox-esr.
-  if ! dpkg -s firefox-esr >/dev/null 2>&1; then
-    echo "firefox-esr missing: installing it (add firefox-esr to build.sh ensure_test_packages)" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends firefox-esr >/dev/null
-  fi
-fi
-[ -x "$FIREFOX" ] || { echo "$FIREFOX not found" >&2; exit 1; }
+[ -x "$FIREFOX" ] || { echo "$FIREFOX not found (build.sh ensure_test_packages installs firefox-esr)" >&2; exit 1; }
 export FIREFOX
 # Node 20 has a global WebSocket (the BiDi client) only behind this flag.
 timeout 180 node --experimental-websocket --test-reporter=spec tests/e2e/firefox-smoke.mjs

@@ -1,0 +1,202 @@
+/**
+ * The popup's action controls: for each of the engine's actions its title, summary and steps
+ * (only this OS's and browser's), and the control that does it (reload, hard reload, clear this
+ * site's cache, auto-retry with its countdown, the browser's DNS page, the probes), each reporting
+ * what happened under it. Everything from the page or the engine is inserted as text.
+ */
+import { h } from '../lib/dom.js';
+import { stepsFor } from '../lib/verdict.js';
+import { probeControl } from './probe-views.js';
+
+/** @typedef {import('../background/engine.js').Diagnosis} Diagnosis */
+/** @typedef {import('../background/engine.js').Action} Action */
+/** @typedef {import('../background/engine.js').Step} Step */
+/** @typedef {import('../background/state.js').RetryRecord} RetryRecord */
+/** @typedef {import('../lib/i18n.js').Translate} Translate */
+/**
+ * What the controls need from the popup: the translator, the tab, this OS and browser (for the
+ * steps), the messenger to the service worker, and the state it answered with.
+ * @typedef {{t: Translate, tabId: number|null, os: string, browser: 'chrome'|'firefox',
+ *   send: (msg: Record<string, unknown>) => Promise<any>}} Context
+ * @typedef {import('../popup.js').StateReply} StateReply
+ */
+
+/** Probe-backed actions: their control comes from probe-views.js. */
+const PROBE_ACTIONS = new Set(['check-down', 'check-dns', 'provider-status', 'archived-copy']);
+/** Actions shown as guidance panels. */
+const PANEL_ACTIONS = new Set(['try-other-browser', 'disable-cdn', 'contact-host', 'owner-checklist']);
+
+/** Last outcome per action, kept across re-renders (the tab reloading re-renders the popup). @type {Map<string, string>} */
+const outcomes = new Map();
+/** @type {ReturnType<typeof setInterval>|null} */
+let countdownTimer = null;
+
+/** Stops the auto-retry countdown (before a re-render). */
+export function stopCountdown() {
+  if (countdownTimer) clearInterval(countdownTimer);
+  countdownTimer = null;
+}
+
+/**
+ * A copy-to-clipboard button for a value.
+ * @param {Translate} t
+ * @param {string} value
+ * @param {string} what accessible name suffix
+ */
+export function copyButton(t, value, what) {
+  const b = h('button', { type: 'button', class: 'copy', 'aria-label': `${t('copy')}: ${what}` }, t('copy'));
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      b.textContent = t('copied');
+    } catch {
+      b.textContent = t('copyFailed');
+    }
+  });
+  return b;
+}
+
+/**
+ * Steps as a list, code in copyable blocks; only the steps for this OS and browser.
+ * @param {Context} ctx
+ * @param {Step[]|undefined} steps
+ */
+function stepList(ctx, steps) {
+  const list = stepsFor(steps ?? [], ctx.os, ctx.browser);
+  if (!list.length) return null;
+  return h('ol', { class: 'steps' }, list.map((st) =>
+    h('li', null, st.text, st.code ? h('div', { class: 'snippet' }, h('pre', null, h('code', null, st.code)), copyButton(ctx.t, st.code, st.text.slice(0, 60))) : null)));
+}
+
+/**
+ * One action: the engine's title and summary, its steps, and the control that does it.
+ * @param {Action} a
+ * @param {Diagnosis} d
+ * @param {StateReply} s
+ * @param {Context} ctx
+ */
+export function actionControl(a, d, s, ctx) {
+  const { t, tabId, send } = ctx;
+  const head = [h('h3', null, a.title), a.summary && a.summary !== a.title ? h('p', { class: 'summary' }, a.summary) : null];
+  if (PANEL_ACTIONS.has(a.id)) {
+    return h('details', { class: 'action panel', 'data-action': a.id },
+      h('summary', null, a.title),
+      a.summary ? h('p', { class: 'summary' }, a.summary) : null,
+      stepList(ctx, a.steps) ?? h('p', null, t('noSteps')));
+  }
+  const box = h('div', { class: 'action', 'data-action': a.id }, head);
+  const status = h('p', { class: 'action-status', role: 'status' }, outcomes.get(a.id) ?? '');
+  /** @param {string} text */
+  const report = (text) => {
+    outcomes.set(a.id, text);
+    status.textContent = text;
+  };
+  switch (a.id) {
+    case 'reload':
+    case 'hard-reload': {
+      box.appendChild(button(t, t(a.id === 'reload' ? 'btnReload' : 'btnHardReload'), async () => {
+        await send({ type: a.id, tabId });
+      }, status));
+      break;
+    }
+    case 'auto-retry':
+      box.appendChild(retryControl(s.retry, status, ctx));
+      break;
+    case 'clear-site-cache': {
+      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning' });
+      // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
+      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: true }, t('cookiesWarning'));
+      cb.addEventListener('change', () => { warning.hidden = !cb.checked; });
+      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
+      box.appendChild(warning);
+      box.appendChild(button(t, t('btnClearCache'), async () => {
+        const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
+        report(t('cacheCleared', String(r.origin)));
+      }, status));
+      break;
+    }
+    case 'flush-dns': {
+      const steps = stepList(ctx, a.steps);
+      if (steps) box.appendChild(steps);
+      if (ctx.browser !== 'firefox') {
+        box.appendChild(button(t, t('btnOpenDnsPage'), async () => {
+          await send({ type: 'open-dns-page' });
+        }, status));
+      }
+      break;
+    }
+    default:
+      if (PROBE_ACTIONS.has(a.id)) {
+        // The probes issue's control: says what it contacts, runs the `probe` message, shows the result.
+        box.appendChild(probeControl(a, d, { tabId, t, send, ...(s.state?.url ? { url: s.state.url } : {}) }));
+      }
+  }
+  if (a.id !== 'flush-dns') {
+    const steps = stepList(ctx, a.steps);
+    if (steps) box.appendChild(h('details', { class: 'how' }, h('summary', null, t('stepByStep')), steps));
+  }
+  box.appendChild(status);
+  return box;
+}
+
+/**
+ * A button that runs an async task and reports failure in `status`.
+ * @param {Translate} t
+ * @param {string} label
+ * @param {() => Promise<void>} task
+ * @param {HTMLElement} status
+ */
+function button(t, label, task, status) {
+  const b = h('button', { type: 'button' }, label);
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await task();
+    } catch (e) {
+      status.textContent = `${t('actionFailed')} ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      b.disabled = false;
+    }
+  });
+  return b;
+}
+
+/**
+ * Start button, or the countdown and a cancel button while a retry runs.
+ * @param {RetryRecord|null} r
+ * @param {HTMLElement} status
+ * @param {Context} ctx
+ */
+function retryControl(r, status, ctx) {
+  const { t, tabId, send } = ctx;
+  const wrap = h('div', { class: 'retry', id: 'retry' });
+  if (r && r.stopped === 'cap') {
+    wrap.appendChild(h('p', { id: 'retry-stopped' }, t('retryCapped', [String(r.siteUsed), r.host || r.origin])));
+    return wrap;
+  }
+  if (!r) {
+    wrap.appendChild(button(t, t('btnStartRetry'), async () => {
+      await send({ type: 'retry-start', tabId });
+    }, status));
+    return wrap;
+  }
+  const count = h('p', { id: 'retry-countdown', 'aria-live': 'off' });
+  const tick = () => {
+    const left = Math.max(0, Math.round((r.nextAt - Date.now()) / 1000));
+    const mm = Math.floor(left / 60);
+    const ss = String(left % 60).padStart(2, '0');
+    count.textContent = left > 0
+      ? t('retryCountdown', [`${mm}:${ss}`, String(r.attempt + 1), String(r.cap)])
+      : t('retryChecking');
+  };
+  tick();
+  countdownTimer = setInterval(tick, 1000);
+  wrap.appendChild(count);
+  if (r.lastStatus != null) wrap.appendChild(h('p', null, t('retryLast', r.lastStatus ? String(r.lastStatus) : t('retryNoAnswer'))));
+  const cancel = button(t, t('btnCancelRetry'), async () => {
+    await send({ type: 'retry-cancel', tabId });
+  }, status);
+  cancel.id = 'retry-cancel';
+  wrap.appendChild(cancel);
+  return wrap;
+}
