@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::model::PageInput;
 use crate::probes::api::ProbeRequest;
@@ -17,6 +18,18 @@ const TO_JS: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::js
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&TO_JS)
         .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
+}
+
+/// `what: message` as a `JsError`, for input serde-wasm-bindgen could not read (its errors are JS
+/// `Error`s: their message alone, without the `Error: ` their string form adds).
+fn bad_input(what: &str, e: serde_wasm_bindgen::Error) -> JsError {
+    let v = JsValue::from(e);
+    let msg = v
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| v.as_string())
+        .unwrap_or_default();
+    JsError::new(&format!("{what}: {msg}"))
 }
 
 /// Writes an `f32` as JS should see it: 0.91, as serde_json prints it natively (the shortest
@@ -32,8 +45,8 @@ pub(crate) fn js_f32<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Er
 pub fn diagnose(
     #[wasm_bindgen(unchecked_param_type = "PageInput")] input: JsValue,
 ) -> Result<JsValue, JsError> {
-    let input: PageInput = serde_wasm_bindgen::from_value(input)
-        .map_err(|e| JsError::new(&format!("bad diagnose input: {e}")))?;
+    let input: PageInput =
+        serde_wasm_bindgen::from_value(input).map_err(|e| bad_input("bad diagnose input", e))?;
     let d = crate::diagnose(&input).map_err(|e| JsError::new(&e))?;
     to_js(&d)
 }
@@ -78,7 +91,7 @@ pub fn ignored_net_errors() -> Vec<String> {
 pub async fn run_probe(
     #[wasm_bindgen(unchecked_param_type = "ProbeRequest")] request: JsValue,
 ) -> Result<JsValue, JsError> {
-    let req: ProbeRequest = serde_wasm_bindgen::from_value(request)
-        .map_err(|e| JsError::new(&format!("bad probe request: {e}")))?;
+    let req: ProbeRequest =
+        serde_wasm_bindgen::from_value(request).map_err(|e| bad_input("bad probe request", e))?;
     to_js(&crate::probes::fetch::run(&req).await)
 }

@@ -99,6 +99,7 @@ test('the engine exports its Retry-After parser and its list of network errors t
   }
   assert.equal(engine.diagnose({ net_error: 'net::ERR_CONNECTION_REFUSED', headers: [] }).is_error, true);
   // Input that is no page is thrown as an Error naming the field, not a trap.
-  assert.throws(() => engine.diagnose({ status: 'five hundred' }), /bad diagnose input.*status|status.*bad diagnose input|invalid type/);
-  assert.throws(() => engine.diagnose(null), /bad diagnose input/);
+  assert.throws(() => engine.diagnose({ status: 'five hundred' }), { message: 'bad diagnose input: invalid type: string "five hundred", expected u16' });
+  assert.throws(() => engine.diagnose(null), { message: /^bad diagnose input: / });
+  await assert.rejects(engine.runProbe({ kind: 'nope' }), { message: /^bad probe request: unknown variant `nope`/ });
 });

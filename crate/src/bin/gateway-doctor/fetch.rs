@@ -28,7 +28,10 @@ pub fn fetch(url: &str, timeout: u64) -> Result<PageInput, Fail> {
         ..Default::default()
     };
     if let Some(host) = uri.host() {
-        if let Err(ne) = resolve(host, uri.port_u16().unwrap_or(443), limit) {
+        let port = uri
+            .port_u16()
+            .unwrap_or(if url.starts_with("https:") { 443 } else { 80 });
+        if let Err(ne) = resolve(host, port, limit) {
             return Ok(failed(ne));
         }
     }
