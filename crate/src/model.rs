@@ -9,6 +9,7 @@ pub use crate::rules::schema::{Fault, ProviderKind};
 
 /// One response header. Accepts `{ "name": …, "value": … }` (the shape `webRequest` gives) or `[name, value]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(from = "HeaderRepr")]
 pub struct Header {
     pub name: String,
@@ -47,6 +48,7 @@ impl Header {
 
 /// Everything a browser (or the CLI) knows about one top-level response. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(default)]
 pub struct PageInput {
     /// HTTP status, if there was a response.
@@ -70,12 +72,17 @@ pub struct PageInput {
 
 /// Why we think so: one signal that counted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Evidence {
     /// `status`, `header`, `title`, `text`, `html`, `url` or `net-error`.
     pub source: String,
     /// What was seen, e.g. `Server: cloudflare` or `"cf-error-details"`. Page-controlled: render as text.
     pub detail: String,
     /// How much it counted.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(serialize_with = "crate::bindings::js_f32")
+    )]
     pub weight: f32,
     /// The rule that used it: `provider` or `provider/variant`; absent for generic status evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,6 +91,7 @@ pub struct Evidence {
 
 /// A request identifier a user can quote to support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RequestId {
     pub kind: String,
     pub label: String,
@@ -92,10 +100,12 @@ pub struct RequestId {
 
 /// One line of guidance; `code` is a copyable command or snippet, `os`/`browser` say where it
 /// applies. The same type the guidance files are written in, passed through unchanged.
+#[cfg_attr(target_arch = "wasm32", tsify::declare)]
 pub type Step = crate::guidance::StepText;
 
 /// A recommended action. The extension renders one control per action, marked `data-action="<id>"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Action {
     /// One of: reload, hard-reload, auto-retry, clear-site-cache, flush-dns, check-dns, check-down,
     /// provider-status, archived-copy, try-other-browser, disable-cdn, contact-host, owner-checklist.
@@ -122,6 +132,7 @@ pub struct Action {
 
 /// The engine's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Diagnosis {
     /// Is this an error page the user should be helped with?
     pub is_error: bool,
@@ -149,6 +160,10 @@ pub struct Diagnosis {
     /// Extra explanation of this particular page, when the rules have one.
     pub note: Option<String>,
     /// 0–1.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(serialize_with = "crate::bindings::js_f32")
+    )]
     pub confidence: f32,
     pub evidence: Vec<Evidence>,
     pub ids: Vec<RequestId>,

@@ -236,8 +236,185 @@ fn bad_options() {
         "--format",
     );
     assert_clean_failure(&run(&["diagnose", f, "--lang", "fr"], None), 2, "--lang");
-    assert_clean_failure(&run(&["diagnose", f, "--format"], None), 2, "needs a value");
-    assert_clean_failure(&run(&["diagnose", f, "--bogus"], None), 2, "unknown option");
+    // The accepted values are named on the same line.
+    assert_clean_failure(
+        &run(&["diagnose", f, "--lang", "fr"], None),
+        2,
+        "possible values: en, zh-CN",
+    );
+    assert_clean_failure(
+        &run(&["diagnose", f, "--format"], None),
+        2,
+        "a value is required for '--format",
+    );
+    assert_clean_failure(
+        &run(&["diagnose", f, "--bogus"], None),
+        2,
+        "unexpected argument '--bogus'",
+    );
+    assert_clean_failure(
+        &run(&["diagnose", f, "--timeout", "soon"], None),
+        2,
+        "--timeout",
+    );
+    assert_clean_failure(
+        &run(&["diagnose"], None),
+        2,
+        "needs FILE, --net-error or --url",
+    );
+    assert_clean_failure(&run(&["frobnicate"], None), 2, "frobnicate");
+    assert_clean_failure(
+        &run(&["diagnose", f, "--net-error", "net::ERR_ABORTED"], None),
+        2,
+        "cannot be used with",
+    );
+    // `zh` is accepted for zh-CN.
+    let d = json(&run(
+        &["diagnose", f, "--format", "json", "--lang", "zh"],
+        None,
+    ));
+    assert_eq!(d["lang"], "zh-CN");
+}
+
+#[test]
+fn help_and_version() {
+    for args in [&["--help"][..], &["help"], &["diagnose", "--help"]] {
+        let o = run(args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("Usage: gateway-doctor"), "{out}");
+        assert!(o.stderr.is_empty());
+    }
+    let out = String::from_utf8_lossy(&run(&["diagnose", "--help"], None).stdout).into_owned();
+    for opt in [
+        "--net-error",
+        "--url",
+        "--format",
+        "--lang",
+        "--timeout",
+        "[possible values: text, json, input]",
+    ] {
+        assert!(out.contains(opt), "{opt} missing from:\n{out}");
+    }
+    let o = run(&["--version"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("gateway-doctor 0."));
+    // No command: the usage on stderr, exit 2.
+    let o = run(&[], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("Usage: gateway-doctor"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `diagnose --url URL --format json`, with a short timeout.
+fn diagnose_url(url: &str) -> serde_json::Value {
+    json(&run(
+        &[
+            "diagnose",
+            "--url",
+            url,
+            "--format",
+            "json",
+            "--timeout",
+            "2",
+        ],
+        None,
+    ))
+}
+
+/// The text report of `diagnose --url URL`.
+fn report_of_url(url: &str) -> String {
+    let o = run(&["diagnose", "--url", url, "--timeout", "2"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_a_dns_failure() {
+    // `.invalid` never resolves (RFC 6761), on any network or none.
+    let url = "http://gateway-doctor-test.invalid/";
+    let d = diagnose_url(url);
+    assert_eq!(d["net_error"], "ERR_NAME_NOT_RESOLVED", "{d}");
+    assert_eq!(d["meaning"], "net-dns");
+    assert_eq!(d["fault"], "network");
+    assert_eq!(d["host"], "gateway-doctor-test.invalid");
+    let text = report_of_url(url);
+    assert!(
+        text.contains("Who answered: no server — a network failure")
+            && text.contains("ERR_NAME_NOT_RESOLVED"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Browser"),
+        "a network failure is nobody's answer: {text}"
+    );
+}
+
+/// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    drop(l);
+    port
+}
+
+#[test]
+fn a_refused_connection_is_diagnosed_as_refused() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let d = diagnose_url(&url);
+    assert_eq!(d["net_error"], "ERR_CONNECTION_REFUSED", "{d}");
+    assert_eq!(d["meaning"], "net-refused");
+    assert_eq!(d["fault"], "origin");
+    let text = report_of_url(&url);
+    assert!(text.contains("Who answered: no server"), "{text}");
+    assert!(text.contains("ERR_CONNECTION_REFUSED"), "{text}");
+    // In Chinese too.
+    let o = run(&["diagnose", "--url", &url, "--lang", "zh-CN"], None);
+    let zh = String::from_utf8_lossy(&o.stdout);
+    assert!(zh.contains("由谁响应: 没有服务器响应"), "{zh}");
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_timeout() {
+    // Accepts the connection and says nothing until the client gives up.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", l.local_addr().expect("addr"));
+    let hold = std::thread::spawn(move || {
+        let conn = l.accept();
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        drop(conn);
+    });
+    let o = run(
+        &[
+            "diagnose",
+            "--url",
+            &url,
+            "--format",
+            "json",
+            "--timeout",
+            "1",
+        ],
+        None,
+    );
+    let d = json(&o);
+    assert_eq!(d["meaning"], "net-timeout", "{d}");
+    assert_eq!(d["net_error"], "ERR_TIMED_OUT");
+    let _ = hold.join();
+}
+
+#[test]
+fn a_response_names_who_answered() {
+    let o = run(&["diagnose", &cf_522()], None);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let who = text
+        .lines()
+        .find(|l| l.starts_with("Who answered: "))
+        .unwrap_or_default();
+    assert!(who.starts_with("Who answered: Cloudflare — "), "{text}");
 }
 
 #[test]

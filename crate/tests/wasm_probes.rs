@@ -42,10 +42,42 @@ async fn statuspage_failures_are_errors_not_panics() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, "too-large");
+    // A body that never ends is cut at the bound, long before the timeout.
+    let e = fetch::provider_status(&format!("{}/status/endless", base()), 20_000)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, "too-large", "{e}");
     let e = fetch::provider_status(&format!("{}/status/slow", base()), 1000)
         .await
         .unwrap_err();
     assert_eq!(e.kind, "timeout");
+}
+
+/// The boundary as the extension calls it: a request object in, a reply object out.
+#[wasm_bindgen_test]
+async fn run_probe_requests_and_replies() {
+    use gateway_doctor::probes::api::{ProbeAnswer, ProbeReply, ProbeRequest};
+    let req: ProbeRequest = serde_json::from_value(serde_json::json!({
+        "kind": "provider-status",
+        "base": format!("{}/status/incident", base()),
+        "timeout_ms": 4000,
+    }))
+    .unwrap();
+    match fetch::run(&req).await {
+        ProbeReply::Answered {
+            ok: true,
+            result: ProbeAnswer::Status(s),
+        } => assert_eq!(s.indicator, "major"),
+        other => panic!("{other:?}"),
+    }
+    let req: ProbeRequest = serde_json::from_value(serde_json::json!({
+        "kind": "archived-copy",
+        "endpoint": format!("{}/wayback/available", base()),
+        "url": "https://none.test/",
+    }))
+    .unwrap();
+    let reply = serde_json::to_value(fetch::run(&req).await).unwrap();
+    assert_eq!(reply, serde_json::json!({"ok": true, "result": null}));
 }
 
 #[wasm_bindgen_test]

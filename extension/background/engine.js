@@ -11,19 +11,21 @@ export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', 
 });
 
 /**
- * @typedef {{name: string, value: string}} Header
- * @typedef {{status?: number, headers: Header[], url?: string, title?: string, text?: string, html?: string,
- *   net_error?: string, ip?: string, lang?: string, now_ms?: number}} PageInput
- * @typedef {{text: string, code?: string, os?: string, browser?: string, stack?: string}} Step  stack: the server-side stack a site-owner step is for (the engine already dropped it where that stack is impossible)
- * @typedef {{id: string, title: string, summary: string, steps?: Step[], owner: boolean, url?: string,
- *   host?: string, delay?: number, api?: string}} Action
- * @typedef {{is_error: boolean, status: number|null, net_error: string|null, meaning: string|null,
- *   meaning_title: string|null, meaning_text: string|null, provider: string|null, provider_name: string|null,
- *   provider_kind: string|null, variant: string|null, variant_name: string|null, fault: string, fault_label: string,
- *   verdict: string, note: string|null, confidence: number,
- *   evidence: {source: string, detail: string, weight: number, rule?: string}[],
- *   ids: {kind: string, label: string, value: string}[], retry_after: number|null, actions: Action[],
- *   status_page: string|null, host: string|null, lang: string}} Diagnosis
+ * The engine's types, generated from the Rust types into engine.d.ts by the build (tsify):
+ * re-exported here so the shell imports them from one place.
+ * @typedef {import('../engine/engine.js').PageInput} PageInput
+ * @typedef {import('../engine/engine.js').Header} Header
+ * @typedef {import('../engine/engine.js').Diagnosis} Diagnosis
+ * @typedef {import('../engine/engine.js').Action} Action
+ * @typedef {import('../engine/engine.js').Step} Step
+ * @typedef {import('../engine/engine.js').Evidence} Evidence
+ * @typedef {import('../engine/engine.js').RequestId} RequestId
+ * @typedef {import('../engine/engine.js').Fault} Fault
+ * @typedef {import('../engine/engine.js').ProviderKind} ProviderKind
+ * @typedef {import('../engine/engine.js').ProbeRequest} ProbeRequest
+ * @typedef {import('../engine/engine.js').ProbeReply} ProbeReply
+ * @typedef {import('../engine/engine.js').ProbeAnswer} ProbeAnswer
+ * @typedef {import('../engine/engine.js').ProbeError} ProbeError
  */
 
 /**
@@ -33,5 +35,5 @@ export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', 
  */
 export async function diagnose(input) {
   await ready;
-  return /** @type {Diagnosis} */ (wasmDiagnose(input));
+  return wasmDiagnose(input);
 }

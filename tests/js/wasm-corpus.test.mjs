@@ -72,3 +72,34 @@ test('wasm and native engines agree on every fixture, and both meet its expectat
   }
   assert.deepEqual(bad, []);
 });
+
+test('the engine exports its Retry-After parser and its list of network errors to ignore', async () => {
+  const engine = await import(join(engineDir, 'engine.js'));
+  engine.initSync({ module: readFileSync(join(engineDir, 'engine_bg.wasm')) });
+  assert.equal(engine.retryAfterSeconds(' 120 ', NOW_MS), 120);
+  assert.equal(engine.retryAfterSeconds('99999999', NOW_MS), 86400, 'capped at a day');
+  // An HTTP date 30 s after the clock, in each of its three forms.
+  const at = new Date(NOW_MS + 30_000);
+  assert.equal(engine.retryAfterSeconds(at.toUTCString(), NOW_MS), 30);
+  assert.equal(engine.retryAfterSeconds('Sun, 06 Nov 1994 08:49:37 GMT', 784111777000 - 5000), 5);
+  assert.equal(engine.retryAfterSeconds('Sunday, 06-Nov-94 08:49:37 GMT', 784111777000 - 5000), 5);
+  assert.equal(engine.retryAfterSeconds('Sun Nov  6 08:49:37 1994', 784111777000 - 5000), 5);
+  assert.equal(engine.retryAfterSeconds('Sun, 06 Nov 1994 08:49:37 GMT', NOW_MS), 0, 'a date past is now');
+  for (const bad of ['soon', '', '-5', 'Mon, 06 Nov 1994 08:49:37 GMT']) {
+    assert.equal(engine.retryAfterSeconds(bad, NOW_MS), undefined, bad);
+  }
+
+  const ignored = engine.ignoredNetErrors();
+  for (const e of ['net::ERR_ABORTED', 'ERR_ABORTED', 'NS_BINDING_ABORTED', 'net::ERR_BLOCKED_BY_CLIENT']) {
+    assert.ok(ignored.includes(e), `${e} in ${ignored}`);
+  }
+  // The engine itself finds none of them an error, and does find a real failure one.
+  for (const e of ignored) {
+    assert.equal(engine.diagnose({ net_error: e, headers: [] }).is_error, false, e);
+  }
+  assert.equal(engine.diagnose({ net_error: 'net::ERR_CONNECTION_REFUSED', headers: [] }).is_error, true);
+  // Input that is no page is thrown as an Error naming the field, not a trap.
+  assert.throws(() => engine.diagnose({ status: 'five hundred' }), { message: 'bad diagnose input: invalid type: string "five hundred", expected u16' });
+  assert.throws(() => engine.diagnose(null), { message: /^bad diagnose input: / });
+  await assert.rejects(engine.runProbe({ kind: 'nope' }), { message: /^bad probe request: unknown variant `nope`/ });
+});

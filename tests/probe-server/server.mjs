@@ -7,7 +7,7 @@
  * or run `node tests/probe-server/server.mjs [PORT]`, which prints `PROBE_BASE=http://127.0.0.1:PORT`.
  *
  * Routes (all GET, all with `Access-Control-Allow-Origin: *`):
- *   /status/{ok,incident,maintenance,malformed,slow,huge,error}/api/v2/summary.json
+ *   /status/{ok,incident,maintenance,malformed,slow,huge,endless,error}/api/v2/summary.json
  *   /dns-query?name=N&type=A|AAAA   names: same.test→127.0.0.1, moved.test→203.0.113.9 (TTL 300),
  *        v6.test→::1, nx.test→NXDOMAIN, servfail.test→SERVFAIL, noaddr.test→no records,
  *        malformed.test→garbage, slow.test→never answers
@@ -80,6 +80,16 @@ export async function startProbeServer(port = 0) {
         case 'huge': return send(200, JSON.stringify({ ...SUMMARY_OK, pad: 'x'.repeat(2 * 1024 * 1024) }));
         case 'error': return send(503, { error: 'unavailable' });
         case 'slow': return; // never answers: the client's timeout must fire
+        case 'endless': {
+          // A body that never ends, no Content-Length: only a reader that stops at its bound
+          // answers before its timeout.
+          res.writeHead(200, { ...cors, 'content-type': 'application/json' });
+          res.write('{"pad":"');
+          const chunk = 'x'.repeat(64 * 1024);
+          const timer = setInterval(() => res.write(chunk), 5);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
       }
     }
     if (p === '/dns-query') {

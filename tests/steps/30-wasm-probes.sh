@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# The probes' fetch code (the host's fetch through web_sys) in a real service worker
-# (wasm-bindgen-test, headless Chromium)
-# against the local probe server.
+# The probes' fetch code (the host's fetch through gloo-net) and the probe request/reply types
+# in a real service worker (wasm-bindgen-test, headless Chromium) against the local probe server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 log=$(mktemp)

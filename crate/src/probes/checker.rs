@@ -6,9 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{checked, parse_object, tidy, ProbeError};
+use super::{parse_json, tidy, ProbeError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CheckerResult {
     pub host: Option<String>,
     /// `up`, `down` or `unknown`.
@@ -17,14 +18,22 @@ pub struct CheckerResult {
     pub detail: Option<String>,
 }
 
+/// The endpoint's answer as it comes.
+#[derive(Deserialize)]
+struct Raw {
+    host: Option<String>,
+    status: Option<String>,
+    #[serde(rename = "isDown")]
+    is_down: Option<bool>,
+    checked_at: Option<String>,
+    detail: Option<String>,
+}
+
 pub fn parse(body: &str) -> Result<CheckerResult, ProbeError> {
-    let mut o = parse_object(body)?;
-    let (host, status, is_down) = (o.opt_str("host"), o.opt_str("status"), o.opt_bool("isDown"));
-    let (checked_at, detail) = (o.opt_str("checked_at"), o.opt_str("detail"));
-    checked(o, ())?;
+    let r: Raw = parse_json(body)?;
     let status = match (
-        status.as_deref().map(str::to_ascii_lowercase).as_deref(),
-        is_down,
+        r.status.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        r.is_down,
     ) {
         (Some("up"), _) | (None, Some(false)) => "up",
         (Some("down"), _) | (None, Some(true)) => "down",
@@ -32,10 +41,10 @@ pub fn parse(body: &str) -> Result<CheckerResult, ProbeError> {
         (None, None) => return Err(ProbeError::malformed("no status or isDown field")),
     };
     Ok(CheckerResult {
-        host: host.map(|h| tidy(&h, 253)),
+        host: r.host.map(|h| tidy(&h, 253)),
         status: status.to_string(),
-        checked_at: checked_at.map(|s| tidy(&s, 40)),
-        detail: detail.map(|s| tidy(&s, 300)),
+        checked_at: r.checked_at.map(|s| tidy(&s, 40)),
+        detail: r.detail.map(|s| tidy(&s, 300)),
     })
 }
 
@@ -55,5 +64,7 @@ mod tests {
         assert_eq!(parse(r#"{"status":"weird"}"#).unwrap().status, "unknown");
         assert!(parse(r#"{"host":"x"}"#).is_err());
         assert!(parse("[1,2").is_err());
+        assert!(parse("[]").is_err());
+        assert_eq!(parse(r#"{"status":5}"#).unwrap_err().kind, "malformed");
     }
 }

@@ -1,10 +1,11 @@
 //! `check-dns`: resolves the host over DNS-over-HTTPS (the JSON API both Cloudflare and Google
 //! serve) and compares the public answer with the IP the browser actually connected to.
 
+use std::net::IpAddr;
+
 use serde::{Deserialize, Serialize};
 
-use super::ip::Ip;
-use super::{checked, parse_object, tidy, ProbeError};
+use super::{parse_json, tidy, ProbeError};
 
 /// A parsed DoH answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,42 +18,54 @@ pub struct DohAnswer {
     pub ttl: Option<u64>,
 }
 
+/// The resolver's JSON as it comes (the fields we read).
+#[derive(Deserialize)]
+struct RawDoh {
+    #[serde(rename = "Status")]
+    status: u32,
+    #[serde(rename = "Answer")]
+    answer: Option<Vec<RawRecord>>,
+}
+
+#[derive(Deserialize)]
+struct RawRecord {
+    #[serde(rename = "type")]
+    rtype: u32,
+    #[serde(rename = "TTL")]
+    ttl: Option<u64>,
+    data: Option<String>,
+}
+
 pub fn parse_doh(body: &str) -> Result<DohAnswer, ProbeError> {
-    let mut o = parse_object(body)?;
-    let rcode = o.uint("Status", u32::MAX as f64) as u32;
-    // (type, TTL, data) of every record, all type-checked as serde did.
-    let mut answer = Vec::new();
-    for v in o.seq("Answer") {
-        let mut a = v.into_obj();
-        let rtype = a.uint("type", u32::MAX as f64) as u32;
-        let ttl = a.opt_uint("TTL", u64::MAX as f64).map(|t| t as u64);
-        let data = a.opt_str("data").unwrap_or_default();
-        o.merge(a);
-        answer.push((rtype, ttl, data));
-    }
-    checked(o, ())?;
+    let raw: RawDoh = parse_json(body)?;
     let mut ips = Vec::new();
     let mut ttl: Option<u64> = None;
-    for (rtype, rttl, data) in answer.iter().take(64) {
-        if *rtype != 1 && *rtype != 28 {
+    for r in raw.answer.unwrap_or_default().iter().take(64) {
+        if r.rtype != 1 && r.rtype != 28 {
             continue;
         }
-        let Some(ip) = Ip::parse(data.trim()) else {
+        let data = r.data.as_deref().unwrap_or_default();
+        let Ok(ip) = data.trim().parse::<IpAddr>() else {
             return Err(ProbeError::malformed(format!(
                 "address record is not an IP: \"{}\"",
                 tidy(data, 60)
             )));
         };
         ips.push(ip.to_string());
-        if let Some(t) = *rttl {
+        if let Some(t) = r.ttl {
             ttl = Some(ttl.map_or(t, |x: u64| x.min(t)));
         }
     }
-    Ok(DohAnswer { rcode, ips, ttl })
+    Ok(DohAnswer {
+        rcode: raw.status,
+        ips,
+        ttl,
+    })
 }
 
 /// What the comparison says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct DnsVerdict {
     /// `same` (DNS is fine), `different` (your browser or OS may be using a stale record),
     /// `nxdomain` (the name does not exist publicly), `servfail` (the site's DNS is broken),
@@ -81,11 +94,11 @@ pub fn verdict(answers: &[DohAnswer], browser_ip: Option<&str>) -> DnsVerdict {
         }
     }
     let ttl = answers.iter().filter_map(|a| a.ttl).min();
-    let browser = browser_ip.and_then(|s| Ip::parse(s.trim().trim_matches(['[', ']'])));
+    let browser = browser_ip.and_then(|s| s.trim().trim_matches(['[', ']']).parse::<IpAddr>().ok());
     let kind = if !public_ips.is_empty() {
         match browser {
             None => "resolves",
-            Some(b) if public_ips.iter().any(|p| Ip::parse(p) == Some(b)) => "same",
+            Some(b) if public_ips.iter().any(|p| p.parse::<IpAddr>() == Ok(b)) => "same",
             Some(_) => "different",
         }
     } else {
@@ -167,6 +180,12 @@ mod tests {
         assert_eq!(verdict(&[ans(r#"{"Status":0}"#)], None).kind, "no-address");
         let v6 = ans(r#"{"Status":0,"Answer":[{"type":28,"TTL":60,"data":"2001:db8::1"}]}"#);
         assert_eq!(verdict(&[v6], Some("[2001:db8:0::1]")).kind, "same");
+        // Addresses are written as std writes them, whatever form the resolver used.
+        let long = ans(
+            r#"{"Status":0,"Answer":[{"type":28,"data":"2001:0DB8:0000:0000:0000:0000:0000:0001"}]}"#,
+        );
+        assert_eq!(long.ips, ["2001:db8::1"]);
+        assert!(parse_doh(r#"{"Status":0,"Answer":[{"type":1,"data":"01.2.3.4"}]}"#).is_err());
     }
 
     #[test]
@@ -174,6 +193,10 @@ mod tests {
         assert!(parse_doh(r#"{"Status":0,"Answer":[{"type":1,"data":"<script>"}]}"#).is_err());
         assert!(parse_doh(r#"{"Answer":[]}"#).is_err());
         assert!(parse_doh("").is_err());
+        assert!(parse_doh(r#"{"Status":-1}"#).is_err());
+        assert!(parse_doh(r#"{"Status":0,"Answer":[{"type":"A","data":"1.2.3.4"}]}"#).is_err());
+        // A null answer list is no answer, as the resolvers send it.
+        assert_eq!(parse_doh(r#"{"Status":3,"Answer":null}"#).unwrap().rcode, 3);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One probe of the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Attempt {
     /// HTTP status, when the site answered.
     pub status: Option<u16>,
@@ -27,6 +27,7 @@ impl Attempt {
 
 /// The verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct DownVerdict {
     /// `up-now` (the site answers fine to a clean request: reload), `still-failing` (it still
     /// answers with an error: it's the site, not your browser), `flapping` (sometimes fine,

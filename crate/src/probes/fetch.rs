@@ -1,31 +1,25 @@
-//! The probes' network side (wasm only): the host's `fetch` from the extension's service
-//! worker, through one non-generic helper. Every request has a timeout (`AbortSignal.timeout`,
-//! which also bounds reading the body), sends no cookies (`credentials: omit`) and bypasses the
-//! HTTP cache (`cache: no-store`); answers are read with a size bound and parsed by the pure
-//! modules beside this one.
+//! The probes' network side (wasm only): the host's `fetch` from the extension's service worker,
+//! through gloo-net. Every request has a timeout (`AbortSignal.timeout`, which also bounds
+//! reading the body), sends no cookies (`credentials: omit`) and bypasses the HTTP cache
+//! (`cache: no-store`); a body is streamed and refused once it passes [`MAX_BODY`], so a huge
+//! answer is never held whole. Answers are parsed by the pure modules beside this one.
 
-use js_sys::{JsString, Promise};
+use gloo_net::http::{Request, Response};
+use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestInit, Response};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials};
 
+use super::api::{ProbeAnswer, ProbeReply, ProbeRequest};
 use super::{checker, dns, down, statuspage, wayback, ProbeError, MAX_BODY};
 
-/// Default timeout of one request, ms.
-pub const DEFAULT_TIMEOUT_MS: u32 = 8000;
+pub use super::api::DEFAULT_TIMEOUT_MS;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (window or worker).
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
-    /// The global `setTimeout`.
+    /// The global `setTimeout` (window or worker).
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &js_sys::Function, ms: u32) -> JsValue;
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
 }
 
 /// Resolves after `ms` milliseconds.
@@ -36,49 +30,40 @@ async fn sleep(ms: u32) {
     let _ = JsFuture::from(p).await;
 }
 
-/// The message of a rejected promise's error, or its string form.
-fn js_detail(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "request failed".to_string())
-}
-
 /// What one request came to: the response's status and, when asked for, its body.
 struct Got {
     status: u16,
     body: Option<String>,
 }
 
+/// Maps a failed request or body read to `timeout` (our signal fired) or `network`.
+fn failure(signal: &AbortSignal, timeout_ms: u32, detail: String) -> ProbeError {
+    if signal.aborted() {
+        ProbeError::new(
+            "timeout",
+            format!("no answer within {} s", timeout_ms.div_ceil(1000)),
+        )
+    } else {
+        ProbeError::new("network", detail)
+    }
+}
+
 /// The one request helper. `accept: None` means status only (the body is not read); otherwise
 /// a non-2xx status is an `http` error and the body is read, refused beyond [`MAX_BODY`].
 async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got, ProbeError> {
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let failed = |e: JsValue| {
-        if signal.aborted() {
-            ProbeError::new(
-                "timeout",
-                format!("no answer within {} s", timeout_ms.div_ceil(1000)),
-            )
-        } else {
-            ProbeError::new("network", js_detail(&e))
-        }
-    };
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_cache(RequestCache::NoStore);
-    init.set_credentials(RequestCredentials::Omit);
-    init.set_signal(Some(&signal));
+    let mut req = Request::get(url)
+        .cache(RequestCache::NoStore)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&signal));
     if let Some(a) = accept {
-        let h = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&h, &"accept".into(), &a.into());
-        init.set_headers(&h);
+        req = req.header("accept", a);
     }
-    // `fetch` throws synchronously for nothing we pass; a bad URL rejects the promise.
-    let resp: Response = JsFuture::from(fetch_with_init(url, &init))
+    // A bad URL fails here or rejects the fetch: either way a `network` error.
+    let resp = req
+        .send()
         .await
-        .map_err(&failed)?
-        .unchecked_into();
+        .map_err(|e| failure(&signal, timeout_ms, e.to_string()))?;
     let status = resp.status();
     if accept.is_none() {
         return Ok(Got { status, body: None });
@@ -92,34 +77,67 @@ async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got
     if let Some(len) = resp
         .headers()
         .get("content-length")
-        .ok()
-        .flatten()
         .and_then(|l| l.trim().parse::<usize>().ok())
     {
         if len > MAX_BODY {
-            return Err(too_large(len));
+            return Err(ProbeError::too_large(len));
         }
     }
-    let text: JsString = JsFuture::from(resp.text().map_err(&failed)?)
+    let body = read_bounded(&resp)
         .await
-        .map_err(&failed)?
-        .unchecked_into();
-    // UTF-8 is never shorter than UTF-16, so a long JS string is refused before it is copied.
-    if text.length() as usize > MAX_BODY {
-        return Err(too_large(text.length() as usize));
-    }
-    let text = String::from(text);
-    if text.len() > MAX_BODY {
-        return Err(too_large(text.len()));
-    }
+        .map_err(|e| e.unwrap_or_else(|detail| failure(&signal, timeout_ms, detail)))?;
     Ok(Got {
         status,
-        body: Some(text),
+        body: Some(body),
     })
 }
 
-fn too_large(n: usize) -> ProbeError {
-    ProbeError::new("too-large", format!("answer of {n} bytes"))
+/// Reads the body chunk by chunk, cancelling the stream as soon as it passes [`MAX_BODY`].
+/// `Err(Ok(e))` is our verdict (too large); `Err(Err(detail))` a failed read.
+async fn read_bounded(resp: &Response) -> Result<String, Result<ProbeError, String>> {
+    let Some(stream) = resp.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| Err(js_detail(&e)))?;
+        let done = Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let Ok(value) = Reflect::get(&chunk, &"value".into()) else {
+            break;
+        };
+        let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
+            return Err(Err("body chunk is not bytes".into()));
+        };
+        let n = bytes.length() as usize;
+        if buf.len() + n > MAX_BODY {
+            // The rest is never downloaded; the cancel's own outcome does not matter.
+            let _ = reader.cancel();
+            return Err(Ok(ProbeError::too_large(buf.len() + n)));
+        }
+        let at = buf.len();
+        buf.resize(at + n, 0);
+        bytes.copy_to(&mut buf[at..]);
+    }
+    // As `Response.text()` decodes: UTF-8, a leading byte-order mark dropped.
+    let text = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf);
+    Ok(String::from_utf8_lossy(text).into_owned())
+}
+
+/// The message of a rejected promise's error, or its string form.
+fn js_detail(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "request failed".to_string())
 }
 
 /// GET `url` and return its body (2xx only, at most [`MAX_BODY`] bytes). Public for the
@@ -131,11 +149,13 @@ pub async fn get_text(url: &str, accept: &str, timeout_ms: u32) -> Result<String
         .unwrap_or_default())
 }
 
+const JSON: &str = "application/json";
+
 /// One clean probe of `url`: its status and time, or why it failed.
 pub async fn attempt(url: &str, timeout_ms: u32) -> down::Attempt {
-    let t0 = now_ms();
+    let t0 = js_sys::Date::now();
     let r = request(url, None, timeout_ms).await;
-    let ms = (now_ms() - t0).clamp(0.0, u32::MAX as f64) as u32;
+    let ms = (js_sys::Date::now() - t0).clamp(0.0, u32::MAX as f64) as u32;
     match r {
         Ok(got) => down::Attempt {
             status: Some(got.status),
@@ -175,152 +195,41 @@ pub async fn check_down(
     down::verdict(tab_status, &out, connectivity)
 }
 
-/// A probe answered by one or two GETs of JSON. [`probe`] runs them all through one await site:
-/// one async function per kind would put a copy of the request state machine in the wasm for
-/// each (about 3 KB apiece).
-pub enum Probe<'a> {
-    /// The optional public checker: GET `<endpoint>?host=<host>`.
-    Checker { endpoint: &'a str, host: &'a str },
-    /// A (and AAAA when the browser connected over IPv6) from a DoH JSON resolver.
-    Dns {
-        resolver: &'a str,
-        host: &'a str,
-        browser_ip: Option<&'a str>,
-    },
-    /// The Statuspage summary at `base`.
-    Status { base: &'a str },
-    /// The closest Wayback Machine snapshot of `page_url`.
-    Archive {
-        endpoint: &'a str,
-        page_url: &'a str,
-    },
-}
-
-/// What a [`Probe`] found.
-pub enum Answer {
-    Checker(checker::CheckerResult),
-    Dns(dns::DnsVerdict),
-    Status(statuspage::StatusSummary),
-    Archive(Option<wayback::Snapshot>),
-}
-
-/// One parsed body.
-enum Parsed {
-    Checker(checker::CheckerResult),
-    Doh(dns::DohAnswer),
-    Status(statuspage::StatusSummary),
-    Archive(Option<wayback::Snapshot>),
-}
-
-/// The URLs to GET, in order, and their `Accept`.
-fn plan(p: &Probe) -> Result<(Vec<String>, &'static str), ProbeError> {
-    const JSON: &str = "application/json";
-    Ok(match *p {
-        Probe::Checker { endpoint, host } => {
-            let base = super::safe_link(endpoint)
-                .ok_or_else(|| ProbeError::new("bad-input", "checker endpoint must be http(s)"))?;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            let host: String = host
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-                .collect();
-            (vec![format!("{base}{sep}host={host}")], JSON)
-        }
-        Probe::Dns {
-            resolver,
-            host,
-            browser_ip,
-        } => {
-            let mut urls = vec![dns::query_url(resolver, host, "A")?];
-            if browser_ip.is_some_and(|ip| ip.contains(':')) {
-                urls.push(dns::query_url(resolver, host, "AAAA")?);
-            }
-            (urls, "application/dns-json")
-        }
-        Probe::Status { base } => {
-            let url = statuspage::summary_url(base)
-                .ok_or_else(|| ProbeError::new("bad-input", "status page must be http(s)"))?;
-            (vec![url], JSON)
-        }
-        Probe::Archive { endpoint, page_url } => {
-            let base = super::safe_link(endpoint)
-                .ok_or_else(|| ProbeError::new("bad-input", "archive endpoint must be http(s)"))?;
-            let page = super::safe_link(page_url)
-                .ok_or_else(|| ProbeError::new("bad-input", "only http(s) pages are archived"))?;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            let q = js_sys::encode_uri_component(&page);
-            (vec![format!("{base}{sep}url={q}")], JSON)
-        }
-    })
-}
-
-fn parse(p: &Probe, body: &str) -> Result<Parsed, ProbeError> {
-    Ok(match p {
-        Probe::Checker { .. } => Parsed::Checker(checker::parse(body)?),
-        Probe::Dns { .. } => Parsed::Doh(dns::parse_doh(body)?),
-        Probe::Status { .. } => Parsed::Status(statuspage::parse_summary(body)?),
-        Probe::Archive { .. } => Parsed::Archive(wayback::parse_available(body)?),
-    })
-}
-
-fn answer(p: &Probe, parsed: Vec<Parsed>) -> Answer {
-    let mut answers = Vec::new();
-    for x in parsed {
-        match x {
-            Parsed::Checker(v) => return Answer::Checker(v),
-            Parsed::Status(v) => return Answer::Status(v),
-            Parsed::Archive(v) => return Answer::Archive(v),
-            Parsed::Doh(a) => answers.push(a),
-        }
-    }
-    let ip = match p {
-        Probe::Dns { browser_ip, .. } => *browser_ip,
-        _ => None,
-    };
-    Answer::Dns(dns::verdict(&answers, ip))
-}
-
-/// Runs one [`Probe`]: each GET in turn, each answer parsed before the next is asked.
-pub async fn probe(p: Probe<'_>, timeout_ms: u32) -> Result<Answer, ProbeError> {
-    let (urls, accept) = plan(&p)?;
-    let mut parsed = Vec::with_capacity(urls.len());
-    for url in &urls {
-        let body = get_text(url, accept, timeout_ms).await?;
-        parsed.push(parse(&p, &body)?);
-    }
-    Ok(answer(&p, parsed))
-}
-
-// Typed entry points (the wasm tests use them; the extension goes through `probe`).
-
 /// `public-checker`: GET `<endpoint>?host=<host>`.
 pub async fn public_checker(
     endpoint: &str,
     host: &str,
     timeout_ms: u32,
 ) -> Result<checker::CheckerResult, ProbeError> {
-    match probe(Probe::Checker { endpoint, host }, timeout_ms).await? {
-        Answer::Checker(v) => Ok(v),
-        _ => Err(ProbeError::malformed("wrong answer")),
-    }
+    let base = super::safe_link(endpoint)
+        .ok_or_else(|| ProbeError::new("bad-input", "checker endpoint must be http(s)"))?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        .collect();
+    checker::parse(&get_text(&format!("{base}{sep}host={host}"), JSON, timeout_ms).await?)
 }
 
-/// `check-dns`: A (and AAAA when the browser connected over IPv6) from a DoH JSON resolver.
+/// `check-dns`: A (and AAAA when the browser connected over IPv6) from a DoH JSON resolver,
+/// each answer parsed before the next is asked.
 pub async fn check_dns(
     resolver: &str,
     host: &str,
     browser_ip: Option<&str>,
     timeout_ms: u32,
 ) -> Result<dns::DnsVerdict, ProbeError> {
-    let p = Probe::Dns {
-        resolver,
-        host,
-        browser_ip,
-    };
-    match probe(p, timeout_ms).await? {
-        Answer::Dns(v) => Ok(v),
-        _ => Err(ProbeError::malformed("wrong answer")),
+    let mut types = vec!["A"];
+    if browser_ip.is_some_and(|ip| ip.contains(':')) {
+        types.push("AAAA");
     }
+    let mut answers = Vec::new();
+    for t in types {
+        let url = dns::query_url(resolver, host, t)?;
+        let body = get_text(&url, "application/dns-json", timeout_ms).await?;
+        answers.push(dns::parse_doh(&body)?);
+    }
+    Ok(dns::verdict(&answers, browser_ip))
 }
 
 /// `provider-status`: the Statuspage summary at `base`.
@@ -328,10 +237,9 @@ pub async fn provider_status(
     base: &str,
     timeout_ms: u32,
 ) -> Result<statuspage::StatusSummary, ProbeError> {
-    match probe(Probe::Status { base }, timeout_ms).await? {
-        Answer::Status(v) => Ok(v),
-        _ => Err(ProbeError::malformed("wrong answer")),
-    }
+    let url = statuspage::summary_url(base)
+        .ok_or_else(|| ProbeError::new("bad-input", "status page must be http(s)"))?;
+    statuspage::parse_summary(&get_text(&url, JSON, timeout_ms).await?)
 }
 
 /// `archived-copy`: the closest Wayback Machine snapshot of `page_url`.
@@ -340,8 +248,56 @@ pub async fn archived_copy(
     page_url: &str,
     timeout_ms: u32,
 ) -> Result<Option<wayback::Snapshot>, ProbeError> {
-    match probe(Probe::Archive { endpoint, page_url }, timeout_ms).await? {
-        Answer::Archive(v) => Ok(v),
-        _ => Err(ProbeError::malformed("wrong answer")),
-    }
+    let base = super::safe_link(endpoint)
+        .ok_or_else(|| ProbeError::new("bad-input", "archive endpoint must be http(s)"))?;
+    let page = super::safe_link(page_url)
+        .ok_or_else(|| ProbeError::new("bad-input", "only http(s) pages are archived"))?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let q = js_sys::encode_uri_component(&page);
+    wayback::parse_available(&get_text(&format!("{base}{sep}url={q}"), JSON, timeout_ms).await?)
+}
+
+/// Runs one probe request to its reply.
+pub async fn run(req: &ProbeRequest) -> ProbeReply {
+    let timeout = req.timeout();
+    let answer = match req {
+        ProbeRequest::CheckDown {
+            url,
+            tab_status,
+            attempts,
+            gap_ms,
+            connectivity_url,
+            ..
+        } => Ok(ProbeAnswer::Down(
+            check_down(
+                url,
+                *tab_status,
+                attempts.unwrap_or(3),
+                gap_ms.unwrap_or(1500),
+                timeout,
+                connectivity_url.as_deref(),
+            )
+            .await,
+        )),
+        ProbeRequest::PublicChecker { endpoint, host, .. } => {
+            public_checker(endpoint, host, timeout)
+                .await
+                .map(ProbeAnswer::Checker)
+        }
+        ProbeRequest::CheckDns {
+            resolver,
+            host,
+            browser_ip,
+            ..
+        } => check_dns(resolver, host, browser_ip.as_deref(), timeout)
+            .await
+            .map(ProbeAnswer::Dns),
+        ProbeRequest::ProviderStatus { base, .. } => provider_status(base, timeout)
+            .await
+            .map(ProbeAnswer::Status),
+        ProbeRequest::ArchivedCopy { endpoint, url, .. } => archived_copy(endpoint, url, timeout)
+            .await
+            .map(ProbeAnswer::Archive),
+    };
+    answer.into()
 }

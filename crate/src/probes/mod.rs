@@ -1,26 +1,27 @@
 //! The checks a user cannot do alone from an error page: pure parsing of the services' answers
 //! and the verdicts drawn from them. No I/O here (that is `fetch.rs`, wasm only), so every
 //! parser and verdict is tested natively against documented, malformed and hostile answers.
+//! Each answer is read into a derived serde type of its raw shape, then checked and tidied.
 
+pub mod api;
 pub mod checker;
 pub mod dns;
 pub mod down;
-mod ip;
 pub mod statuspage;
 pub mod wayback;
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-
-use crate::pack::{Obj, Value};
 
 /// Largest answer body we parse from any endpoint: real ones are a few KiB.
 pub const MAX_BODY: usize = 512 * 1024;
 
 /// Why a check itself failed. Serialised as `{ "kind": …, "detail": … }` so the UI can word it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ProbeError {
     /// `timeout`, `network`, `http`, `malformed`, `too-large`, `bad-input`.
     pub kind: String,
@@ -38,6 +39,9 @@ impl ProbeError {
     pub fn malformed(detail: impl Into<String>) -> Self {
         Self::new("malformed", detail)
     }
+    pub fn too_large(bytes: usize) -> Self {
+        Self::new("too-large", format!("answer of {bytes} bytes"))
+    }
 }
 
 impl std::fmt::Display for ProbeError {
@@ -46,44 +50,14 @@ impl std::fmt::Display for ProbeError {
     }
 }
 
-/// Parses a JSON answer of bounded size, mapping every failure to a `ProbeError`. The answer's
-/// fields are read by hand (see [`crate::pack::Obj`]) and checked with [`checked`].
-pub fn parse_json(body: &str) -> Result<Value, ProbeError> {
+/// Parses a JSON answer of bounded size into the answer's raw shape `T` (a derived serde type:
+/// every field it names is type-checked, others are ignored), mapping every failure to a
+/// `ProbeError`. serde_json's nesting limit stops hostile depth.
+pub fn parse_json<T: DeserializeOwned>(body: &str) -> Result<T, ProbeError> {
     if body.len() > MAX_BODY {
-        return Err(ProbeError::new(
-            "too-large",
-            format!("answer of {} bytes", body.len()),
-        ));
+        return Err(ProbeError::too_large(body.len()));
     }
-    from_json_text(body).map_err(ProbeError::malformed)
-}
-
-/// An object answer's fields; anything else is malformed.
-pub fn parse_object(body: &str) -> Result<Obj, ProbeError> {
-    match parse_json(body)? {
-        v @ Value::Map(_) => Ok(v.into_obj()),
-        _ => Err(ProbeError::malformed("answer is not an object")),
-    }
-}
-
-/// `v` if every field read from `o` had the expected type.
-pub fn checked<T>(o: Obj, v: T) -> Result<T, ProbeError> {
-    o.done(v).map_err(|e| ProbeError::malformed(e.0))
-}
-
-/// Parses JSON text: natively with serde_json; in wasm with the host's `JSON.parse`, so the
-/// engine carries no JSON parser of its own.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn from_json_text(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text)
-        .map(crate::pack::from_json)
-        .map_err(|e| e.to_string())
-}
-
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn from_json_text(text: &str) -> Result<Value, String> {
-    let v = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_string())?;
-    crate::pack::from_js(&v).map_err(|e| e.0)
+    serde_json::from_str(body).map_err(|e| ProbeError::malformed(e.to_string()))
 }
 
 /// Keeps a string from a remote answer short and free of control characters.
@@ -123,9 +97,12 @@ mod tests {
     #[test]
     fn oversized_json_is_refused() {
         let big = "[".repeat(MAX_BODY + 1);
-        let e = parse_json(&big).unwrap_err();
+        let e = parse_json::<serde_json::Value>(&big).unwrap_err();
         assert_eq!(e.kind, "too-large");
         let deep = "[".repeat(10_000);
-        assert_eq!(parse_json(&deep).unwrap_err().kind, "malformed");
+        assert_eq!(
+            parse_json::<serde_json::Value>(&deep).unwrap_err().kind,
+            "malformed"
+        );
     }
 }

@@ -3,39 +3,49 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{checked, parse_object, safe_link, tidy, ProbeError};
-use crate::pack::Obj;
+use super::{parse_json, safe_link, tidy, ProbeError};
+
+/// The summary as the page serves it (the fields we read).
+#[derive(Deserialize)]
+struct Raw {
+    page: Option<RawPage>,
+    status: RawStatus,
+    incidents: Option<Vec<RawIncident>>,
+}
+
+#[derive(Deserialize)]
+struct RawPage {
+    name: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawStatus {
+    indicator: String,
+    description: Option<String>,
+}
 
 /// One incident as the page lists it.
+#[derive(Deserialize)]
 struct RawIncident {
-    name: String,
-    status: String,
+    name: Option<String>,
+    status: Option<String>,
     impact: Option<String>,
     shortlink: Option<String>,
     updated_at: Option<String>,
-    /// (body, display_at, created_at) of each update.
-    updates: Vec<(String, Option<String>, Option<String>)>,
+    incident_updates: Option<Vec<RawUpdate>>,
 }
 
-fn raw_incident(o: &mut Obj) -> RawIncident {
-    RawIncident {
-        name: o.opt_str("name").unwrap_or_default(),
-        status: o.opt_str("status").unwrap_or_default(),
-        impact: o.opt_str("impact"),
-        shortlink: o.opt_str("shortlink"),
-        updated_at: o.opt_str("updated_at"),
-        updates: o.each("incident_updates", |u| {
-            (
-                u.opt_str("body").unwrap_or_default(),
-                u.opt_str("display_at"),
-                u.opt_str("created_at"),
-            )
-        }),
-    }
+#[derive(Deserialize)]
+struct RawUpdate {
+    body: Option<String>,
+    display_at: Option<String>,
+    created_at: Option<String>,
 }
 
 /// One unresolved incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Incident {
     pub name: String,
     /// investigating, identified, monitoring, …
@@ -49,6 +59,7 @@ pub struct Incident {
 
 /// What the status page says now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StatusSummary {
     pub page_name: Option<String>,
     pub page_url: Option<String>,
@@ -62,41 +73,43 @@ const KNOWN: [&str; 5] = ["none", "minor", "major", "critical", "maintenance"];
 
 /// Parses a summary; hostile or malformed JSON gives an error, never a panic.
 pub fn parse_summary(body: &str) -> Result<StatusSummary, ProbeError> {
-    let mut o = parse_object(body)?;
-    let mut page = o.obj("page");
-    let (page_name, page_url) = (page.opt_str("name"), page.opt_str("url"));
-    o.merge(page);
-    let mut status = o.req_obj("status");
-    let indicator = status.str("indicator");
-    let description = status.opt_str("description").unwrap_or_default();
-    o.merge(status);
-    let raw_incidents = o.each("incidents", raw_incident);
-    checked(o, ())?;
-    let indicator = indicator.trim().to_ascii_lowercase();
+    let raw: Raw = parse_json(body)?;
+    let indicator = raw.status.indicator.trim().to_ascii_lowercase();
     let indicator = if KNOWN.contains(&indicator.as_str()) {
         indicator
     } else {
         "unknown".to_string()
     };
-    let incidents = raw_incidents
+    let incidents = raw
+        .incidents
+        .unwrap_or_default()
         .into_iter()
-        .filter(|i| !matches!(i.status.as_str(), "resolved" | "postmortem" | "completed"))
+        .map(|i| (i.status.clone().unwrap_or_default(), i))
+        .filter(|(status, _)| !matches!(status.as_str(), "resolved" | "postmortem" | "completed"))
         .take(10)
-        .map(|i| {
+        .map(|(status, i)| {
             // Updates are listed newest first; take the newest by timestamp to be safe.
-            let latest = i
-                .updates
+            let updates = i.incident_updates.unwrap_or_default();
+            let latest = updates
                 .iter()
                 .max_by(|a, b| {
-                    let ka = a.1.as_deref().or(a.2.as_deref()).unwrap_or("");
-                    let kb = b.1.as_deref().or(b.2.as_deref()).unwrap_or("");
+                    let ka = a
+                        .display_at
+                        .as_deref()
+                        .or(a.created_at.as_deref())
+                        .unwrap_or("");
+                    let kb = b
+                        .display_at
+                        .as_deref()
+                        .or(b.created_at.as_deref())
+                        .unwrap_or("");
                     ka.cmp(kb)
                 })
-                .map(|u| tidy(&u.0, 600))
+                .map(|u| tidy(u.body.as_deref().unwrap_or(""), 600))
                 .unwrap_or_default();
             Incident {
-                name: tidy(&i.name, 200),
-                status: tidy(&i.status, 40),
+                name: tidy(i.name.as_deref().unwrap_or(""), 200),
+                status: tidy(&status, 40),
                 impact: tidy(i.impact.as_deref().unwrap_or("none"), 40),
                 latest_update: latest,
                 updated_at: i.updated_at.map(|s| tidy(&s, 40)),
@@ -104,11 +117,15 @@ pub fn parse_summary(body: &str) -> Result<StatusSummary, ProbeError> {
             }
         })
         .collect();
+    let page = raw.page.unwrap_or(RawPage {
+        name: None,
+        url: None,
+    });
     Ok(StatusSummary {
-        page_name: page_name.map(|s| tidy(&s, 100)),
-        page_url: page_url.as_deref().and_then(safe_link),
+        page_name: page.name.map(|s| tidy(&s, 100)),
+        page_url: page.url.as_deref().and_then(safe_link),
         indicator,
-        description: tidy(&description, 200),
+        description: tidy(raw.status.description.as_deref().unwrap_or(""), 200),
         incidents,
     })
 }

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{checked, parse_object, safe_link, tidy, ProbeError};
+use super::{parse_json, safe_link, tidy, ProbeError};
 
 /// The closest archived copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Snapshot {
     pub url: String,
     /// `YYYYMMDDhhmmss` as the archive gives it.
@@ -16,27 +17,37 @@ pub struct Snapshot {
     pub status: String,
 }
 
+/// The availability API's answer as it comes.
+#[derive(Deserialize)]
+struct Raw {
+    archived_snapshots: Option<RawSnapshots>,
+}
+
+#[derive(Deserialize)]
+struct RawSnapshots {
+    closest: Option<RawClosest>,
+}
+
+#[derive(Deserialize)]
+struct RawClosest {
+    available: Option<bool>,
+    url: Option<String>,
+    timestamp: Option<String>,
+    status: Option<String>,
+}
+
 /// `Ok(None)` means the archive answered and has no copy.
 pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
-    let mut o = parse_object(body)?;
-    let mut snaps = o.obj("archived_snapshots");
-    let closest = snaps.take("closest");
-    o.merge(snaps);
-    let Some(closest) = closest else {
-        return checked(o, None);
+    let raw: Raw = parse_json(body)?;
+    let Some(c) = raw.archived_snapshots.and_then(|s| s.closest) else {
+        return Ok(None);
     };
-    let mut c = closest.into_obj();
-    let available = c.bool_or("available", false);
-    let (url, timestamp) = (c.opt_str("url"), c.opt_str("timestamp"));
-    let status = c.opt_str("status").unwrap_or_default();
-    o.merge(c);
-    checked(o, ())?;
-    if !available {
+    if !c.available.unwrap_or(false) {
         return Ok(None);
     }
-    let url = safe_link(url.as_deref().unwrap_or(""))
+    let url = safe_link(c.url.as_deref().unwrap_or(""))
         .ok_or_else(|| ProbeError::malformed("snapshot url is not http(s)"))?;
-    let ts = tidy(timestamp.as_deref().unwrap_or(""), 14);
+    let ts = tidy(c.timestamp.as_deref().unwrap_or(""), 14);
     let when = (ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit())).then(|| {
         format!(
             "{}-{}-{} {}:{}",
@@ -51,7 +62,7 @@ pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
         url,
         timestamp: ts,
         when,
-        status: tidy(&status, 3),
+        status: tidy(c.status.as_deref().unwrap_or(""), 3),
     }))
 }
 
@@ -81,5 +92,8 @@ mod tests {
         )
         .is_err());
         assert!(parse_available("null]").is_err());
+        assert!(
+            parse_available(r#"{"archived_snapshots":{"closest":{"available":"yes"}}}"#).is_err()
+        );
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a fault lies. Serialised in kebab-case: `client`, `network`, `cdn`, `origin`, `unknown`, `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Fault {
     Client,
@@ -35,6 +36,7 @@ impl Fault {
 
 /// What kind of software a provider is; decides the default fault of its generic pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
     /// A web server or reverse proxy run by the site itself (nginx, Apache, HAProxy…): its 5xx blames the site's host.
