@@ -242,7 +242,7 @@ function renderDiagnosis(d, s) {
  * @param {Diagnosis} d
  */
 function faultPath(d) {
-  const cdnSeen = d.provider_kind === 'cdn' || d.provider_kind === 'proxy';
+  const cdnSeen = d.provider_kind === 'cdn';
   const states = hopStates(d.fault, cdnSeen);
   const ol = h('ol', { class: 'path', id: 'fault-path', 'aria-labelledby': 'h-path' });
   HOPS.forEach((hop, i) => {

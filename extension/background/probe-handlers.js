@@ -50,7 +50,7 @@ export function joinOrStart(key, fn) {
 
 /**
  * The engine's probe, with a malformed request or a missing engine turned into an error reply.
- * @param {Record<string, unknown>} req
+ * @param {import('./engine.js').ProbeRequest} req
  * @returns {Promise<EngineReply>}
  */
 async function engineProbe(req) {
