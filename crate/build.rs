@@ -14,14 +14,6 @@ mod rules_schema;
 #[allow(dead_code)]
 mod guidance_schema;
 
-#[path = "src/rules/leads.rs"]
-#[allow(dead_code)]
-mod leads;
-
-#[path = "src/rules/pike.rs"]
-#[allow(dead_code)]
-mod pike;
-
 #[path = "src/pack.rs"]
 #[allow(dead_code)]
 mod pack;
@@ -47,66 +39,6 @@ fn packed<T: serde::Serialize>(v: &T) -> Vec<u8> {
     out
 }
 
-/// Every distinct regex of the rules, compiled and with its leads, in the order `Compiled::builtin` meets them:
-/// per provider its signals, its id rules, then its variants' signals.
-fn baked_regexes(set: &rules_schema::RuleSet) -> Vec<u8> {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for p in &set.providers {
-        let pats = p
-            .signals
-            .iter()
-            .map(|s| &s.regex)
-            .chain(p.ids.iter().map(|i| &i.regex))
-            .chain(
-                p.variants
-                    .iter()
-                    .flat_map(|v| v.signals.iter().map(|s| &s.regex)),
-            );
-        for r in pats.flatten() {
-            if seen.contains(&r.as_str()) {
-                continue;
-            }
-            seen.push(r);
-            let prog =
-                pike::compile(r).unwrap_or_else(|e| panic!("provider {}: regex {r:?}: {e}", p.id));
-            pike::encode(&prog, &mut out);
-            leads::encode(&leads::usable(r), &mut out);
-        }
-    }
-    out
-}
-
-/// Replaces each regex by the number of its distinct pattern (same pattern, same number).
-fn number_patterns(set: &mut rules_schema::RuleSet) {
-    let mut seen: Vec<String> = Vec::new();
-    let mut number = |r: &mut Option<String>| {
-        if let Some(p) = r.as_mut() {
-            let i = match seen.iter().position(|s| s == p) {
-                Some(i) => i,
-                None => {
-                    seen.push(p.clone());
-                    seen.len() - 1
-                }
-            };
-            *p = i.to_string();
-        }
-    };
-    for p in &mut set.providers {
-        for s in &mut p.signals {
-            number(&mut s.regex);
-        }
-        for i in &mut p.ids {
-            number(&mut i.regex);
-        }
-        for v in &mut p.variants {
-            for s in &mut v.signals {
-                number(&mut s.regex);
-            }
-        }
-    }
-}
-
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     println!("cargo:rerun-if-changed=rules");
@@ -114,8 +46,6 @@ fn main() {
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
     println!("cargo:rerun-if-changed=src/guidance/schema.rs");
     println!("cargo:rerun-if-changed=src/pack.rs");
-    println!("cargo:rerun-if-changed=src/rules/pike.rs");
-    println!("cargo:rerun-if-changed=src/rules/leads.rs");
 
     let mut files: Vec<_> = fs::read_dir("rules")
         .expect("crate/rules/ exists")
@@ -140,12 +70,6 @@ fn main() {
     }
     if let Err(e) = set.validate() {
         panic!("invalid rules: {e}");
-    }
-    fs::write(Path::new(&out).join("regex.bin"), baked_regexes(&set)).expect("write regex.bin");
-    // The wasm runs the baked programs and never reads a pattern's text: it only tells one
-    // pattern from another. There each pattern becomes its number (4 KB of text less).
-    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
-        number_patterns(&mut set);
     }
     fs::write(Path::new(&out).join("rules.bin"), packed(&set)).expect("write rules.bin");
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
 use crate::page::{clip, Page};
-use crate::rules::compile::{contains_ci, CSignal, Compiled, Detail, Found};
+use crate::rules::compile::{contains_ci, CSignal, Compiled, Detail, Matched};
 use crate::rules::schema::{ProviderRules, Variant};
 use crate::{advice, guidance, status};
 
@@ -32,11 +32,11 @@ struct Scored<'a> {
 }
 
 /// Scores signals without allocating: `None` if a veto matched or a required signal did not.
-fn score_signals(signals: &[CSignal], page: &Page, found: &Found) -> Option<(f32, usize)> {
+fn score_signals(signals: &[CSignal], m: &Matched) -> Option<(f32, usize)> {
     let mut score = 0.0;
     let mut n = 0;
     for s in signals {
-        match s.holds(page, found) {
+        match m.holds(s) {
             true if s.src.veto => return None,
             true => {
                 score += s.src.weight;
@@ -64,15 +64,14 @@ struct Seen<'a> {
 /// its words were seen: only the same line again is dropped.
 fn evidence_of<'a>(
     signals: &'a [CSignal],
-    page: &'a Page,
-    found: &Found,
+    m: &Matched<'a>,
     rule: &str,
     ev: &mut Vec<Evidence>,
     seen: &mut Vec<Seen<'a>>,
     zh: bool,
 ) {
     for s in signals.iter().filter(|s| !s.src.veto) {
-        let Some((source, detail)) = s.test(page, found) else {
+        let Some((source, detail)) = m.test(s) else {
             continue;
         };
         let group = match source {
@@ -116,7 +115,8 @@ fn evidence_of<'a>(
     }
 }
 
-fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored<'a>>, Vec<f32>) {
+fn best_match<'a>(m: &Matched<'a>) -> (Option<Scored<'a>>, Vec<f32>) {
+    let (c, page) = (m.rules, m.page);
     let mut best: Option<Scored> = None;
     let mut provider_scores = Vec::with_capacity(c.providers.len());
     // A recognised page (a variant) beats a provider known only by its headers, whatever the
@@ -130,7 +130,7 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
         }
     };
     for (pidx, (cp, p)) in c.providers.iter().zip(&c.rules.providers).enumerate() {
-        let (pscore, _) = score_signals(&cp.signals, page, found).unwrap_or((0.0, 0));
+        let (pscore, _) = score_signals(&cp.signals, m).unwrap_or((0.0, 0));
         provider_scores.push(pscore);
         for (vidx, cv) in cp.variants.iter().enumerate() {
             let Some(v) = p.variants.get(cv.idx) else {
@@ -141,7 +141,7 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
                     continue;
                 }
             }
-            let Some((vscore, n)) = score_signals(&cv.signals, page, found) else {
+            let Some((vscore, n)) = score_signals(&cv.signals, m) else {
                 continue;
             };
             let score = pscore + vscore;
@@ -179,30 +179,16 @@ fn best_match<'a>(c: &'a Compiled, page: &Page, found: &Found) -> (Option<Scored
 
 /// Renders the winner's evidence for people: the signals of its provider and its variant that
 /// hold, strongest first.
-fn winner_evidence(
-    c: &Compiled,
-    b: &Scored,
-    page: &Page,
-    found: &Found,
-    zh: bool,
-) -> Vec<Evidence> {
+fn winner_evidence(m: &Matched, b: &Scored, zh: bool) -> Vec<Evidence> {
     let mut ev = Vec::new();
-    let Some(cp) = c.providers.get(b.pidx) else {
+    let Some(cp) = m.rules.providers.get(b.pidx) else {
         return ev;
     };
     let mut seen = Vec::new();
-    evidence_of(
-        &cp.signals,
-        page,
-        found,
-        &b.provider.id,
-        &mut ev,
-        &mut seen,
-        zh,
-    );
+    evidence_of(&cp.signals, m, &b.provider.id, &mut ev, &mut seen, zh);
     if let (Some(v), Some(cv)) = (b.variant, b.vidx.and_then(|i| cp.variants.get(i))) {
         let rule = format!("{}/{}", b.provider.id, v.id);
-        evidence_of(&cv.signals, page, found, &rule, &mut ev, &mut seen, zh);
+        evidence_of(&cv.signals, m, &rule, &mut ev, &mut seen, zh);
     }
     // Strongest first, so the few lines a reader looks at are the deciding ones (Cloudflare's
     // "error source: Host" box, not its footer); equal weights keep the rule files' order. An
@@ -290,8 +276,8 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     }
 
     let page = Page::new(input);
-    let found = c.scan(&page);
-    let (best, provider_scores) = best_match(c, &page, &found);
+    let m = c.matcher(&page);
+    let (best, provider_scores) = best_match(&m);
 
     let mut evidence = Vec::new();
     if let Some(st) = page.status {
@@ -299,7 +285,7 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
     }
     let (provider, variant, fault_from_rule, score) = match &best {
         Some(b) => {
-            evidence.extend(winner_evidence(c, b, &page, &found, lang == "zh-CN"));
+            evidence.extend(winner_evidence(&m, b, lang == "zh-CN"));
             let fault = match b.variant {
                 Some(v) => v.fault,
                 None => generic_fault(b.provider.kind, page.status),
@@ -373,7 +359,7 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
             if ids.len() >= MAX_IDS || (!winner && id.src.header.is_none()) {
                 continue;
             }
-            if let Some(v) = id.extract(&page, &found) {
+            if let Some(v) = m.extract(id) {
                 let v = clip(&v, 128).to_string();
                 if !ids.iter().any(|x| x.kind == id.src.kind) {
                     ids.push(RequestId {

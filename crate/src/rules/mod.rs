@@ -3,8 +3,8 @@
 
 pub mod compile;
 pub mod leads;
-mod literals;
-pub mod pike;
+mod pattern;
+mod scan;
 pub mod schema;
 
 use std::sync::OnceLock;
@@ -16,9 +16,6 @@ static BUILTIN: OnceLock<Result<Compiled, String>> = OnceLock::new();
 
 /// The built-in rules, validated at build time and baked in the binary form of [`crate::pack`].
 pub const BUILTIN_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.bin"));
-
-/// The built-in rules' regexes compiled by `build.rs` (see [`compile::Compiled::builtin`]).
-const BUILTIN_REGEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/regex.bin"));
 
 /// Parses and compiles a rule set from JSON (native only: a caller's own rules).
 #[cfg(not(target_arch = "wasm32"))]
@@ -180,7 +177,7 @@ pub fn builtin() -> Result<&'static Compiled, &'static str> {
     BUILTIN
         .get_or_init(|| {
             let set = read_packed(BUILTIN_PACKED).map_err(|e| format!("rules: {e}"))?;
-            Compiled::builtin(set, BUILTIN_REGEX)
+            Compiled::compile(set)
         })
         .as_ref()
         .map_err(|e| e.as_str())
