@@ -89,9 +89,9 @@ impl Js {
         self.set(k, v.as_deref().map_or(JsValue::NULL, JsValue::from_str));
     }
     /// Like `opt_str`, but an absent value leaves the key out.
-    fn some_str(&self, k: &str, v: &Option<String>) {
+    fn some_str(&self, k: &str, v: &Option<impl AsRef<str>>) {
         if let Some(s) = v {
-            self.str(k, s);
+            self.str(k, s.as_ref());
         }
     }
     #[inline(never)]

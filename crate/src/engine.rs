@@ -85,7 +85,7 @@ fn evidence_of<'a>(
             other => Cow::Owned(clip(&other.render(), MAX_DETAIL).to_string()),
         };
         let label = match (&s.src.label_zh, zh) {
-            (Some(l), true) => Some(l.as_str()),
+            (Some(l), true) => Some(l.as_ref()),
             _ => s.src.label.as_deref(),
         };
         let repeated = match label {
@@ -129,7 +129,7 @@ fn best_match<'a>(m: &Matched<'a>) -> (Option<Scored<'a>>, Vec<f32>) {
                 || ((cand.score - b.score).abs() <= 1e-4 && cand.specific > b.specific)
         }
     };
-    for (pidx, (cp, p)) in c.providers.iter().zip(&c.rules.providers).enumerate() {
+    for (pidx, (cp, p)) in c.providers.iter().zip(c.rules.providers.iter()).enumerate() {
         let (pscore, _) = score_signals(&cp.signals, m).unwrap_or((0.0, 0));
         provider_scores.push(pscore);
         for (vidx, cv) in cp.variants.iter().enumerate() {
@@ -363,10 +363,10 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
                 let v = clip(&v, 128).to_string();
                 if !ids.iter().any(|x| x.kind == id.src.kind) {
                     ids.push(RequestId {
-                        kind: id.src.kind.clone(),
+                        kind: id.src.kind.to_string(),
                         label: match (&id.src.label_zh, lang) {
-                            (Some(zh), "zh-CN") => zh.clone(),
-                            _ => id.src.label.clone(),
+                            (Some(zh), "zh-CN") => zh.to_string(),
+                            _ => id.src.label.to_string(),
                         },
                         value: v,
                     });
@@ -396,36 +396,37 @@ pub fn diagnose_with(c: &Compiled, input: &PageInput) -> Diagnosis {
         meaning_title: None,
         meaning_text: None,
         meaning,
-        provider: provider.map(|p| p.id.clone()),
+        provider: provider.map(|p| p.id.to_string()),
         provider_name: provider.map(|p| match (&p.name_zh, lang) {
-            (Some(zh), "zh-CN") => zh.clone(),
-            _ => p.name.clone(),
+            (Some(zh), "zh-CN") => zh.to_string(),
+            _ => p.name.to_string(),
         }),
         provider_kind: variant.and_then(|v| v.kind).or(provider.map(|p| p.kind)),
         variant: provider.map(|_| {
             variant
-                .map(|v| v.id.clone())
+                .map(|v| v.id.to_string())
                 .unwrap_or_else(|| "generic".into())
         }),
         variant_name: variant.map(|v| match (&v.name_zh, lang) {
-            (Some(zh), "zh-CN") => zh.clone(),
-            _ => v.name.clone(),
+            (Some(zh), "zh-CN") => zh.to_string(),
+            _ => v.name.to_string(),
         }),
         fault,
         fault_label: String::new(),
         verdict: String::new(),
         note: variant
-            .and_then(|v| v.note.as_ref())
+            .and_then(|v| v.note.as_deref())
             .and_then(|k| texts.note.get(k))
-            .cloned(),
+            .map(|n| n.to_string()),
         confidence,
         evidence,
         ids,
         retry_after,
         actions: Vec::new(),
         status_page: variant
-            .and_then(|v| v.status_page.clone())
-            .or_else(|| provider.and_then(|p| p.status_page.clone())),
+            .and_then(|v| v.status_page.as_deref())
+            .or_else(|| provider.and_then(|p| p.status_page.as_deref()))
+            .map(str::to_string),
         host,
         lang: lang.to_string(),
     };
@@ -516,11 +517,14 @@ weight = 0.5
             ..Default::default()
         };
         for order in [[cdn, server], [server, cdn]] {
-            let providers = order
+            let providers: Vec<_> = order
                 .iter()
                 .map(|t| crate::rules::provider_from_toml(t).expect("test rule parses"))
                 .collect();
-            let c = Compiled::new(crate::rules::RuleSet { providers }).expect("test rules compile");
+            let c = Compiled::new(crate::rules::RuleSet {
+                providers: providers.into(),
+            })
+            .expect("test rules compile");
             let d = diagnose_with(&c, &input);
             assert_eq!(d.provider.as_deref(), Some("z-server"));
             assert_eq!(d.variant.as_deref(), Some("bad-gateway"));
@@ -568,7 +572,10 @@ regex = "ref ([0-9]+)"
 contains = "ref "
 "#;
         let p = crate::rules::provider_from_toml(rules).expect("parses");
-        let c = Compiled::new(crate::rules::RuleSet { providers: vec![p] }).expect("compiles");
+        let c = Compiled::new(crate::rules::RuleSet {
+            providers: vec![p].into(),
+        })
+        .expect("compiles");
         let run = |lang: &str| {
             let input = PageInput {
                 status: Some(502),
@@ -605,7 +612,10 @@ contains = "acdn"
 status = [502]
 "#;
         let p = crate::rules::provider_from_toml(rules).expect("parses");
-        let c = Compiled::new(crate::rules::RuleSet { providers: vec![p] }).expect("compiles");
+        let c = Compiled::new(crate::rules::RuleSet {
+            providers: vec![p].into(),
+        })
+        .expect("compiles");
         let run = |status: u16, text: &str| {
             let input = PageInput {
                 status: Some(status),
@@ -626,9 +636,11 @@ status = [502]
             let t = format!("id = \"x\"\nname = \"X\"\nkind = \"cdn\"\n[[signal]]\n{bad}\n");
             let p = crate::rules::provider_from_toml(&t).expect("parses");
             assert!(
-                crate::rules::RuleSet { providers: vec![p] }
-                    .validate()
-                    .is_err(),
+                crate::rules::RuleSet {
+                    providers: vec![p].into()
+                }
+                .validate()
+                .is_err(),
                 "{bad}"
             );
         }

@@ -477,7 +477,7 @@ fn every_vendor(status: u16, article: bool) -> PageInput {
     let rules = gateway_doctor::rules::builtin().expect("rules");
     let mut headers = Vec::new();
     let mut body = String::from("<html><head><title>502 Bad Gateway</title></head><body>");
-    for p in &rules.rules.providers {
+    for p in rules.rules.providers.iter() {
         for s in p
             .signals
             .iter()
@@ -516,7 +516,7 @@ fn a_page_claiming_every_vendor_gets_one_sane_verdict() {
         .rules
         .providers
         .iter()
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     for st in [500, 502, 503, 504] {
         let d = run(&every_vendor(st, false));
