@@ -140,7 +140,7 @@ fn make_action(id: &str, texts: &Texts) -> Action {
 }
 
 /// Fills in texts, verdict and actions of a diagnosis whose facts are settled.
-/// `note`: the key of the recognised page's note, which may have a verdict of its own
+/// `note`: the key of the recognised page's note: its text, and maybe a verdict of its own
 /// (`{fault}-{note}`: a firewall's block page is no failure, but not "nothing to see" either).
 pub fn finish(
     d: &mut Diagnosis,
@@ -149,6 +149,7 @@ pub fn finish(
     url: Option<&str>,
     texts: &Texts,
 ) {
+    d.note = note.and_then(|k| texts.note.get(k)).map(|n| n.to_string());
     if let Some(m) = d.meaning.as_deref().and_then(|k| texts.meaning.get(k)) {
         d.meaning_title = Some(m.title.to_string());
         d.meaning_text = Some(m.text.to_string());

@@ -7,7 +7,6 @@
 use std::borrow::Cow;
 
 use crate::model::PageInput;
-use crate::rules::schema::Field;
 
 /// HTML read from the start of a page: the title, the DOM markers and the wording of an error page.
 pub const HTML_HEAD: usize = 16 * 1024;
@@ -197,16 +196,6 @@ impl<'a> Page<'a> {
         }
     }
 
-    pub fn field(&self, f: Field) -> &str {
-        match f {
-            Field::Title => &self.title,
-            Field::Text | Field::Body => &self.text,
-            Field::Html => &self.html,
-            Field::Url => self.url,
-            Field::Header | Field::Status => "",
-        }
-    }
-
     /// Headers with this (lower-case) name, in order.
     pub fn headers_named<'s>(
         &'s self,
@@ -223,16 +212,6 @@ impl<'a> Page<'a> {
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty() && self.title.trim().is_empty()
     }
-}
-
-/// Where `needle` first starts in `hay`. The engine's needles are a few bytes long, and this
-/// plain search keeps the library's two-way string searcher (kilobytes) out of the wasm.
-pub(crate) fn find_str(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return Some(0);
-    }
-    h.windows(n.len()).position(|w| w == n)
 }
 
 /// Characters in `s`, counted up to `MAX_COUNT`.
@@ -354,11 +333,7 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
     while i < b.len() && out.len() < max {
         if b[i] == b'<' {
             let rest = &b[i + 1..];
-            let tag_end = rest
-                .iter()
-                .position(|&c| c == b'>')
-                .map(|j| i + 1 + j + 1)
-                .unwrap_or(b.len());
+            let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |j| i + 1 + j + 1);
             let closing = rest.first() == Some(&b'/');
             let name_start = &rest[usize::from(closing)..];
             let name_len = name_start
@@ -378,7 +353,7 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
                     .copied();
                 if rest.starts_with(b"!--") {
                     // A comment runs to "-->", which may contain '>' earlier.
-                    let end = find_str(&html[i..], "-->").map_or(b.len(), |j| i + j + 3);
+                    let end = html[i..].find("-->").map_or(b.len(), |j| i + j + 3);
                     i = end;
                     continue;
                 }
@@ -392,15 +367,11 @@ fn html_to_text_into(html: &str, max: usize, out: &mut String) {
         }
         // Inside <script>, <style>…: only a closing tag matters, so jump to the next "</".
         if skip_until.is_some() {
-            i = find_str(&html[i..], "</").map_or(b.len(), |j| i + j);
+            i = memchr::memmem::find(&b[i..], b"</").map_or(b.len(), |j| i + j);
             continue;
         }
         // Copy a run of text up to the next tag.
-        let next = b[i..]
-            .iter()
-            .position(|&c| c == b'<')
-            .map(|j| i + j)
-            .unwrap_or(b.len());
+        let next = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |j| i + j);
         if skip_until.is_none() {
             push_text(&html[i..next], max, &mut last_space, out);
         }
@@ -512,15 +483,6 @@ pub fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn find_str_finds_the_first_occurrence() {
-        assert_eq!(find_str("a-->b-->", "-->"), Some(1));
-        assert_eq!(find_str("é</x", "</"), Some(2));
-        assert_eq!(find_str("<", "</"), None);
-        assert_eq!(find_str("", "x"), None);
-        assert_eq!(find_str("abc", ""), Some(0));
-    }
 
     #[test]
     fn clip_respects_char_boundaries() {

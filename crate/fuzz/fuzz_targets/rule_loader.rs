@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             url: Some("https://example.com/".into()),
             ..Default::default()
         };
-        let d = gateway_doctor::engine::diagnose_with(&c, &page);
+        let d = gateway_doctor::diagnose_with(&c, &page);
         assert!(
             d.provider.is_none() || d.provider.as_deref() == Some(c.rules.providers[0].id.as_ref())
         );

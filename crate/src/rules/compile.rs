@@ -380,21 +380,21 @@ mod tests {
             url: Some("https://example.com/".into()),
             ..Default::default()
         };
-        let d = crate::engine::diagnose_with(&c, &page("<title>Oops</title><p>Hello there.</p>"));
+        let d = crate::diagnose_with(&c, &page("<title>Oops</title><p>Hello there.</p>"));
         assert!(d.is_error && d.provider.is_none());
         assert_eq!(c.regexes_compiled(), 0);
         let cf = page(
             "<title>example.com | 502: Bad gateway</title><div id=\"cf-error-details\">\
              <span class=\"cf-error-code\">502</span> Cloudflare Ray ID: <strong>0123456789abcdef</strong>",
         );
-        let d = crate::engine::diagnose_with(&c, &cf);
+        let d = crate::diagnose_with(&c, &cf);
         assert_eq!(d.provider.as_deref(), Some("cloudflare"));
         let after_one = c.regexes_compiled();
         assert!(
             after_one > 0 && after_one < total / 2,
             "{after_one} of {total}"
         );
-        crate::engine::diagnose_with(&c, &cf);
+        crate::diagnose_with(&c, &cf);
         assert_eq!(c.regexes_compiled(), after_one);
     }
 }
