@@ -410,6 +410,12 @@ fn main() {
         min_mode(&pages);
         return;
     }
+    // `GD_BENCH_PER_PAGE=1`: the per-page pass alone (an A/B of the headline figure).
+    if std::env::var_os("GD_BENCH_PER_PAGE").is_some() {
+        let _ = diagnose(&pages[0].1);
+        per_page(&pages);
+        return;
+    }
     let naive = Naive::new();
     // Warm the rules once so no benchmark pays for compiling them.
     let _ = diagnose(&pages[0].1);
