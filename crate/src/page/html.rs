@@ -3,15 +3,14 @@
 
 use std::borrow::Cow;
 
-use super::{clip, MAX_TITLE};
+/// Bytes of a title read at most.
+pub const MAX_TITLE: usize = 1024;
 
 /// Does `s` look like HTML markup, as a browser sniffs a body sent without a Content-Type?
 /// Its first non-space character is `<` and it contains at least one real tag.
 pub fn looks_like_html(s: &str) -> bool {
-    let head = clip(
-        s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
-        4096,
-    );
+    let s = s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let head = &s[..s.floor_char_boundary(4096)];
     if !head.starts_with('<') || !head.contains('>') {
         return false;
     }
@@ -71,7 +70,7 @@ pub fn extract_title(html: &str) -> String {
     };
     let end = find_ci(html, b"</title", gt).unwrap_or(html.len().min(gt + MAX_TITLE));
     let end = end.min(gt + MAX_TITLE);
-    let raw = clip(&html[gt..], end - gt);
+    let raw = &html[gt..html.floor_char_boundary(end)];
     let mut t = String::with_capacity(raw.len());
     push_decoded(raw, &mut t);
     collapse_ws(&t).into_owned()

@@ -10,7 +10,7 @@ mod html;
 
 use crate::model::PageInput;
 use html::{collapse_ws, html_to_text_into};
-pub use html::{decode_entities, extract_title, html_to_text, looks_like_html};
+pub use html::{decode_entities, extract_title, html_to_text, looks_like_html, MAX_TITLE};
 
 /// HTML read from the start of a page: the title, the DOM markers and the wording of an error page.
 pub const HTML_HEAD: usize = 16 * 1024;
@@ -29,7 +29,6 @@ pub const TEXT_TAIL: usize = 4 * 1024;
 /// Bytes of visible text we look at (head + tail); the longest visible text in the corpus (a
 /// help article given as text) is under 5 KB, the longest of an error page under 2 KB.
 pub const MAX_TEXT: usize = TEXT_HEAD + TEXT_TAIL;
-pub const MAX_TITLE: usize = 1024;
 pub const MAX_URL: usize = 4096;
 pub const MAX_HEADERS: usize = 256;
 pub const MAX_HEADER_VALUE: usize = 8 * 1024;
@@ -38,26 +37,12 @@ const MAX_COUNT: usize = 64 * 1024;
 
 /// Cuts `s` to at most `max` bytes without splitting a character.
 pub fn clip(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 /// The last at most `max` bytes of `s`, starting on a character boundary.
 fn clip_tail(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut start = s.len() - max;
-    while start < s.len() && !s.is_char_boundary(start) {
-        start += 1;
-    }
-    &s[start..]
+    &s[s.ceil_char_boundary(s.len().saturating_sub(max))..]
 }
 
 /// How far a cut may move to land on a tag boundary.
