@@ -1,10 +1,17 @@
-//! Validates the rule and guidance data files and bakes them into the library in the compact
-//! binary form of `src/pack.rs` (no JSON parser in the wasm).
+//! Validates the rule and guidance data files and writes them into the library as Rust statics
+//! of the library's own types (`$OUT_DIR/rules.rs`, `$OUT_DIR/guidance.rs`, pulled in with
+//! `include!`): nothing is decoded at run time.
 //!
 //! A bad rule, a bad regex or a missing translation fails here, at build time, with the
 //! file and rule named — never silently at run time in someone's browser.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+
+#[path = "src/model.rs"]
+#[allow(dead_code)]
+mod model;
 
 #[path = "src/rules/schema.rs"]
 #[allow(dead_code)]
@@ -14,97 +21,148 @@ mod rules_schema;
 #[allow(dead_code)]
 mod guidance_schema;
 
-#[path = "src/rules/leads.rs"]
-#[allow(dead_code)]
-mod leads;
+use guidance_schema::{ActionText, MeaningText, Table, Texts};
+use model::{Fault, ProviderKind, Step};
+use rules_schema::{Field, IdRule, ProviderRules, RuleSet, Signal, Variant};
 
-#[path = "src/rules/pike.rs"]
-#[allow(dead_code)]
-mod pike;
+/// Writes a value as a constant expression of the library's type of the same name.
+trait Bake {
+    fn bake(&self, o: &mut String);
+}
 
-#[path = "src/pack.rs"]
-#[allow(dead_code)]
-mod pack;
+impl Bake for bool {
+    fn bake(&self, o: &mut String) {
+        o.push_str(if *self { "true" } else { "false" });
+    }
+}
 
-/// Serialises `v` (through serde_json's tree) into the binary form.
-fn packed<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    fn conv(v: serde_json::Value) -> pack::Value {
-        use serde_json::Value as J;
-        match v {
-            J::Null => pack::Value::Null,
-            J::Bool(b) => pack::Value::Bool(b),
-            J::Number(n) => pack::Value::Num(n.as_f64().expect("finite number")),
-            J::String(s) => pack::Value::Str(s),
-            J::Array(a) => pack::Value::Seq(a.into_iter().map(conv).collect()),
-            J::Object(o) => pack::Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect()),
+impl Bake for u16 {
+    fn bake(&self, o: &mut String) {
+        let _ = write!(o, "{self}u16");
+    }
+}
+
+impl Bake for f32 {
+    /// `Debug` prints the shortest text that reads back as the same `f32` (validation made it finite).
+    fn bake(&self, o: &mut String) {
+        let _ = write!(o, "{self:?}f32");
+    }
+}
+
+impl Bake for Cow<'static, str> {
+    /// `Debug` of a `str` is a valid Rust string literal: quotes and backslashes escaped,
+    /// control and invisible characters as `\u{…}`.
+    fn bake(&self, o: &mut String) {
+        let _ = write!(o, "::std::borrow::Cow::Borrowed({:?})", &**self);
+    }
+}
+
+impl<T: Bake + Clone> Bake for Cow<'static, [T]> {
+    fn bake(&self, o: &mut String) {
+        o.push_str("::std::borrow::Cow::Borrowed(&[");
+        for x in self.iter() {
+            x.bake(o);
+            o.push_str(",\n");
+        }
+        o.push_str("])");
+    }
+}
+
+impl<T: Bake> Bake for Option<T> {
+    fn bake(&self, o: &mut String) {
+        match self {
+            None => o.push_str("None"),
+            Some(x) => {
+                o.push_str("Some(");
+                x.bake(o);
+                o.push(')');
+            }
         }
     }
-    let mut out = Vec::new();
-    pack::encode(
-        &conv(serde_json::to_value(v).expect("serialisable")),
-        &mut out,
+}
+
+impl<A: Bake, B: Bake> Bake for (A, B) {
+    fn bake(&self, o: &mut String) {
+        o.push('(');
+        self.0.bake(o);
+        o.push(',');
+        self.1.bake(o);
+        o.push(')');
+    }
+}
+
+impl<V: Bake + Clone> Bake for Table<V> {
+    fn bake(&self, o: &mut String) {
+        o.push_str("crate::guidance::schema::Table(");
+        self.0.bake(o);
+        o.push(')');
+    }
+}
+
+/// Unit-only enums, written as their variant's path.
+macro_rules! bake_enums {
+    ($($ty:ident => $path:literal),* $(,)?) => {$(
+        impl Bake for $ty {
+            fn bake(&self, o: &mut String) {
+                let _ = write!(o, "{}::{self:?}", $path);
+            }
+        }
+    )*};
+}
+
+bake_enums!(
+    Fault => "crate::model::Fault",
+    ProviderKind => "crate::model::ProviderKind",
+    Field => "crate::rules::schema::Field",
+);
+
+/// Structs, written field by field. The fields are destructured without `..`: a field added to
+/// a type and not listed here fails the build.
+macro_rules! bake_structs {
+    ($($ty:ident => $path:literal { $($f:ident),* $(,)? })*) => {$(
+        impl Bake for $ty {
+            fn bake(&self, o: &mut String) {
+                let $ty { $($f),* } = self;
+                o.push_str(concat!($path, " {"));
+                $(
+                    o.push_str(concat!(stringify!($f), ": "));
+                    $f.bake(o);
+                    o.push_str(",\n");
+                )*
+                o.push('}');
+            }
+        }
+    )*};
+}
+
+bake_structs! {
+    Signal => "crate::rules::schema::Signal" {
+        field, name, contains, equals, present, regex, weight, required, veto, label, label_zh,
+        status,
+    }
+    IdRule => "crate::rules::schema::IdRule" { kind, label, label_zh, header, regex, contains }
+    Variant => "crate::rules::schema::Variant" {
+        id, name, name_zh, fault, kind, status_page, status, min_score, error, note, signals,
+    }
+    ProviderRules => "crate::rules::schema::ProviderRules" {
+        id, name, name_zh, kind, status_page, statuspage, stack, min_score, signals, ids, variants,
+    }
+    RuleSet => "crate::rules::schema::RuleSet" { providers }
+    Step => "crate::model::Step" { text, code, os, browser, stack }
+    MeaningText => "crate::guidance::schema::MeaningText" { title, text }
+    ActionText => "crate::guidance::schema::ActionText" { title, summary, owner, steps }
+    Texts => "crate::guidance::schema::Texts" { lang, meaning, fault, verdict, note, action }
+}
+
+/// `static NAME: TYPE = value;` with a note saying where it came from.
+fn static_item(o: &mut String, name: &str, ty: &str, from: &str, v: &impl Bake) {
+    let _ = writeln!(
+        o,
+        "/// Generated by `build.rs` from `{from}`, validated there."
     );
-    out
-}
-
-/// Every distinct regex of the rules, compiled and with its leads, in the order `Compiled::builtin` meets them:
-/// per provider its signals, its id rules, then its variants' signals.
-fn baked_regexes(set: &rules_schema::RuleSet) -> Vec<u8> {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for p in &set.providers {
-        let pats = p
-            .signals
-            .iter()
-            .map(|s| &s.regex)
-            .chain(p.ids.iter().map(|i| &i.regex))
-            .chain(
-                p.variants
-                    .iter()
-                    .flat_map(|v| v.signals.iter().map(|s| &s.regex)),
-            );
-        for r in pats.flatten() {
-            if seen.contains(&r.as_str()) {
-                continue;
-            }
-            seen.push(r);
-            let prog =
-                pike::compile(r).unwrap_or_else(|e| panic!("provider {}: regex {r:?}: {e}", p.id));
-            pike::encode(&prog, &mut out);
-            leads::encode(&leads::usable(r), &mut out);
-        }
-    }
-    out
-}
-
-/// Replaces each regex by the number of its distinct pattern (same pattern, same number).
-fn number_patterns(set: &mut rules_schema::RuleSet) {
-    let mut seen: Vec<String> = Vec::new();
-    let mut number = |r: &mut Option<String>| {
-        if let Some(p) = r.as_mut() {
-            let i = match seen.iter().position(|s| s == p) {
-                Some(i) => i,
-                None => {
-                    seen.push(p.clone());
-                    seen.len() - 1
-                }
-            };
-            *p = i.to_string();
-        }
-    };
-    for p in &mut set.providers {
-        for s in &mut p.signals {
-            number(&mut s.regex);
-        }
-        for i in &mut p.ids {
-            number(&mut i.regex);
-        }
-        for v in &mut p.variants {
-            for s in &mut v.signals {
-                number(&mut s.regex);
-            }
-        }
-    }
+    let _ = write!(o, "pub(crate) static {name}: {ty} = ");
+    v.bake(o);
+    o.push_str(";\n");
 }
 
 fn main() {
@@ -113,9 +171,7 @@ fn main() {
     println!("cargo:rerun-if-changed=guidance");
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
     println!("cargo:rerun-if-changed=src/guidance/schema.rs");
-    println!("cargo:rerun-if-changed=src/pack.rs");
-    println!("cargo:rerun-if-changed=src/rules/pike.rs");
-    println!("cargo:rerun-if-changed=src/rules/leads.rs");
+    println!("cargo:rerun-if-changed=src/model.rs");
 
     let mut files: Vec<_> = fs::read_dir("rules")
         .expect("crate/rules/ exists")
@@ -123,10 +179,10 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    let mut set = rules_schema::RuleSet::default();
+    let mut set = RuleSet::default();
     for f in &files {
         let src = fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let p: rules_schema::ProviderRules = toml::from_str(&src)
+        let p: ProviderRules = toml::from_str(&src)
             .unwrap_or_else(|e| panic!("invalid rule file {}: {e}", f.display()));
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if stem != p.id {
@@ -136,24 +192,27 @@ fn main() {
                 p.id
             );
         }
-        set.providers.push(p);
+        set.providers.to_mut().push(p);
     }
     if let Err(e) = set.validate() {
         panic!("invalid rules: {e}");
     }
-    fs::write(Path::new(&out).join("regex.bin"), baked_regexes(&set)).expect("write regex.bin");
-    // The wasm runs the baked programs and never reads a pattern's text: it only tells one
-    // pattern from another. There each pattern becomes its number (4 KB of text less).
-    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
-        number_patterns(&mut set);
-    }
-    fs::write(Path::new(&out).join("rules.bin"), packed(&set)).expect("write rules.bin");
+    let mut code = String::new();
+    static_item(
+        &mut code,
+        "BUILTIN_RULES",
+        "crate::rules::schema::RuleSet",
+        "crate/rules/*.toml",
+        &set,
+    );
+    fs::write(Path::new(&out).join("rules.rs"), code).expect("write rules.rs");
 
+    let mut code = String::new();
     let mut shape: Option<(String, Vec<String>)> = None;
     for lang in guidance_schema::LANGS {
         let path = format!("guidance/{lang}.toml");
         let src = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let t: guidance_schema::Texts =
+        let t: Texts =
             toml::from_str(&src).unwrap_or_else(|e| panic!("invalid guidance file {path}: {e}"));
         if t.lang != lang {
             panic!("{path}: lang must be {lang}");
@@ -172,10 +231,15 @@ fn main() {
                 }
             }
         }
-        fs::write(
-            Path::new(&out).join(format!("guidance-{lang}.bin")),
-            packed(&t),
-        )
-        .expect("write guidance");
+        // `en` → `EN`, `zh-CN` → `ZH_CN`.
+        let name = lang.to_ascii_uppercase().replace('-', "_");
+        static_item(
+            &mut code,
+            &name,
+            "crate::guidance::schema::Texts",
+            &path,
+            &t,
+        );
     }
+    fs::write(Path::new(&out).join("guidance.rs"), code).expect("write guidance.rs");
 }

@@ -133,7 +133,7 @@ impl Naive {
         let rules = gateway_doctor::rules::builtin().expect("rules");
         let mut body = Vec::new();
         let mut header = Vec::new();
-        for p in &rules.rules.providers {
+        for p in rules.rules.providers.iter() {
             let sigs = p
                 .signals
                 .iter()
@@ -142,7 +142,7 @@ impl Naive {
                 // The rule's own regex when it has one, else its literal, escaped.
                 let lit = s.contains.as_deref().or(s.equals.as_deref());
                 let pat = match (&s.regex, lit) {
-                    (Some(r), _) => r.clone(),
+                    (Some(r), _) => r.to_string(),
                     (None, Some(l)) => regex::escape(&l.to_lowercase()),
                     (None, None) => continue,
                 };
@@ -152,7 +152,7 @@ impl Naive {
                     _ => body.push(re),
                 }
             }
-            for id in &p.ids {
+            for id in p.ids.iter() {
                 if let Some(r) = &id.regex {
                     body.push(regex::Regex::new(r).expect("regex"));
                 }
@@ -408,6 +408,12 @@ fn main() {
     if std::env::var_os("GD_BENCH_MIN").is_some() {
         let _ = diagnose(&pages[0].1);
         min_mode(&pages);
+        return;
+    }
+    // `GD_BENCH_PER_PAGE=1`: the per-page pass alone (an A/B of the headline figure).
+    if std::env::var_os("GD_BENCH_PER_PAGE").is_some() {
+        let _ = diagnose(&pages[0].1);
+        per_page(&pages);
         return;
     }
     let naive = Naive::new();

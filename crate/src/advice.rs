@@ -128,9 +128,9 @@ fn make_action(id: &str, texts: &Texts) -> Action {
     let t = texts.action.get(id);
     Action {
         id: id.to_string(),
-        title: t.map(|t| t.title.clone()).unwrap_or_else(|| id.to_string()),
-        summary: t.map(|t| t.summary.clone()).unwrap_or_default(),
-        steps: t.map(|t| t.steps.clone()).unwrap_or_default(),
+        title: t.map_or_else(|| id.to_string(), |t| t.title.to_string()),
+        summary: t.map(|t| t.summary.to_string()).unwrap_or_default(),
+        steps: t.map(|t| t.steps.to_vec()).unwrap_or_default(),
         owner: t.is_some_and(|t| t.owner),
         url: None,
         host: None,
@@ -140,7 +140,7 @@ fn make_action(id: &str, texts: &Texts) -> Action {
 }
 
 /// Fills in texts, verdict and actions of a diagnosis whose facts are settled.
-/// `note`: the key of the recognised page's note, which may have a verdict of its own
+/// `note`: the key of the recognised page's note: its text, and maybe a verdict of its own
 /// (`{fault}-{note}`: a firewall's block page is no failure, but not "nothing to see" either).
 pub fn finish(
     d: &mut Diagnosis,
@@ -149,12 +149,17 @@ pub fn finish(
     url: Option<&str>,
     texts: &Texts,
 ) {
+    d.note = note.and_then(|k| texts.note.get(k)).map(|n| n.to_string());
     if let Some(m) = d.meaning.as_deref().and_then(|k| texts.meaning.get(k)) {
-        d.meaning_title = Some(m.title.clone());
-        d.meaning_text = Some(m.text.clone());
+        d.meaning_title = Some(m.title.to_string());
+        d.meaning_text = Some(m.text.to_string());
     }
     let fk = d.fault.as_str();
-    d.fault_label = texts.fault.get(fk).cloned().unwrap_or_default();
+    d.fault_label = texts
+        .fault
+        .get(fk)
+        .map(|f| f.to_string())
+        .unwrap_or_default();
     let kind = d.provider_kind;
     let pname = d.provider_name.clone().unwrap_or_default();
     let with_kind = kind
@@ -175,7 +180,7 @@ pub fn finish(
     keys.push(fk);
     d.verdict = texts.verdict_for(&keys, &pname);
 
-    let statuspage = provider.and_then(|p| p.statuspage.clone());
+    let statuspage = provider.and_then(|p| p.statuspage.as_deref());
     let has_status_page = d.status_page.is_some();
     // A step for one stack (PHP, WordPress) is for sites that may run on it: an unknown one, a
     // site behind a web server or CDN that does not say what runs behind it, or one whose rule
@@ -199,7 +204,7 @@ pub fn finish(
                 "auto-retry" => a.delay = d.retry_after,
                 "provider-status" => {
                     a.url = d.status_page.clone();
-                    a.api = statuspage.clone();
+                    a.api = statuspage.map(str::to_string);
                 }
                 "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
                     a.host = d.host.clone();

@@ -1,11 +1,81 @@
-//! The engine's public data: what goes in (`PageInput`) and what comes out (`Diagnosis`).
+//! The engine's public data: what goes in (`PageInput`) and what comes out (`Diagnosis`), and
+//! the words both share with the rule and guidance files (`Fault`, `ProviderKind`, `Step`).
 //!
 //! These are the shapes crossing the wasm boundary and printed by the CLI's `--format json`;
-//! field names are a public contract, so only ever add fields.
+//! field names are a public contract, so only ever add fields. A leaf module: it depends on
+//! nothing else in the crate (`build.rs` compiles it too, for the data files' types).
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::rules::schema::{Fault, ProviderKind};
+/// Text of the built-in data: borrowed from the generated statics (see `build.rs`), owned when
+/// deserialized (a caller's rules).
+pub type Str = Cow<'static, str>;
+
+/// A list in the built-in data: borrowed from the generated statics, owned when deserialized.
+pub type List<T> = Cow<'static, [T]>;
+
+/// Where a fault lies. Serialised in kebab-case: `client`, `network`, `cdn`, `origin`, `unknown`, `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    Client,
+    Network,
+    Cdn,
+    Origin,
+    Unknown,
+    None,
+}
+
+impl Fault {
+    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fault::Client => "client",
+            Fault::Network => "network",
+            Fault::Cdn => "cdn",
+            Fault::Origin => "origin",
+            Fault::Unknown => "unknown",
+            Fault::None => "none",
+        }
+    }
+}
+
+/// What kind of software a provider is; decides the default fault of its generic pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderKind {
+    /// A web server or reverse proxy run by the site itself (nginx, Apache, HAProxy…): its 5xx blames the site's host.
+    Server,
+    /// A CDN, edge proxy or website firewall run by a third party.
+    Cdn,
+    /// A hosting platform (Heroku, Vercel, Netlify…).
+    Platform,
+    /// The site's own application or its framework (WordPress, Spring Boot, Tomcat…): its error
+    /// page says the site's code failed while the servers in front of it worked.
+    App,
+    /// A big web service's own branded page (Google, Twitter/X, GitHub).
+    Service,
+    /// The browser itself.
+    Browser,
+}
+
+impl ProviderKind {
+    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Server => "server",
+            ProviderKind::Cdn => "cdn",
+            ProviderKind::Platform => "platform",
+            ProviderKind::App => "app",
+            ProviderKind::Service => "service",
+            ProviderKind::Browser => "browser",
+        }
+    }
+}
 
 /// One response header. Accepts `{ "name": …, "value": … }` (the shape `webRequest` gives) or `[name, value]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,10 +168,28 @@ pub struct RequestId {
     pub value: String,
 }
 
-/// One line of guidance; `code` is a copyable command or snippet, `os`/`browser` say where it
-/// applies. The same type the guidance files are written in, passed through unchanged.
-#[cfg_attr(target_arch = "wasm32", tsify::declare)]
-pub type Step = crate::guidance::StepText;
+/// One line of guidance, optionally with a copyable snippet and an OS or browser it applies to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: Str,
+    /// A snippet to copy exactly as written (a command, config lines, a path); identical in
+    /// every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Str>,
+    /// Only for this OS, one of `guidance::OS_IDS`; absent means every OS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Str>,
+    /// Only for this browser, one of `guidance::BROWSER_IDS`; absent means every browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<Str>,
+    /// Only for sites built on this server-side stack, one of `guidance::STACK_IDS` (WordPress's plugins
+    /// and PHP-FPM mean nothing to a Spring Boot or Django site); absent means every site. The
+    /// engine keeps such a step where the stack is possible (see `advice::finish`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Str>,
+}
 
 /// A recommended action. The extension renders one control per action, marked `data-action="<id>"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

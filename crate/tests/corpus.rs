@@ -190,9 +190,9 @@ fn corpus_matches_expectations_and_covers_every_rule() {
     );
 
     let rules = gateway_doctor::rules::builtin().expect("built-in rules compile");
-    for p in &rules.rules.providers {
-        for v in &p.variants {
-            if !covered.contains(&(p.id.clone(), v.id.clone())) {
+    for p in rules.rules.providers.iter() {
+        for v in p.variants.iter() {
+            if !covered.contains(&(p.id.to_string(), v.id.to_string())) {
                 failures.push(format!("rule {}/{} has no passing fixture", p.id, v.id));
             }
         }

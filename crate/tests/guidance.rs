@@ -298,7 +298,7 @@ fn no_text_contains_markup_or_stray_placeholders() {
             }
         }
         for (k, a) in &t.action {
-            for s in &a.steps {
+            for s in a.steps.iter() {
                 if let Some(c) = &s.code {
                     assert!(!markup(c), "{}: action {k} code contains markup", t.lang);
                     assert!(
@@ -392,7 +392,7 @@ fn diagnoses_carry_the_texts_in_the_asked_language() {
     assert_eq!(zh.verdict, texts("zh-CN").verdict["network-net-dns"]);
     assert_eq!(
         zh.meaning_title.as_deref(),
-        Some(texts("zh-CN").meaning["net-dns"].title.as_str())
+        Some(texts("zh-CN").meaning["net-dns"].title.as_ref())
     );
     assert_eq!(zh.actions.first().map(|a| a.id.as_str()), Some("check-dns"));
     for a in &zh.actions {

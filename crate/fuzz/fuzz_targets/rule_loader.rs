@@ -13,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(p) = rules::provider_from_toml(src) else {
         return;
     };
-    let set = RuleSet { providers: vec![p] };
+    let set = RuleSet {
+        providers: vec![p].into(),
+    };
     if let Ok(c) = Compiled::new(set) {
         let page = PageInput {
             status: Some(502),
@@ -26,9 +28,9 @@ fuzz_target!(|data: &[u8]| {
             url: Some("https://example.com/".into()),
             ..Default::default()
         };
-        let d = gateway_doctor::engine::diagnose_with(&c, &page);
+        let d = gateway_doctor::diagnose_with(&c, &page);
         assert!(
-            d.provider.is_none() || d.provider.as_deref() == Some(c.rules.providers[0].id.as_str())
+            d.provider.is_none() || d.provider.as_deref() == Some(c.rules.providers[0].id.as_ref())
         );
     }
 });

@@ -1,64 +1,45 @@
 //! The guidance text format: `crate/guidance/<lang>.toml`, one file per language.
 //!
 //! Compiled into `build.rs` too (via `#[path]`), which checks that every language has exactly
-//! the same keys, so a missing translation stops the build. Depends only on `serde`.
+//! the same keys, so a missing translation stops the build, then writes the texts as statics of
+//! these same types. Depends only on `crate::model` and `serde`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One line of guidance, optionally with a copyable snippet and an OS or browser it applies to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct StepText {
-    pub text: String,
-    /// A snippet to copy exactly as written (a command, config lines, a path); identical in
-    /// every language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Only for this OS, one of [`OS_IDS`]; absent means every OS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
-    /// Only for this browser, one of [`BROWSER_IDS`]; absent means every browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser: Option<String>,
-    /// Only for sites built on this server-side stack, one of [`STACK_IDS`] (WordPress's plugins
-    /// and PHP-FPM mean nothing to a Spring Boot or Django site); absent means every site. The
-    /// engine keeps such a step where the stack is possible (see `advice::finish`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stack: Option<String>,
-}
+pub use crate::model::{List, Step, Str};
 
-/// Values of `StepText::os`. `chrome.runtime.getPlatformInfo().os` maps onto them as
+/// Values of `Step::os`. `chrome.runtime.getPlatformInfo().os` maps onto them as
 /// `win` → `windows`, `cros` → `chromeos`, `mac` and `linux` as they are.
 pub const OS_IDS: [&str; 4] = ["windows", "mac", "linux", "chromeos"];
 
-/// Values of `StepText::stack` and of a rule's provider `stack`.
+/// Values of `Step::stack` and of a rule's provider `stack`.
 pub const STACK_IDS: [&str; 2] = ["php", "wordpress"];
 
-/// Values of `StepText::browser`.
+/// Values of `Step::browser`.
 pub const BROWSER_IDS: [&str; 5] = ["chrome", "firefox", "safari", "edge", "opera"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeaningText {
     /// e.g. "502 Bad Gateway".
-    pub title: String,
+    pub title: Str,
     /// What it means, in one or two sentences.
-    pub text: String,
+    pub text: Str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionText {
-    pub title: String,
-    pub summary: String,
+    pub title: Str,
+    pub summary: Str,
     /// For the site's owner rather than its visitors.
     #[serde(default)]
     pub owner: bool,
-    #[serde(default, rename = "step", skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<StepText>,
+    #[serde(default, rename = "step", skip_serializing_if = "<[Step]>::is_empty")]
+    pub steps: List<Step>,
 }
 
 /// All texts of one language.
@@ -66,56 +47,48 @@ pub struct ActionText {
 #[serde(deny_unknown_fields)]
 pub struct Texts {
     /// `en` or `zh-CN`.
-    pub lang: String,
+    pub lang: Str,
     /// Keyed by meaning id: `http-502`, `net-dns`, …
     pub meaning: Table<MeaningText>,
     /// Keyed by fault: `client`, `network`, `cdn`, `origin`, `unknown`, `none`: the fault in a few words.
-    pub fault: Table<String>,
+    pub fault: Table<Str>,
     /// Verdict sentences keyed `{fault}-{meaning}`, `{fault}-{provider kind}` or `{fault}` (tried in
     /// that order by `advice::finish`); `{provider}` is replaced by the provider's name, so only
     /// the provider-kind keys may use it.
-    pub verdict: Table<String>,
+    pub verdict: Table<Str>,
     /// Notes explaining particular pages, keyed by the rules' `note` keys. Shown as written.
     #[serde(default)]
-    pub note: Table<String>,
+    pub note: Table<Str>,
     /// Keyed by action id.
     pub action: Table<ActionText>,
 }
 
-/// A read-only table keyed by string: entries in key order, looked up by binary search. In
-/// files and in the packed form it is a map; a `BTreeMap` here cost 4 KB of wasm for tables of
-/// a few dozen entries.
+/// A read-only table keyed by string: entries in key order, looked up by binary search. A map
+/// in the files; a sorted slice here, so the built-in texts are plain statics.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table<V>(Vec<(String, V)>);
+pub struct Table<V: Clone + 'static>(pub(crate) List<(Str, V)>);
 
-impl<V> Default for Table<V> {
+impl<V: Clone> Default for Table<V> {
     fn default() -> Self {
-        Table(Vec::new())
+        Table(Cow::Borrowed(&[]))
     }
 }
 
-impl<V> Table<V> {
-    /// From entries already in key order (as a map is packed); `None` if they are not.
-    pub fn from_sorted(entries: Vec<(String, V)>) -> Option<Self> {
-        entries
-            .windows(2)
-            .all(|w| w[0].0 < w[1].0)
-            .then_some(Table(entries))
-    }
+impl<V: Clone> Table<V> {
     pub fn get(&self, k: &str) -> Option<&V> {
-        let i = self.0.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
+        let i = self.0.binary_search_by(|(x, _)| (**x).cmp(k)).ok()?;
         self.0.get(i).map(|e| &e.1)
     }
     pub fn contains_key(&self, k: &str) -> bool {
         self.get(k).is_some()
     }
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &Str> {
         self.0.iter().map(|e| &e.0)
     }
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|e| &e.1)
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Str, &V)> {
         self.0.iter().map(|e| (&e.0, &e.1))
     }
     pub fn len(&self) -> usize {
@@ -126,16 +99,15 @@ impl<V> Table<V> {
     }
 }
 
-impl<'a, V> IntoIterator for &'a Table<V> {
-    type Item = (&'a String, &'a V);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (String, V)>, fn(&(String, V)) -> (&String, &V)>;
+impl<'a, V: Clone> IntoIterator for &'a Table<V> {
+    type Item = (&'a Str, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Str, V)>, fn(&(Str, V)) -> (&Str, &V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|e| (&e.0, &e.1))
     }
 }
 
-impl<V> std::ops::Index<&str> for Table<V> {
+impl<V: Clone> std::ops::Index<&str> for Table<V> {
     type Output = V;
     /// Panics on a missing key, like a map's index (tests and build-time checks only).
     fn index(&self, k: &str) -> &V {
@@ -143,16 +115,18 @@ impl<V> std::ops::Index<&str> for Table<V> {
     }
 }
 
-impl<V: Serialize> Serialize for Table<V> {
+impl<V: Clone + Serialize> Serialize for Table<V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter())
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Table<V> {
+impl<'de, V: Clone + Deserialize<'de>> Deserialize<'de> for Table<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let m = BTreeMap::<String, V>::deserialize(d)?;
-        Ok(Table(m.into_iter().collect()))
+        Ok(Table(Cow::Owned(
+            m.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
+        )))
     }
 }
 
@@ -215,7 +189,7 @@ pub fn validate(t: &Texts, required_actions: &[&str]) -> Result<(), String> {
         }
     }
     for (k, a) in &t.action {
-        for s in &a.steps {
+        for s in a.steps.iter() {
             if s.text.trim().is_empty() {
                 return Err(format!("{}: action {k} has an empty step", t.lang));
             }

@@ -1,6 +1,6 @@
 //! Where a regex's matches can start: the literal each top-level alternative holds at a fixed
-//! offset from the start of its matches (see `compile::Re`). Pure text analysis of the pattern,
-//! shared with `build.rs`, which bakes the built-in patterns' leads with their programs.
+//! offset from the start of its matches (see `pattern::Pattern`). Pure text analysis of the
+//! pattern's source.
 
 /// Where a match of one top-level alternative of a regex can start: every match spends
 /// `offset` bytes on fixed-width ASCII atoms, then holds the literal `lit`.
@@ -233,41 +233,66 @@ pub fn usable(pattern: &str) -> Vec<Lead> {
     }
 }
 
-fn put(out: &mut Vec<u8>, v: usize) {
-    crate::pack::put_len(out, v as u64);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Appends `leads` in the baked form: a count, then per lead `\b` (0/1), offset and literal
-/// (length, bytes), numbers in LEB128.
-pub fn encode(leads: &[Lead], out: &mut Vec<u8>) {
-    put(out, leads.len());
-    for l in leads {
-        out.push(u8::from(l.boundary));
-        put(out, l.offset);
-        put(out, l.lit.len());
-        out.extend_from_slice(l.lit.as_bytes());
+    #[test]
+    fn prefixes_of_patterns() {
+        let p = |s: &str| literal_prefixes(s).map(|(v, ci)| (v.join(","), ci));
+        let some = |s: &str, ci: bool| Some((s.to_string(), ci));
+        assert_eq!(p("Reference #[0-9]+"), some("Reference #", false));
+        assert_eq!(p("(?i)Ray ID:?\\s*([0-9a-f]{16})"), some("ray id", true));
+        assert_eq!(
+            p("HTTP Error 5[0-9]{2}\\.[0-9]+ - "),
+            some("HTTP Error 5", false)
+        );
+        assert_eq!(p("a\\.b\\sc"), some("a.b", false));
+        assert_eq!(p("abc*"), some("ab", false));
+        assert_eq!(p("ab{2}"), some("a", false));
+        assert_eq!(p("a*"), None);
+        assert_eq!(p("Apache(/|\\s|$)"), some("Apache", false));
+        assert_eq!(p("cf-a[^>]*x|y"), some("cf-a,y", false));
+        assert_eq!(p("(?i)incapsula|imperva"), some("incapsula,imperva", true));
+        assert_eq!(p("abc|(x)"), None);
+        assert_eq!(p("abc[|]d"), some("abc", false));
+        assert_eq!(p("ab[(]c|d"), some("ab,d", false));
+        assert_eq!(p("ab[]|]c"), some("ab", false));
+        assert_eq!(p("ab\\<cd"), some("ab", false));
+        assert_eq!(p("^abc"), None);
+        assert_eq!(p("\\babc"), some("abc", false));
+        assert_eq!(p("\\b[a]bc"), None);
+        assert_eq!(p("\\b-abc"), None);
+        assert_eq!(p("(?x)ab c"), None);
+        assert_eq!(p("ab[unclosed"), None);
+        assert_eq!(p("ab)|c"), None);
     }
-}
 
-/// Reads leads written by [`encode`] at `*at`; `None` on malformed data.
-pub fn decode(b: &[u8], at: &mut usize) -> Option<Vec<Lead>> {
-    let get = |at: &mut usize| crate::pack::get_len(b, at).and_then(|v| usize::try_from(v).ok());
-    let n = get(at)?;
-    let mut out = Vec::new();
-    for _ in 0..n.min(MAX_LEADS) {
-        let boundary = *b.get(*at)? == 1;
-        *at += 1;
-        let offset = get(at)?;
-        let len = get(at)?;
-        let lit = std::str::from_utf8(b.get(*at..*at + len)?)
-            .ok()?
-            .to_string();
-        *at += len;
-        out.push(Lead {
-            lit,
-            offset,
-            boundary,
-        });
+    #[test]
+    fn leads_at_fixed_offsets() {
+        let l = |s: &str| {
+            leads_of(s).map(|(v, _)| {
+                v.iter()
+                    .map(|l| {
+                        format!(
+                            "{}@{}{}",
+                            l.lit,
+                            l.offset,
+                            if l.boundary { "b" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        };
+        assert_eq!(
+            l("5[0-9]{2}\\. That's an error").as_deref(),
+            Some(". That's an error@3")
+        );
+        assert_eq!(l("\\b20[0-9]{6}T[0-9]{6}Z-").as_deref(), Some("20@0b"));
+        assert_eq!(l("[a-z]{3}\\d::x").as_deref(), Some("::x@4"));
+        assert_eq!(l("[^a]bc"), None);
+        assert_eq!(l("(?i)x{2}abc|é").as_deref(), None);
+        assert_eq!(l("x{2}abc|é").as_deref(), Some("abc@2,é@0"));
     }
-    Some(out)
 }

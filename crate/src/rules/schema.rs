@@ -2,71 +2,13 @@
 //!
 //! This file is also compiled into `build.rs` (via `#[path]`), so the build
 //! validates every rule file with exactly the checks the runtime loader uses,
-//! and an invalid rule stops the build instead of misbehaving in a browser.
-//! It must therefore depend only on `serde` and `regex_lite`.
+//! and an invalid rule stops the build instead of misbehaving in a browser; the build then
+//! writes the rules as statics of these same types (text and lists borrowed, see `model::Str`).
+//! It must therefore depend only on `crate::model`, `serde` and `regex_lite`.
 
 use serde::{Deserialize, Serialize};
 
-/// Where a fault lies. Serialised in kebab-case: `client`, `network`, `cdn`, `origin`, `unknown`, `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum Fault {
-    Client,
-    Network,
-    Cdn,
-    Origin,
-    Unknown,
-    None,
-}
-
-impl Fault {
-    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fault::Client => "client",
-            Fault::Network => "network",
-            Fault::Cdn => "cdn",
-            Fault::Origin => "origin",
-            Fault::Unknown => "unknown",
-            Fault::None => "none",
-        }
-    }
-}
-
-/// What kind of software a provider is; decides the default fault of its generic pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum ProviderKind {
-    /// A web server or reverse proxy run by the site itself (nginx, Apache, HAProxy…): its 5xx blames the site's host.
-    Server,
-    /// A CDN, edge proxy or website firewall run by a third party.
-    Cdn,
-    /// A hosting platform (Heroku, Vercel, Netlify…).
-    Platform,
-    /// The site's own application or its framework (WordPress, Spring Boot, Tomcat…): its error
-    /// page says the site's code failed while the servers in front of it worked.
-    App,
-    /// A big web service's own branded page (Google, Twitter/X, GitHub).
-    Service,
-    /// The browser itself.
-    Browser,
-}
-
-impl ProviderKind {
-    /// The serialised name (the same as serde's), for the wasm boundary and guidance keys.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::Server => "server",
-            ProviderKind::Cdn => "cdn",
-            ProviderKind::Platform => "platform",
-            ProviderKind::App => "app",
-            ProviderKind::Service => "service",
-            ProviderKind::Browser => "browser",
-        }
-    }
-}
+pub use crate::model::{Fault, List, ProviderKind, Str};
 
 /// Which part of the response a signal looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,19 +37,19 @@ pub struct Signal {
     pub field: Field,
     /// Header name (case-insensitive), for `in = "header"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// A literal, matched ASCII-case-insensitively. For `header`, a substring of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
+    pub contains: Option<Str>,
     /// For headers: the whole value must equal this (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub equals: Option<String>,
+    pub equals: Option<Str>,
     /// For headers: the header only has to be present.
     #[serde(default, skip_serializing_if = "is_false")]
     pub present: bool,
     /// A regex (regex-lite syntax), only run when `contains` (its prefilter literal) matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regex: Option<String>,
+    pub regex: Option<Str>,
     /// How much this signal counts towards the rule's score.
     #[serde(default = "one")]
     pub weight: f32,
@@ -119,15 +61,15 @@ pub struct Signal {
     pub veto: bool,
     /// Short human label for the evidence list; defaults to a description of the matcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<Str>,
     /// The label in Simplified Chinese, when it has words to translate (a quoted header or
     /// page text stays as it is on the page); `label` is shown when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_zh: Option<String>,
+    pub label_zh: Option<Str>,
     /// The signal only holds when the page's status is one of these (empty: any status).
     /// Required for `in = "status"`, where the status is the whole test.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub status: Vec<u16>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub status: List<u16>,
 }
 
 /// A request id a user can quote to support.
@@ -135,32 +77,32 @@ pub struct Signal {
 #[serde(deny_unknown_fields)]
 pub struct IdRule {
     /// Machine id, e.g. `cf-ray`.
-    pub kind: String,
+    pub kind: Str,
     /// Label shown to the user, e.g. `Cloudflare Ray ID`.
-    pub label: String,
+    pub label: Str,
     /// The label in Simplified Chinese; `label` is shown when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_zh: Option<String>,
+    pub label_zh: Option<Str>,
     /// Take the value of this header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
+    pub header: Option<Str>,
     /// Or: find it in the body with this regex (capture group 1), gated by `contains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regex: Option<String>,
+    pub regex: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
+    pub contains: Option<Str>,
 }
 
 /// One recognisable page of a provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
-    pub id: String,
+    pub id: Str,
     /// English name of the page, e.g. "Cloudflare's own 502 page".
-    pub name: String,
+    pub name: Str,
     /// The same in Simplified Chinese; the English name is shown when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_zh: Option<String>,
+    pub name_zh: Option<Str>,
     /// Where the fault lies when this page is shown.
     pub fault: Fault,
     /// What the provider is on this page, when not its usual `kind`: Google's load balancer in
@@ -170,10 +112,10 @@ pub struct Variant {
     /// The status page that matters on this page, when not the provider's (Google Cloud's for
     /// its load balancer, not Google Workspace's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_page: Option<String>,
+    pub status_page: Option<Str>,
     /// Statuses this page is served with; empty means any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub status: Vec<u16>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub status: List<u16>,
     /// Score (provider signals + these) needed to pick this variant.
     #[serde(default = "one")]
     pub min_score: f32,
@@ -182,46 +124,46 @@ pub struct Variant {
     pub error: bool,
     /// Optional key of a guidance text explaining this page (e.g. `variant.cloudflare-host-error`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Str>,
     #[serde(default, rename = "signal")]
-    pub signals: Vec<Signal>,
+    pub signals: List<Signal>,
 }
 
 /// One provider: its identifying signals, its request ids, its pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderRules {
-    pub id: String,
-    pub name: String,
+    pub id: Str,
+    pub name: Str,
     /// The name in Simplified Chinese, when it differs (阿里云 for Alibaba Cloud).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_zh: Option<String>,
+    pub name_zh: Option<Str>,
     pub kind: ProviderKind,
     /// Human status page, if the provider has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_page: Option<String>,
+    pub status_page: Option<Str>,
     /// Atlassian Statuspage base URL (`…/api/v2/summary.json` is appended), if confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statuspage: Option<String>,
+    pub statuspage: Option<Str>,
     /// The server-side stacks the provider's sites run on, when known (WordPress: `php` and
     /// `wordpress`): guidance steps for those stacks are then kept (see `guidance::STACK_IDS`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub stack: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub stack: List<Str>,
     /// Score of provider signals alone needed to name the provider on an unrecognised page.
     #[serde(default = "one")]
     pub min_score: f32,
     #[serde(default, rename = "signal")]
-    pub signals: Vec<Signal>,
+    pub signals: List<Signal>,
     #[serde(default, rename = "id_rule")]
-    pub ids: Vec<IdRule>,
+    pub ids: List<IdRule>,
     #[serde(default, rename = "variant")]
-    pub variants: Vec<Variant>,
+    pub variants: List<Variant>,
 }
 
 /// The complete rule set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RuleSet {
-    pub providers: Vec<ProviderRules>,
+    pub providers: List<ProviderRules>,
 }
 
 fn one() -> f32 {
@@ -232,6 +174,9 @@ fn yes() -> bool {
 }
 fn is_false(b: &bool) -> bool {
     !*b
+}
+fn is_empty<T: Clone>(v: &List<T>) -> bool {
+    v.is_empty()
 }
 
 /// Longest literal we accept; keeps the automaton small and rejects accidental pastes of whole pages.
@@ -332,7 +277,7 @@ impl RuleSet {
     /// Checks everything the runtime relies on. Called by `build.rs` and by the runtime loader.
     pub fn validate(&self) -> Result<(), String> {
         let mut seen = std::collections::BTreeSet::new();
-        for p in &self.providers {
+        for p in self.providers.iter() {
             check_id("provider", &p.id)?;
             if !seen.insert(p.id.clone()) {
                 return Err(format!("provider {} is defined twice", p.id));
@@ -347,7 +292,7 @@ impl RuleSet {
             if let Some(st) = p
                 .stack
                 .iter()
-                .find(|st| !["php", "wordpress"].contains(&st.as_str()))
+                .find(|st| !["php", "wordpress"].contains(&st.as_ref()))
             {
                 return Err(format!("provider {}: unknown stack {st:?}", p.id));
             }
@@ -361,7 +306,7 @@ impl RuleSet {
                     ));
                 }
             }
-            for r in &p.ids {
+            for r in p.ids.iter() {
                 check_id("id_rule", &r.kind)?;
                 match (&r.header, &r.regex) {
                     (Some(h), None) if !h.is_empty() && h.to_ascii_lowercase() == *h => {}
@@ -383,7 +328,7 @@ impl RuleSet {
                 }
             }
             let mut vseen = std::collections::BTreeSet::new();
-            for v in &p.variants {
+            for v in p.variants.iter() {
                 check_id("variant", &v.id)?;
                 if !vseen.insert(v.id.clone()) {
                     return Err(format!("provider {}: variant {} twice", p.id, v.id));

@@ -174,7 +174,7 @@ fn cmd_rules(check: Option<String>) -> Result<String, Fail> {
                 std::fs::read_to_string(f).map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
             let p = gateway_doctor::rules::provider_from_toml(&src)
                 .map_err(|e| Fail(2, format!("{}: {e}", f.display())))?;
-            set.providers.push(p);
+            set.providers.to_mut().push(p);
         }
         let n = set.providers.len();
         gateway_doctor::rules::Compiled::new(set).map_err(|e| Fail(2, e))?;
@@ -182,9 +182,9 @@ fn cmd_rules(check: Option<String>) -> Result<String, Fail> {
     }
     let c = gateway_doctor::rules::builtin().map_err(|e| Fail(3, e.to_string()))?;
     let mut out = String::new();
-    for p in &c.rules.providers {
+    for p in c.rules.providers.iter() {
         out += &format!("{} ({})\n", p.id, p.name);
-        for v in &p.variants {
+        for v in p.variants.iter() {
             out += &format!("  {}/{}: {} [fault {:?}]\n", p.id, v.id, v.name, v.fault);
         }
     }
