@@ -52,12 +52,31 @@ impl std::fmt::Display for ProbeError {
 
 /// Parses a JSON answer of bounded size into the answer's raw shape `T` (a derived serde type:
 /// every field it names is type-checked, others are ignored), mapping every failure to a
-/// `ProbeError`. serde_json's nesting limit stops hostile depth.
+/// `ProbeError`.
 pub fn parse_json<T: DeserializeOwned>(body: &str) -> Result<T, ProbeError> {
     if body.len() > MAX_BODY {
         return Err(ProbeError::too_large(body.len()));
     }
+    from_json_text(body)
+}
+
+/// Natively, serde_json (its nesting limit stops hostile depth).
+#[cfg(not(target_arch = "wasm32"))]
+fn from_json_text<T: DeserializeOwned>(body: &str) -> Result<T, ProbeError> {
     serde_json::from_str(body).map_err(|e| ProbeError::malformed(e.to_string()))
+}
+
+/// In the browser, its own `JSON.parse` and serde-wasm-bindgen: the same derived shapes without
+/// a second JSON parser in the wasm (serde_json's code put the wasm over its size ceiling).
+#[cfg(target_arch = "wasm32")]
+fn from_json_text<T: DeserializeOwned>(body: &str) -> Result<T, ProbeError> {
+    let v = js_sys::JSON::parse(body).map_err(|e| {
+        let msg = wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(&e)
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "not JSON".to_string());
+        ProbeError::malformed(msg)
+    })?;
+    serde_wasm_bindgen::from_value(v).map_err(|e| ProbeError::malformed(e.to_string()))
 }
 
 /// Keeps a string from a remote answer short and free of control characters.
