@@ -11,6 +11,7 @@ import { answer } from './actions.js';
 import * as st from './state.js';
 import { ALARM_PREFIX, cancelRetry, onRetryAlarm } from './retry.js';
 import { forgetProbeResults } from './probe-handlers.js';
+import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
 import * as platform from '../lib/platform.js';
 
@@ -29,6 +30,7 @@ platform.onNavError(nav.onErrorEvent);
 platform.onTabRemoved((tabId) => {
   nav.forgetTabMemory(tabId);
   forgetProbeResults(tabId).catch(() => {});
+  forgetGuidance(tabId).catch(() => {});
   Promise.all([st.clearTab(tabId), cancelRetry(tabId)])
     .then(() => st.forgetTab(tabId))
     .catch(logError);
