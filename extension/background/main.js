@@ -15,6 +15,8 @@ import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
 import * as platform from '../lib/platform.js';
 
+// History, probe settings and options: for our own pages and this worker only.
+platform.restrictStorage().catch(logError);
 nav.listenWebRequest();
 platform.onPermissionAdded((p) => {
   if (p.permissions?.includes('webRequest')) nav.headersGranted();

@@ -26,3 +26,19 @@ export function httpUrl(value) {
 export function sameDocument(a, b) {
   return a.split('#')[0] === b.split('#')[0];
 }
+
+/**
+ * Longest address we keep (characters). A page can send itself to an address of megabytes
+ * (Chromium takes up to 2 MiB); kept whole in per-tab state it would fill storage.session (10 MB)
+ * in a few tabs and later tabs would lose theirs. Every address the browser hands us is cut to
+ * this on arrival, so two copies of one address still compare equal.
+ */
+export const MAX_URL_CHARS = 8192;
+
+/**
+ * The address cut to MAX_URL_CHARS.
+ * @param {string} url
+ */
+export function clipUrl(url) {
+  return url.length > MAX_URL_CHARS ? url.slice(0, MAX_URL_CHARS) : url;
+}

@@ -85,3 +85,105 @@ it('"open guidance in a tab": a page failing every second gets one guidance tab,
     await s.control.evaluate(() => chrome.storage.sync.set({ openTab: false }));
   }
 });
+
+/** The stored state of a tab, straight from storage.session. @param {number} tabId */
+const stored = (tabId) => s.control.evaluate(async (k) => (await chrome.storage.session.get(k))[k] ?? null, `tab:${tabId}`);
+
+it('pages that send themselves to 2 MB addresses leave later tabs\' state intact; the address is kept clipped, once', async () => {
+  /** @type {import('playwright-core').Page[]} */
+  const pages = [];
+  /** @type {number[]} */
+  const ids = [];
+  // Three such tabs held 4 MB each (the address twice) of storage.session's 10 MB.
+  for (let i = 0; i < 3; i++) {
+    const page = await s.context.newPage();
+    pages.push(page);
+    await page.goto(`${base}/long-self`, { waitUntil: 'commit' });
+    await page.waitForURL((u) => u.pathname === '/fail/', { timeout: 15000 });
+    const tabId = await tabIdOf(s, page);
+    ids.push(tabId);
+    await waitForBadge(s, tabId, (t) => t === '502', `502 badge on long tab ${i}`, 15000);
+  }
+  // Every one of them keeps its state (unclipped, the third was lost: storage.session was full)...
+  /** @type {any[]} */
+  const states = [];
+  for (const [i, tabId] of ids.entries()) {
+    states.push(await waitFor(async () => {
+      const v = await stored(tabId);
+      return v?.done ? v : false;
+    }, `state of long tab ${i}`, 15000));
+  }
+  // ... and so does a later failed tab, whose popup shows no storage warning.
+  const later = await s.context.newPage();
+  await visit(later, `${base}/later-502`);
+  const laterId = await tabIdOf(s, later);
+  const d = await waitDiagnosed(s, laterId);
+  assert.equal(d.status, 502);
+  const popup = await s.context.newPage();
+  await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${laterId}`);
+  await popup.waitForSelector('main#app[aria-busy="false"] #verdict');
+  assert.equal(await popup.locator('#storage-error').count(), 0);
+  await popup.close();
+  for (const [i, st] of states.entries()) {
+    assert.ok(JSON.stringify(st).length < 64 * 1024, `tab ${i} stores ${JSON.stringify(st).length} characters`);
+    assert.equal(st.input.url, undefined, 'the address is stored once');
+    assert.equal(st.url.length, 8192);
+    assert.equal(st.diagnosis.status, 502);
+  }
+  for (const p of [...pages, later]) await p.close();
+});
+
+it('a failed write to storage.session is shown in the popup, not swallowed', async () => {
+  // Fill storage.session to just under its 10 MB quota, as many big pages would.
+  await s.control.evaluate(() => chrome.storage.session.set({ filler: 'x'.repeat(10 * 1024 * 1024 - 4096) }));
+  try {
+    const page = await s.context.newPage();
+    await visit(page, `${base}/full-502`);
+    const tabId = await tabIdOf(s, page);
+    await waitForBadge(s, tabId, (t) => t === '502', '502 badge');
+    const popup = await s.context.newPage();
+    await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+    await popup.waitForSelector('main#app[aria-busy="false"]');
+    await popup.waitForSelector('#storage-error', { timeout: 10000 });
+    assert.match(await popup.locator('#storage-error').textContent() ?? '', /could not save .*The browser said: .*quota/i);
+    await popup.close();
+    await page.close();
+  } finally {
+    await s.control.evaluate(() => chrome.storage.session.remove('filler'));
+  }
+});
+
+it('history, probe settings and options (storage.local and .sync) are closed to content scripts', async () => {
+  const page = await s.context.newPage();
+  await visit(page, `${base}/healthy-enough-502`);
+  const tabId = await tabIdOf(s, page);
+  // What a script in the page's isolated world (a content script) can do with the two areas.
+  const tries = await s.control.evaluate(async (id) => {
+    const [r] = await chrome.scripting.executeScript({
+      target: { tabId: id },
+      world: 'ISOLATED',
+      func: async () => {
+        /** @param {'local'|'sync'} name */
+        const attempt = async (name) => {
+          try {
+            const area = chrome.storage?.[name];
+            if (!area) return 'no access';
+            await area.set({ probeDohUrl: 'http://evil.invalid/' });
+            return 'wrote';
+          } catch (e) {
+            return `refused: ${e instanceof Error ? e.message : String(e)}`;
+          }
+        };
+        return { local: await attempt('local'), sync: await attempt('sync') };
+      },
+    });
+    return r?.result;
+  }, tabId);
+  assert.notEqual(tries?.local, 'wrote', JSON.stringify(tries));
+  assert.notEqual(tries?.sync, 'wrote', JSON.stringify(tries));
+  // Our own pages still read and write both.
+  await s.control.evaluate(() => chrome.storage.local.set({ gdProbe: 1 }));
+  assert.equal((await s.control.evaluate(() => chrome.storage.local.get('gdProbe'))).gdProbe, 1);
+  await s.control.evaluate(() => chrome.storage.local.remove('gdProbe'));
+  await page.close();
+});
