@@ -7,7 +7,7 @@
  * unless the user clicked, or turned the automatic check on (then only check-down runs, once per
  * noticed error).
  */
-import { ready } from './engine.js';
+import { engineCall, ready } from './engine.js';
 import { runProbe as wasmRunProbe } from '../engine/engine.js';
 import { registerProbe } from './probes.js';
 import * as st from './state.js';
@@ -56,7 +56,7 @@ export function joinOrStart(key, fn) {
 async function engineProbe(req) {
   try {
     await ready;
-    return /** @type {EngineReply} */ (await wasmRunProbe(req));
+    return /** @type {EngineReply} */ (await engineCall.runAsync(() => wasmRunProbe(req)));
   } catch (e) {
     return { ok: false, error: { kind: 'bad-input', detail: String(e instanceof Error ? e.message : e).slice(0, 300) } };
   }
