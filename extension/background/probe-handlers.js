@@ -14,7 +14,7 @@ import * as st from './state.js';
 import { loadProbeSettings } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
-import { httpUrl } from '../lib/url.js';
+import { httpUrl, withoutQuery } from '../lib/url.js';
 
 /**
  * @typedef {{kind: string, detail: string}} ProbeError
@@ -122,7 +122,8 @@ async function runKind(kind, ctx, auto) {
         break;
       }
       case 'archived-copy':
-        probe = await engineProbe({ kind: 'archived-copy', endpoint: s.archiveEndpoint, url, timeout_ms });
+        // Without the query: the popup says so next to the button (withoutQuery says why).
+        probe = await engineProbe({ kind: 'archived-copy', endpoint: s.archiveEndpoint, url: withoutQuery(url), timeout_ms });
         break;
       default:
         probe = badInput(`unknown probe ${kind}`);

@@ -42,3 +42,17 @@ export const MAX_URL_CHARS = 8192;
 export function clipUrl(url) {
   return url.length > MAX_URL_CHARS ? url.slice(0, MAX_URL_CHARS) : url;
 }
+
+/**
+ * The address without its query string and fragment: what the archive lookup sends. A query often
+ * carries what is the user's own (a session, a token, a search, an order number); the page's
+ * path is enough to find its archived copies.
+ * @param {string} url
+ */
+export function withoutQuery(url) {
+  const u = httpUrl(url);
+  if (!u) return url;
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}

@@ -8,7 +8,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { launch, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+import { launch, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, worker } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -17,13 +17,21 @@ let server;
 let base = '';
 /** Requests per path prefix, to know how often a page refreshed. */
 const hits = new Map();
+/** The page addresses the archive stand-in was asked about. @type {string[]} */
+const archiveAsked = [];
 
 before(async () => {
   // maxHeaderSize: the request line of a 2 MB address is a header as far as Node is concerned.
   server = http.createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    if (path === '/maintenance') {
+    if (path === '/wayback/available') {
+      // The Wayback Machine's availability API, as the probe server stands in for it.
+      const target = new URL(req.url ?? '/', 'http://x').searchParams.get('url') ?? '';
+      archiveAsked.push(target);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ url: target, archived_snapshots: { closest: { status: '200', available: true, url: `${base}/web/20260101120000/${target}`, timestamp: '20260101120000' } } }));
+    } else if (path === '/maintenance') {
       // A maintenance page as many sites serve it: 503, refreshing itself every second.
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '60' });
       res.end('<!doctype html><html><head><meta http-equiv="refresh" content="1"><title>Maintenance</title></head>'
@@ -186,4 +194,28 @@ it('history, probe settings and options (storage.local and .sync) are closed to 
   assert.equal((await s.control.evaluate(() => chrome.storage.local.get('gdProbe'))).gdProbe, 1);
   await s.control.evaluate(() => chrome.storage.local.remove('gdProbe'));
   await page.close();
+});
+
+it('archived-copy sends the address without its query string, and says so next to its button', async () => {
+  await (await worker(s)).evaluate((u) => chrome.storage.local.set({ 'probe.archiveEndpoint': u }), `${base}/wayback/available`);
+  try {
+    const page = await s.context.newPage();
+    await visit(page, `${base}/order-502/view?order=123456&token=s3cret#top`);
+    const tabId = await tabIdOf(s, page);
+    await waitDiagnosed(s, tabId);
+    const popup = await s.context.newPage();
+    await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+    await popup.waitForSelector('main#app[aria-busy="false"] #verdict');
+    const sends = await popup.locator('#archive-sends').textContent();
+    assert.equal(sends, `Sends this address without its query string (the part after ?): ${base}/order-502/view`);
+    const before = archiveAsked.length;
+    await popup.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    await popup.locator('[data-probe-run="archived-copy"]').click();
+    await waitFor(async () => archiveAsked.length > before, 'the archive asked');
+    assert.deepEqual(archiveAsked.slice(before), [`${base}/order-502/view`]);
+    await popup.close();
+    await page.close();
+  } finally {
+    await (await worker(s)).evaluate(() => chrome.storage.local.remove('probe.archiveEndpoint'));
+  }
 });
