@@ -338,12 +338,19 @@ export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) =>
 // --- site data -----------------------------------------------------------------------------------
 
 /**
+ * The permission behind "clear this site's cache": optional in Chromium and Firefox alike, asked
+ * for on the first click of that button (popup/actions.js), so nobody holds it who never clears.
+ */
+export const BROWSING_DATA = /** @type {Readonly<Permissions>} */ (Object.freeze({ permissions: ['browsingData'] }));
+
+/**
  * Clears one site's cache, cache storage and service workers (its cookies too when asked).
  * Firefox filters by host name and has no separate cacheStorage type.
  * @param {string} origin e.g. https://example.com
  * @param {{cookies: boolean}} opts
  */
 export async function clearSiteData(origin, opts) {
+  if (!chrome.browsingData) throw new Error('the permission to clear site data was not granted');
   const cookies = opts.cookies ? { cookies: true } : {};
   if (isFirefox()) {
     await chrome.browsingData.remove(/** @type {any} */ ({ hostnames: [new URL(origin).hostname] }), {

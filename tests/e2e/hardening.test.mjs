@@ -31,6 +31,9 @@ before(async () => {
       archiveAsked.push(target);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ url: target, archived_snapshots: { closest: { status: '200', available: true, url: `${base}/web/20260101120000/${target}`, timestamp: '20260101120000' } } }));
+    } else if (path === '/garbage') {
+      // Bytes that are not HTTP: a network error, for which the engine offers clear-site-cache.
+      req.socket.end('garbage, not an HTTP response\r\n\r\n');
     } else if (path === '/maintenance') {
       // A maintenance page as many sites serve it: 503, refreshing itself every second.
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '60' });
@@ -218,4 +221,39 @@ it('archived-copy sends the address without its query string, and says so next t
   } finally {
     await (await worker(s)).evaluate(() => chrome.storage.local.remove('probe.archiveEndpoint'));
   }
+});
+
+it('"clear this site\'s cache": browsingData is optional, asked for on the first click, and nothing is cleared without it', async () => {
+  const has = () => s.control.evaluate(() => chrome.permissions.contains({ permissions: ['browsingData'] }));
+  assert.equal(await has(), false, 'not held as shipped');
+  const page = await s.context.newPage();
+  await visit(page, `${base}/garbage`);
+  const tabId = await tabIdOf(s, page);
+  await waitDiagnosed(s, tabId);
+  const popup = await s.context.newPage();
+  await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
+  await popup.waitForSelector('main#app[aria-busy="false"] [data-action="clear-site-cache"] button');
+  const box = popup.locator('[data-action="clear-site-cache"]');
+  // Refused (the browser's answer replaced by "no", as a user's would be): nothing cleared, and said so.
+  await popup.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    g.__gdRealRequest = chrome.permissions.request.bind(chrome.permissions);
+    Object.defineProperty(chrome.permissions, 'request', { value: async () => false, configurable: true, writable: true });
+  });
+  const hitsBefore = hits.get('/garbage') ?? 0;
+  await box.locator('button').click();
+  await waitFor(async () => /Nothing was cleared/.test((await box.locator('.action-status').textContent()) ?? ''), 'refusal shown');
+  assert.equal(hits.get('/garbage') ?? 0, hitsBefore, 'no reload');
+  assert.equal(await has(), false);
+  // Granted (headless Chromium grants an optional permission asked for in a click): cleared, reloaded.
+  await popup.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    Object.defineProperty(chrome.permissions, 'request', { value: g.__gdRealRequest, configurable: true, writable: true });
+  });
+  await box.locator('button').click();
+  await waitFor(async () => /Cleared stored data for http:\/\/127\.0\.0\.1:\d+/.test((await box.locator('.action-status').textContent()) ?? ''), 'cleared');
+  assert.equal(await has(), true, 'granted on that first click');
+  await waitFor(async () => (hits.get('/garbage') ?? 0) > hitsBefore, 'the tab reloaded');
+  await popup.close();
+  await page.close();
 });
