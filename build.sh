@@ -72,7 +72,9 @@ build_wasm() {
   # engine.d.ts: the API's TypeScript, with the types of PageInput, Diagnosis and the probes'
   # requests and answers derived from the Rust types (tsify). tsconfig.json's rootDirs finds it
   # in target/types as extension/engine/engine.js, so `tsc --checkJs` checks the shell against it.
-  wasm-bindgen --target web --out-dir target/pkg --out-name engine \
+  # --experimental-reset-state-function: __wbg_reset_state, a fresh instance after a trap
+  # (extension/lib/engine-recovery.js).
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir target/pkg --out-name engine \
     target/wasm32-unknown-unknown/wasm/gateway_doctor.wasm
   mkdir -p target/types/engine
   cp target/pkg/engine.d.ts target/types/engine/engine.d.ts

@@ -7,8 +7,9 @@ import { applyI18n, translator } from './lib/i18n.js';
 import { loadSettings } from './lib/settings.js';
 import { clear, h, svg } from './lib/dom.js';
 import {
-  HISTORY_KEY, allEntries, clearHistory, importHistory, loadHistory, siteList, timeline, toCSV, toJSON,
+  HISTORY_KEY, allEntries, clearHistory, loadHistory, siteList, timeline, toCSV, toJSON,
 } from './lib/history.js';
+import { MAX_IMPORT_CHARS, importHistory } from './lib/history-import.js';
 import { onStorageChanged, storage } from './lib/platform.js';
 
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
@@ -93,6 +94,33 @@ function download(text, type, name) {
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
+/**
+ * Imports a chosen file: its size is checked before a byte is read; an import that would push
+ * stored entries out asks first; every failure is shown.
+ * @param {File} file
+ */
+async function importFile(file) {
+  if (file.size > MAX_IMPORT_CHARS) {
+    status.textContent = t('hist_import_too_big', String(MAX_IMPORT_CHARS / (1024 * 1024)));
+    return;
+  }
+  const text = await file.text();
+  let r = await importHistory(area, text);
+  if (!r.ok && r.evicts) {
+    if (!confirm(t('hist_import_evicts_confirm', String(r.evicts)))) {
+      status.textContent = t('hist_import_failed', r.error);
+      return;
+    }
+    r = await importHistory(area, text, { allowEvict: true });
+  }
+  if (r.ok) {
+    status.textContent = t('hist_imported', String(Math.max(0, r.added)));
+    render(r.store);
+  } else {
+    status.textContent = t('hist_import_failed', r.error);
+  }
+}
+
 async function main() {
   const settings = await loadSettings();
   const tr = await translator(settings.lang);
@@ -107,17 +135,12 @@ async function main() {
   document.getElementById('export-csv')?.addEventListener('click', async () => {
     download(toCSV(await loadHistory(area)), 'text/csv', `gateway-doctor-history-${stamp()}.csv`);
   });
-  fileInput.addEventListener('change', async () => {
+  fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
     fileInput.value = '';
-    if (!file) return;
-    const r = await importHistory(area, await file.text());
-    if (r.ok) {
-      status.textContent = t('hist_imported', String(Math.max(0, r.added)));
-      render(r.store);
-    } else {
-      status.textContent = t('hist_import_failed', r.error);
-    }
+    if (file) importFile(file).catch((e) => {
+      status.textContent = t('hist_import_failed', String(e instanceof Error ? e.message : e));
+    });
   });
   document.getElementById('clear')?.addEventListener('click', async () => {
     if (!confirm(t('hist_clear_confirm'))) return;

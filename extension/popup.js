@@ -18,7 +18,8 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
  *   state: {url: string, pageRead: boolean, manual: boolean}|null, diagnosis: Diagnosis|null,
  *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN',
- *   headers?: boolean}} StateReply
+ *   headers?: boolean, storageError?: string|null}} StateReply
+ *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)
  */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -108,6 +109,7 @@ function render(s) {
   } else {
     renderDiagnosis(d, s);
   }
+  if (s.storageError) app.appendChild(h('p', { id: 'storage-error', class: 'error', role: 'alert' }, t('storageWriteFailed', s.storageError)));
   for (const el of app.querySelectorAll('details')) if (open.has(keyOf(el))) el.setAttribute('open', '');
   for (const el of app.querySelectorAll('input[type="checkbox"]')) {
     if (!(el instanceof HTMLInputElement) || !ticked.has(keyOf(el))) continue;

@@ -52,6 +52,8 @@ const handlers = {
       lang,
       // Whether diagnoses here can use response headers (the popup says so when they cannot).
       headers: headersMode(),
+      // A lost write of any tab's state (storage.session full): said, not hidden.
+      storageError: st.storageFailure()?.message ?? null,
     };
   },
 

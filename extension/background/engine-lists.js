@@ -3,14 +3,14 @@
  * that could disagree with it: how to read a `Retry-After` header, and which browser network
  * errors are no failure to diagnose.
  */
-import { ready } from './engine.js';
+import { engineCall, ready } from './engine.js';
 import { ignoredNetErrors, retryAfterSeconds } from '../engine/engine.js';
 
 /** @type {ReadonlySet<string>|null} */
 let ignored = null;
 
 /** The engine's ignored network errors, once the engine is ready. */
-export const ignoredErrors = ready.then(() => (ignored = new Set(ignoredNetErrors())));
+export const ignoredErrors = ready.then(() => (ignored = new Set(engineCall.run(() => ignoredNetErrors()))));
 // Nothing works without the engine; its own failure is logged where `ready` is awaited.
 ignoredErrors.catch(() => {});
 
@@ -29,5 +29,5 @@ export function ignoredErrorsNow() {
 export async function retryAfter(value, nowMs) {
   if (value == null) return null;
   await ready;
-  return retryAfterSeconds(value, nowMs) ?? null;
+  return engineCall.run(() => retryAfterSeconds(value, nowMs)) ?? null;
 }

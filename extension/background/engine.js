@@ -1,13 +1,27 @@
 /**
  * The engine (Rust compiled to wasm) behind one ready promise: listeners are registered at once
- * and await this before their first diagnosis.
+ * and await this before their first diagnosis. Every call into it goes through `engineCall`, which
+ * replaces the instance after a trap (lib/engine-recovery.js says why).
  */
-import init, { diagnose as wasmDiagnose, warm, version } from '../engine/engine.js';
+import init, { __wbg_reset_state as resetInstance, diagnose as wasmDiagnose, warm, version } from '../engine/engine.js';
+import { recoverable } from '../lib/engine-recovery.js';
 
 /** Resolves once the wasm module is instantiated and the rules are compiled. */
 export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', import.meta.url) }).then(() => {
   warm();
   return version();
+});
+
+/**
+ * Runs calls into the engine; after a trap the engine is a fresh instance (its rules compiled
+ * again at once, as at start) before the error goes on to the caller.
+ */
+export const engineCall = recoverable({
+  reset: () => {
+    resetInstance();
+    warm();
+  },
+  onReset: (e) => console.warn('gateway-doctor: the engine trapped and was restarted:', e),
 });
 
 /**
@@ -35,5 +49,5 @@ export const ready = init({ module_or_path: new URL('../engine/engine_bg.wasm', 
  */
 export async function diagnose(input) {
   await ready;
-  return wasmDiagnose(input);
+  return engineCall.run(() => wasmDiagnose(input));
 }

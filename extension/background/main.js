@@ -11,9 +11,12 @@ import { answer } from './actions.js';
 import * as st from './state.js';
 import { ALARM_PREFIX, cancelRetry, onRetryAlarm } from './retry.js';
 import { forgetProbeResults } from './probe-handlers.js';
+import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
 import * as platform from '../lib/platform.js';
 
+// History, probe settings and options: for our own pages and this worker only.
+platform.restrictStorage().catch(logError);
 nav.listenWebRequest();
 platform.onPermissionAdded((p) => {
   if (p.permissions?.includes('webRequest')) nav.headersGranted();
@@ -29,6 +32,7 @@ platform.onNavError(nav.onErrorEvent);
 platform.onTabRemoved((tabId) => {
   nav.forgetTabMemory(tabId);
   forgetProbeResults(tabId).catch(() => {});
+  forgetGuidance(tabId).catch(() => {});
   Promise.all([st.clearTab(tabId), cancelRetry(tabId)])
     .then(() => st.forgetTab(tabId))
     .catch(logError);

@@ -12,7 +12,8 @@ import { cancelRetry, startRetry } from './retry.js';
 import { onDiagnosedError } from './probe-handlers.js';
 import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
-import { extensionUrl, getTab, listenMainFrameResponses, openTab, webRequestApi } from '../lib/platform.js';
+import { openGuidance } from './guidance-tab.js';
+import { listenMainFrameResponses, webRequestApi } from '../lib/platform.js';
 import { isCandidateStatus, isReportableNetError, isTopLevel as topLevel } from '../lib/verdict.js';
 import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
@@ -301,14 +302,8 @@ async function afterError(tabId, url, d, settings, retrying) {
   if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
     await startRetry(tabId, url, d.retry_after ?? null);
   }
-  if (settings.openTab && !retrying) {
-    const tab = await getTab(tabId).catch(() => null);
-    await openTab({
-      url: extensionUrl(`popup.html?tab=${tabId}`),
-      active: false,
-      ...(tab ? { index: tab.index + 1, windowId: tab.windowId, openerTabId: tabId } : {}),
-    });
-  }
+  // One guidance tab per failed tab, reused: a page failing every second opens it once.
+  if (settings.openTab && !retrying) await openGuidance(tabId);
 }
 
 /**

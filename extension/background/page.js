@@ -5,6 +5,7 @@
  * as hostile text.
  */
 import { runInTab } from '../lib/platform.js';
+import { MAX_URL_CHARS, clipUrl } from '../lib/url.js';
 
 /** Visible text cap (characters). */
 export const MAX_TEXT = 64 * 1024;
@@ -83,7 +84,7 @@ export function sanitizeRead(r) {
   const str = (v, max) => (typeof v === 'string' ? v.slice(0, max) : '');
   const status = typeof o.status === 'number' && Number.isInteger(o.status) && o.status > 0 && o.status < 1000 ? o.status : null;
   return {
-    url: str(o.url, 8192),
+    url: clipUrl(str(o.url, MAX_URL_CHARS)),
     title: str(o.title, MAX_TITLE),
     text: str(o.text, MAX_TEXT),
     html: str(o.html, MAX_HTML),

@@ -7,14 +7,14 @@
  * unless the user clicked, or turned the automatic check on (then only check-down runs, once per
  * noticed error).
  */
-import { ready } from './engine.js';
+import { engineCall, ready } from './engine.js';
 import { runProbe as wasmRunProbe } from '../engine/engine.js';
 import { registerProbe } from './probes.js';
 import * as st from './state.js';
 import { loadProbeSettings } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
-import { httpUrl } from '../lib/url.js';
+import { httpUrl, withoutQuery } from '../lib/url.js';
 
 /**
  * @typedef {{kind: string, detail: string}} ProbeError
@@ -56,7 +56,7 @@ export function joinOrStart(key, fn) {
 async function engineProbe(req) {
   try {
     await ready;
-    return /** @type {EngineReply} */ (await wasmRunProbe(req));
+    return /** @type {EngineReply} */ (await engineCall.runAsync(() => wasmRunProbe(req)));
   } catch (e) {
     return { ok: false, error: { kind: 'bad-input', detail: String(e instanceof Error ? e.message : e).slice(0, 300) } };
   }
@@ -122,7 +122,8 @@ async function runKind(kind, ctx, auto) {
         break;
       }
       case 'archived-copy':
-        probe = await engineProbe({ kind: 'archived-copy', endpoint: s.archiveEndpoint, url, timeout_ms });
+        // Without the query: the popup says so next to the button (withoutQuery says why).
+        probe = await engineProbe({ kind: 'archived-copy', endpoint: s.archiveEndpoint, url: withoutQuery(url), timeout_ms });
         break;
       default:
         probe = badInput(`unknown probe ${kind}`);

@@ -19,6 +19,30 @@ import { storage } from '../lib/platform.js';
 const area = () => storage.session;
 
 /**
+ * The last write to storage.session that failed (quota, most likely), kept so the popup can say
+ * so: a lost write means a tab shows less than it should, and that must not be silent.
+ * @type {{message: string, at: number}|null}
+ */
+let writeFailure = null;
+
+/** The last failed write of this worker, or null. */
+export const storageFailure = () => writeFailure;
+
+/**
+ * storage.session.set, with a failure logged and remembered before it is passed on.
+ * @param {Record<string, unknown>} items
+ */
+async function write(items) {
+  try {
+    await area().set(items);
+  } catch (e) {
+    writeFailure = { message: String(e instanceof Error ? e.message : e).slice(0, 300), at: Date.now() };
+    console.warn('gateway-doctor: storage.session write failed:', writeFailure.message, Object.keys(items));
+    throw e;
+  }
+}
+
+/**
  * Tabs that may hold state here. A healthy navigation in any other tab (nearly all browsing)
  * then costs no storage access and no badge call. Filled from storage once per worker start, so
  * a restarted worker still knows its tabs; every write below adds to it first.
@@ -66,7 +90,9 @@ export const siteKey = (origin) => `site:${origin}`;
 export async function getTab(tabId) {
   const k = tabKey(tabId);
   const got = await area().get(k);
-  return /** @type {TabState|undefined} */ (got[k]) ?? null;
+  const stored = /** @type {TabState|undefined} */ (got[k]);
+  // Stored once (see setTab): the input's address is the state's.
+  return stored ? { ...stored, input: { ...stored.input, url: stored.input.url ?? stored.url } } : null;
 }
 
 /**
@@ -75,7 +101,10 @@ export async function getTab(tabId) {
  */
 export async function setTab(tabId, s) {
   stateful.add(tabId);
-  await area().set({ [tabKey(tabId)]: s });
+  // The address once, not twice: the input's is the state's whenever they agree.
+  const { url: inputUrl, ...rest } = s.input;
+  const input = inputUrl === s.url ? rest : s.input;
+  await write({ [tabKey(tabId)]: { ...s, input } });
 }
 
 /**
@@ -94,7 +123,7 @@ export async function getRetry(tabId) {
  */
 export async function setRetry(tabId, r) {
   stateful.add(tabId);
-  await area().set({ [retryKey(tabId)]: r });
+  await write({ [retryKey(tabId)]: r });
 }
 
 /** @param {number} tabId */
@@ -118,7 +147,7 @@ export async function getPending(tabId) {
  */
 export async function setPending(tabId, p) {
   stateful.add(tabId);
-  await area().set({ [pendKey(tabId)]: p });
+  await write({ [pendKey(tabId)]: p });
 }
 
 /** @param {number} tabId */
@@ -150,6 +179,6 @@ export async function siteUsed(origin) {
  */
 export async function addSiteAttempt(origin) {
   const n = (await siteUsed(origin)) + 1;
-  await area().set({ [siteKey(origin)]: n });
+  await write({ [siteKey(origin)]: n });
   return n;
 }

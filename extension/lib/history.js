@@ -1,6 +1,6 @@
 /**
  * Per-site error history: the pure logic (record into bounded rings, summaries, timeline buckets,
- * JSON/CSV export, validated import with merge and dedupe) plus thin load/save helpers that take
+ * JSON/CSV export, merge and dedupe; import is history-import.js) plus thin load/save helpers that take
  * a storage area (chrome.storage.local in the extension, a fake in tests). Nothing here leaves
  * the browser.
  */
@@ -11,7 +11,9 @@ import { httpUrl } from './url.js';
  * network errors; `host` is the URL's host (with port when it has one).
  * @typedef {{time: number, host: string, status: number|null, net_error: string|null,
  *   provider: string|null, fault: string|null}} HistoryEntry
- * @typedef {{v: 1, sites: Record<string, HistoryEntry[]>}} HistoryStore
+ * @typedef {{v: 1, sites: Record<string, HistoryEntry[]>}} HistoryStore  `sites` has no prototype: a
+ *   host named `__proto__` or `constructor` (valid URLs) is a key like any other
+
  * @typedef {{perSite: number, total: number, sites: number}} Limits
  * @typedef {{host: string, total: number, recent: number, last: number, lastStatus: string}} SiteSummary
  */
@@ -26,16 +28,13 @@ export const LIMITS = Object.freeze({ perSite: 50, total: 2000, sites: 200 });
 /** "Recent" window of the popup line and the site list. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Biggest import we even try to parse (bytes of text). */
-export const MAX_IMPORT_CHARS = 4 * 1024 * 1024;
-
 const FAULTS = new Set(['client', 'network', 'cdn', 'origin', 'unknown', 'none']);
 const HOST_RE = /^[a-z0-9.\-_:[\]]{1,260}$/;
 const IDENT_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
 
 /** @returns {HistoryStore} */
 export function emptyStore() {
-  return { v: 1, sites: {} };
+  return { v: 1, sites: /** @type {Record<string, HistoryEntry[]>} */ (Object.create(null)) };
 }
 
 /**
@@ -305,42 +304,6 @@ export function toCSV(store) {
   return rows.join('\r\n') + '\r\n';
 }
 
-/**
- * Parses an export file. Accepts our JSON export (or a bare array of entries). Any invalid entry
- * rejects the whole file, so a wrong file never half-imports.
- * @param {string} text
- * @returns {{ok: true, store: HistoryStore, count: number} | {ok: false, error: string}}
- */
-export function parseImport(text) {
-  if (typeof text !== 'string') return { ok: false, error: 'not text' };
-  if (text.length > MAX_IMPORT_CHARS) return { ok: false, error: `file too large (${text.length} characters)` };
-  /** @type {unknown} */
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `not JSON: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200) };
-  }
-  /** @type {unknown} */
-  let entries = data;
-  if (data && typeof data === 'object' && !Array.isArray(data)) {
-    const d = /** @type {Record<string, unknown>} */ (data);
-    if (d.format !== 'gateway-doctor-history') return { ok: false, error: 'not a Gateway Doctor history file' };
-    if (d.v !== 1) return { ok: false, error: `unsupported version ${String(d.v).slice(0, 20)}` };
-    entries = d.entries;
-  }
-  if (!Array.isArray(entries)) return { ok: false, error: 'no list of entries' };
-  const store = emptyStore();
-  for (let i = 0; i < entries.length; i++) {
-    const e = validEntry(entries[i]);
-    if (!e) return { ok: false, error: `entry ${i + 1} is not valid` };
-    (store.sites[e.host] ??= []).push(e);
-  }
-  // Bounded like everything we store; a huge file keeps only the newest entries.
-  bound(store);
-  return { ok: true, store, count: entries.length };
-}
-
 // --- storage (area = chrome.storage.local, or a fake with the same get/set/remove) ---------------
 
 /**
@@ -388,23 +351,6 @@ export function updateHistory(area, change) {
 export async function record(area, entry, limits = LIMITS) {
   if (!entry) return null;
   return updateHistory(area, (s) => addEntry(s, entry, limits));
-}
-
-/**
- * Imports an export file into storage (merge + dedupe). On a bad file nothing is written.
- * @param {Area} area
- * @param {string} text
- * @returns {Promise<{ok: true, added: number, store: HistoryStore} | {ok: false, error: string}>}
- */
-export async function importHistory(area, text) {
-  const parsed = parseImport(text);
-  if (!parsed.ok) return parsed;
-  let before = 0;
-  const store = await updateHistory(area, (s) => {
-    before = allEntries(s).length;
-    return merge(s, parsed.store);
-  });
-  return { ok: true, added: allEntries(store).length - before, store };
 }
 
 /** @param {Area} area */

@@ -11,7 +11,10 @@ import { extensionUrl, message, uiLocale } from './platform.js';
  */
 
 /**
- * Fills a messages.json entry the way chrome.i18n does: named placeholders, then $1…$9, then $$.
+ * Fills a messages.json entry the way chrome.i18n does: named placeholders ($name$, whose content
+ * holds $1…$9), $1…$9, and $$ for a dollar sign. One pass over the template: text put in (page
+ * titles, hosts) is never scanned again, so a `$1` inside it stays as written instead of pulling
+ * in another argument or growing with each pass.
  * @param {Messages} messages
  * @param {string} key
  * @param {string[]} subs
@@ -21,14 +24,19 @@ export function format(messages, key, subs) {
   const entry = messages[key];
   if (!entry) return '';
   const ph = entry.placeholders ?? {};
-  /** @param {string} s */
-  const positional = (s) => s.replace(/\$(\d)/g, (_, d) => subs[Number(d) - 1] ?? '');
-  let out = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (m, name) => {
-    const p = ph[String(name).toLowerCase()];
-    return p ? positional(p.content) : m;
-  });
-  out = out.replace(/\$(\d)/g, (_, d) => subs[Number(d) - 1] ?? '');
-  return out.replace(/\$\$/g, '$');
+  /**
+   * @param {string} template
+   * @param {boolean} named whether $name$ counts here (not inside a placeholder's own content)
+   * @returns {string}
+   */
+  const fill = (template, named) =>
+    template.replace(/\$\$|\$(\d)|\$([A-Za-z0-9_@]+)\$/g, (m, d, name) => {
+      if (m === '$$') return '$';
+      if (d !== undefined) return subs[Number(d) - 1] ?? '';
+      const p = named && Object.hasOwn(ph, String(name).toLowerCase()) ? ph[String(name).toLowerCase()] : undefined;
+      return p ? fill(p.content, false) : m;
+    });
+  return fill(entry.message, true);
 }
 
 /**

@@ -21,6 +21,17 @@
  * @typedef {(changes: Record<string, StorageChange>, area: string) => void} StorageListener
  */
 
+import { MAX_URL_CHARS, clipUrl } from './url.js';
+
+/**
+ * Event details with their address cut to MAX_URL_CHARS on arrival (url.js says why): nothing
+ * past this module ever holds a page's megabyte-long address.
+ * @template {{url: string}} D
+ * @param {D} d
+ * @returns {D}
+ */
+const clipped = (d) => (d.url.length > MAX_URL_CHARS ? { ...d, url: clipUrl(d.url) } : d);
+
 // --- the extension itself ------------------------------------------------------------------------
 
 /**
@@ -131,6 +142,29 @@ export const storage = Object.freeze({
   },
 });
 
+/**
+ * Closes `local` (history, probe settings: where probes are sent) and `sync` (the options) to
+ * content scripts, which may read and write them by default: a compromised page renderer could
+ * otherwise point the probes elsewhere. Chromium takes this for every area; Firefox only for
+ * `session` (already closed), and its rejection is the answer. Resolves with the areas closed.
+ * @returns {Promise<string[]>}
+ */
+export async function restrictStorage() {
+  /** @type {string[]} */
+  const done = [];
+  for (const name of /** @type {const} */ (['local', 'sync'])) {
+    const area = chrome.storage[name];
+    if (typeof area?.setAccessLevel !== 'function') continue;
+    try {
+      await area.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+      done.push(name);
+    } catch {
+      // Not supported for this area here.
+    }
+  }
+  return done;
+}
+
 export const onStorageChanged = (/** @type {StorageListener} */ fn) => chrome.storage.onChanged.addListener(fn);
 export const offStorageChanged = (/** @type {StorageListener} */ fn) => chrome.storage.onChanged.removeListener(fn);
 
@@ -187,9 +221,9 @@ export async function runInTab(where, func, args, immediately) {
 
 // --- navigation events ---------------------------------------------------------------------------
 
-export const onNavCommitted = (/** @type {(d: CommitDetails) => void} */ fn) => chrome.webNavigation.onCommitted.addListener(fn);
-export const onNavCompleted = (/** @type {(d: LoadDetails) => void} */ fn) => chrome.webNavigation.onCompleted.addListener(fn);
-export const onNavError = (/** @type {(d: NavErrorDetails) => void} */ fn) => chrome.webNavigation.onErrorOccurred.addListener(fn);
+export const onNavCommitted = (/** @type {(d: CommitDetails) => void} */ fn) => chrome.webNavigation.onCommitted.addListener((d) => fn(clipped(d)));
+export const onNavCompleted = (/** @type {(d: LoadDetails) => void} */ fn) => chrome.webNavigation.onCompleted.addListener((d) => fn(clipped(d)));
+export const onNavError = (/** @type {(d: NavErrorDetails) => void} */ fn) => chrome.webNavigation.onErrorOccurred.addListener((d) => fn(clipped(d)));
 
 // --- response headers (webRequest: optional in Chromium, required in Firefox) -------------------
 
@@ -204,14 +238,27 @@ export function webRequestApi() {
 const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['main_frame'] });
 
 /**
+ * The browser-facing listeners made for each pair given to listenMainFrameResponses (they clip
+ * the address first), so a second call finds them registered.
+ * @type {WeakMap<Function, {h: (d: HeadersDetails) => undefined, s: (d: ResponseStartedDetails) => void}>}
+ */
+const responseListeners = new WeakMap();
+
+/**
  * Listens to top-level responses, once (a second call with the same listener does nothing).
  * @param {(d: HeadersDetails) => undefined} onHeaders
  * @param {(d: ResponseStartedDetails) => void} onStarted
  */
 export function listenMainFrameResponses(onHeaders, onStarted) {
-  if (!webRequestApi() || chrome.webRequest.onHeadersReceived.hasListener(onHeaders)) return;
-  chrome.webRequest.onHeadersReceived.addListener(onHeaders, MAIN_FRAME, ['responseHeaders']);
-  chrome.webRequest.onResponseStarted.addListener(onStarted, MAIN_FRAME);
+  if (!webRequestApi()) return;
+  let l = responseListeners.get(onHeaders);
+  if (!l) {
+    l = { h: (d) => onHeaders(clipped(d)), s: (d) => onStarted(clipped(d)) };
+    responseListeners.set(onHeaders, l);
+  }
+  if (chrome.webRequest.onHeadersReceived.hasListener(l.h)) return;
+  chrome.webRequest.onHeadersReceived.addListener(l.h, MAIN_FRAME, ['responseHeaders']);
+  chrome.webRequest.onResponseStarted.addListener(l.s, MAIN_FRAME);
 }
 
 // --- permissions ---------------------------------------------------------------------------------
@@ -291,12 +338,19 @@ export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) =>
 // --- site data -----------------------------------------------------------------------------------
 
 /**
+ * The permission behind "clear this site's cache": optional in Chromium and Firefox alike, asked
+ * for on the first click of that button (popup/actions.js), so nobody holds it who never clears.
+ */
+export const BROWSING_DATA = /** @type {Readonly<Permissions>} */ (Object.freeze({ permissions: ['browsingData'] }));
+
+/**
  * Clears one site's cache, cache storage and service workers (its cookies too when asked).
  * Firefox filters by host name and has no separate cacheStorage type.
  * @param {string} origin e.g. https://example.com
  * @param {{cookies: boolean}} opts
  */
 export async function clearSiteData(origin, opts) {
+  if (!chrome.browsingData) throw new Error('the permission to clear site data was not granted');
   const cookies = opts.cookies ? { cookies: true } : {};
   if (isFirefox()) {
     await chrome.browsingData.remove(/** @type {any} */ ({ hostnames: [new URL(origin).hostname] }), {

@@ -5,6 +5,7 @@
  * what happened under it. Everything from the page or the engine is inserted as text.
  */
 import { h } from '../lib/dom.js';
+import { BROWSING_DATA, requestPermission } from '../lib/platform.js';
 import { stepsFor } from '../lib/verdict.js';
 import { probeControl } from './probe-views.js';
 
@@ -110,6 +111,12 @@ export function actionControl(a, d, s, ctx) {
       box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
       box.appendChild(warning);
       box.appendChild(button(t, t('btnClearCache'), async () => {
+        // Asked for on first use, in this click (a prompt needs the click: nothing awaited before
+        // it); granted once, it resolves at once without asking again.
+        if (!(await requestPermission(BROWSING_DATA))) {
+          report(t('cacheNeedsPermission'));
+          return;
+        }
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
         report(t('cacheCleared', String(r.origin)));
       }, status));

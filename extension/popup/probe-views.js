@@ -6,7 +6,7 @@
 import { h, append, clear } from '../lib/dom.js';
 import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
-import { httpUrl } from '../lib/url.js';
+import { httpUrl, withoutQuery } from '../lib/url.js';
 import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
@@ -308,6 +308,10 @@ export function probeControl(a, d, ctx) {
     if (!btn.disabled) run();
   });
   append(wrap, [btn, note]);
+  if (a.id === 'archived-copy' && ctx.url) {
+    // What leaves the browser, shown before the click: the address without its query string.
+    wrap.appendChild(h('p', { class: 'help', id: 'archive-sends' }, t('pv_archive_sends', withoutQuery(ctx.url))));
+  }
   if (a.id === 'check-down' && host) {
     append(wrap, [h('p', { class: 'help' },
       h('a', { href: `https://downforeveryoneorjustme.com/${encodeURIComponent(host)}`, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_dfeojm', host)),

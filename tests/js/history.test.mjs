@@ -5,6 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as H from '../../extension/lib/history.js';
+import * as HI from '../../extension/lib/history-import.js';
 
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0);
 const MIN = 60_000;
@@ -123,7 +124,7 @@ test('JSON export round-trips through import', () => {
   let s = H.emptyStore();
   s = H.addEntry(s, entry({ time: NOW - MIN }));
   s = H.addEntry(s, entry({ host: 'nx.test', status: null, net_error: 'net::ERR_NAME_NOT_RESOLVED', provider: 'browser', fault: 'network' }));
-  const parsed = H.parseImport(H.toJSON(s, NOW));
+  const parsed = HI.parseImport(H.toJSON(s, NOW));
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.ok && parsed.store, s);
 });
@@ -142,11 +143,11 @@ test('import rejects bad files with a clear error', () => {
     [JSON.stringify([{ ...entry({}), __proto__: { x: 1 }, status: '502' }]), /entry 1/],
   ];
   for (const [text, re] of bad) {
-    const r = H.parseImport(/** @type {string} */ (text));
+    const r = HI.parseImport(/** @type {string} */ (text));
     assert.equal(r.ok, false, String(text));
     assert.match(!r.ok ? r.error : '', /** @type {RegExp} */ (re));
   }
-  assert.equal(H.parseImport('x'.repeat(H.MAX_IMPORT_CHARS + 1)).ok, false);
+  assert.equal(HI.parseImport('x'.repeat(HI.MAX_IMPORT_CHARS + 1)).ok, false);
 });
 
 test('storage: record, import merges and dedupes, bad import keeps what was stored, clear', async () => {
@@ -156,14 +157,14 @@ test('storage: record, import merges and dedupes, bad import keeps what was stor
   assert.equal(H.allEntries(await H.loadHistory(area)).length, 3, 'concurrent records are serialised');
   const exported = H.toJSON(await H.loadHistory(area), NOW);
 
-  const bad = await H.importHistory(area, '{"format":"gateway-doctor-history","v":1,"entries":[{"time":"x"}]}');
+  const bad = await HI.importHistory(area, '{"format":"gateway-doctor-history","v":1,"entries":[{"time":"x"}]}');
   assert.equal(bad.ok, false);
   assert.equal(H.allEntries(await H.loadHistory(area)).length, 3, 'a bad import loses nothing');
 
   const other = H.toJSON(H.addEntry(H.emptyStore(), entry({ host: 'b.test' })), NOW);
-  const r1 = await H.importHistory(area, exported);
+  const r1 = await HI.importHistory(area, exported);
   assert.ok(r1.ok && r1.added === 0, 'importing the same file twice adds nothing');
-  const r2 = await H.importHistory(area, other);
+  const r2 = await HI.importHistory(area, other);
   assert.ok(r2.ok && r2.added === 1);
   assert.deepEqual(Object.keys((await H.loadHistory(area)).sites).sort(), ['a.test', 'b.test']);
 
@@ -176,4 +177,43 @@ test('junk in storage reads as an empty or cleaned history', () => {
   assert.deepEqual(H.normalizeStore({ sites: [] }), H.emptyStore());
   const s = H.normalizeStore({ sites: { 'a.test': [entry({}), { bogus: true }], 'b.test': 'x' } });
   assert.equal(H.allEntries(s).length, 1);
+});
+
+test('hosts named __proto__ and constructor are sites like any other', async () => {
+  const area = fakeArea();
+  for (const host of ['__proto__', 'constructor', 'hasownproperty']) {
+    const e = H.entryFromDiagnosis(`http://${host}/x`, { is_error: true, status: 502, provider: 'nginx', fault: 'origin' }, NOW);
+    assert.equal(e?.host, host);
+    await H.record(area, e);
+  }
+  const s = await H.loadHistory(area);
+  assert.deepEqual(Object.keys(s.sites).sort(), ['__proto__', 'constructor', 'hasownproperty']);
+  assert.equal(H.siteSummary(s, '__proto__', NOW).total, 1);
+  assert.equal(H.siteSummary(s, 'toString', NOW).total, 0, 'a prototype name that is not stored has no entries');
+  assert.equal(H.siteList(s, NOW).length, 3);
+  const back = HI.parseImport(H.toJSON(s, NOW), NOW);
+  assert.ok(back.ok && H.allEntries(back.store).length === 3);
+});
+
+test('import: future-dated entries are refused, and nothing stored is evicted without consent', async () => {
+  const area = fakeArea();
+  const now = Date.now();
+  for (let i = 0; i < 5; i++) await H.record(area, entry({ time: now - (i + 1) * MIN }), { perSite: 50, total: 2000, sites: 200 });
+  // A file of the full quota dated hours ahead (still within a day, which storage tolerates): it
+  // would sort as the newest and push every real entry out.
+  const future = Array.from({ length: 2000 }, (_, i) => entry({ host: `f${i % 150}.test`, time: now + 12 * 60 * MIN + i }));
+  const r = await HI.importHistory(area, JSON.stringify(future));
+  assert.equal(r.ok, false);
+  assert.match(!r.ok ? r.error : '', /entry 1 is dated in the future/);
+  assert.equal(H.allEntries(await H.loadHistory(area)).length, 5, 'nothing lost');
+
+  // Real (past) entries, newer than ours and enough to fill the bound: refused until confirmed.
+  const newer = Array.from({ length: 2000 }, (_, i) => entry({ host: `n${i % 150}.test`, time: now - 30_000 + i }));
+  const refused = await HI.importHistory(area, JSON.stringify(newer));
+  assert.equal(refused.ok, false);
+  assert.equal(!refused.ok && refused.evicts, 5);
+  assert.equal(H.allEntries(await H.loadHistory(area)).length, 5, 'refused: nothing written');
+  const forced = await HI.importHistory(area, JSON.stringify(newer), { allowEvict: true });
+  assert.ok(forced.ok, 'the user confirmed');
+  assert.equal(H.allEntries(await H.loadHistory(area)).filter((e) => e.host === 'a.test').length, 0);
 });
