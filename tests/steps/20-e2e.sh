@@ -3,7 +3,7 @@
 # nginx/Apache/HAProxy/Varnish errors, replayed vendor pages, network errors, a healthy page; the
 # actions (hard-reload, clear-site-cache, auto-retry), options, axe-core, zh-CN. Twice over: with
 # response headers on (extension.test.mjs, webRequest granted) and as shipped (light.test.mjs,
-# zh-cn.test.mjs: status from navigation timing, no webRequest).
+# zh-cn.test.mjs, popup-layout.test.mjs: status from navigation timing, no webRequest).
 # Writes the popup screenshots to target/screenshots/ (GD_SCREENSHOTS=docs/screenshots refreshes
 # the README's copies). About a minute on 2 cores.
 set -euo pipefail
@@ -15,4 +15,4 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   echo "note: no Chinese font installed (fonts-wqy-microhei): the zh-CN screenshots will show boxes" >&2
 fi
 timeout 600 node --test --test-concurrency=1 --test-reporter=spec \
-  tests/e2e/extension.test.mjs tests/e2e/light.test.mjs tests/e2e/zh-cn.test.mjs
+  tests/e2e/extension.test.mjs tests/e2e/light.test.mjs tests/e2e/zh-cn.test.mjs tests/e2e/popup-layout.test.mjs
