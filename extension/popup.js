@@ -37,19 +37,30 @@ let os = 'linux';
  * @returns {Promise<any>}
  */
 async function send(msg) {
-  const r = await sendMessage(msg);
+  return checked(await sendMessage(msg));
+}
+
+/**
+ * The worker's reply, or its error thrown.
+ * @param {any} r
+ */
+function checked(r) {
   if (!r || !r.ok) throw new Error(r?.error ?? 'no answer');
   return r;
 }
 
 async function main() {
+  // The OS and the tab's state are asked at once: neither answer waits for the other.
+  const osReady = platformOs().catch(() => '');
   const q = new URLSearchParams(location.search).get('tab');
   if (q && /^\d{1,10}$/.test(q)) {
     tabId = Number(q);
   } else {
     tabId = await activeTabId();
   }
-  os = engineOs(await platformOs());
+  const asked = tabId == null ? undefined : sendMessage({ type: 'get-state', tabId });
+  asked?.catch(() => {});
+  os = engineOs(await osReady);
   const openTab = document.getElementById('open-tab');
   if (openTab && tabId != null) openTab.setAttribute('href', `popup.html?tab=${tabId}`);
   if (q) openTab?.remove();
@@ -57,16 +68,20 @@ async function main() {
     if (area !== 'session' || tabId == null) return;
     if (`tab:${tabId}` in changes || `retry:${tabId}` in changes) refresh().catch(showError);
   });
-  await refresh();
+  await refresh(asked);
 }
 
-async function refresh() {
+/**
+ * Asks the worker for the tab's state and renders it.
+ * @param {Promise<any>} [asked] the answer to a get-state already sent (the first render's)
+ */
+async function refresh(asked) {
   if (tabId == null) {
     renderMessage('noTab');
     return;
   }
   /** @type {StateReply} */
-  const s = await send({ type: 'get-state', tabId });
+  const s = asked ? checked(await asked) : await send({ type: 'get-state', tabId });
   const tr = await translator(s.settings.lang);
   t = tr.t;
   document.documentElement.lang = s.lang;
