@@ -120,6 +120,10 @@ try {
   if (popupInPage.length && blankInPage.length) {
     console.log(`ratio popup / blank (medians, page clock): ${(median(popupInPage) / median(blankInPage)).toFixed(2)}×`);
   }
+  // Each round's popup over the same round's blank: steadier than the ratio of medians when the
+  // machine's load drifts during the run.
+  const paired = popupWall.map((p, i) => p / (blankWall[i] ?? NaN));
+  console.log(`ratio popup / blank (median of each round's ratio, node clock): ${median(paired).toFixed(2)}×`);
   await tab.close();
 } finally {
   await s.close();
