@@ -129,7 +129,14 @@ describe('folded panels and who answered', () => {
     assert.deepEqual(await openIds(), [first]);
     await rerender(popup, tabId);
     assert.deepEqual(await openIds(), [first], 'after a re-render, only the panel opened');
-    // A click that re-renders (here on the details), then the opened one closed again.
+    // A click that re-renders: starting auto-retry (its record changes, the popup shows the countdown).
+    await popup.locator('[data-action="auto-retry"] button').first().click();
+    await popup.waitForSelector('#retry-countdown');
+    assert.deepEqual(await openIds(), [first], 'after starting auto-retry, only the panel opened');
+    await popup.locator('#retry-cancel').click();
+    await popup.waitForSelector('[data-action="auto-retry"] button:not(#retry-cancel)');
+    assert.deepEqual(await openIds(), [first], 'after cancelling it, only the panel opened');
+    // Another panel opened, then the first one closed again.
     await popup.locator('#more > summary').click();
     await rerender(popup, tabId);
     assert.deepEqual((await openIds()).sort(), [first, 'more'].sort());
