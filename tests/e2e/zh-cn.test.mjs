@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
-import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitForBadge } from './browser.mjs';
+import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -47,6 +47,10 @@ it('nginx 502: badge, Chinese verdict, headings and buttons', async () => {
   assert.ok(evidence.some((t) => /^页面署名为/.test(t)), `evidence labels in Chinese: ${JSON.stringify(evidence)}`);
   assert.equal(await popup.locator('[data-action="hard-reload"] button').textContent(), '忽略缓存重新加载');
   assert.equal(await popup.locator('#fault-path [data-state="fail"]').getAttribute('data-hop'), 'host');
+  // Lists in Chinese text take the enumeration comma, not ", " (what check-down contacts, filled in after the render).
+  const contacts = await waitFor(async () => (await popup.locator('[data-contacts="check-down"]').textContent()) || false, 'check-down contacts line');
+  assert.match(contacts, /）、/, contacts);
+  assert.doesNotMatch(contacts, /, /, contacts);
   await popup.screenshot({ path: join(SHOTS, 'popup-zh-CN-error.png') });
   await popup.close();
 
