@@ -1,8 +1,8 @@
 /**
  * The popup (also opened as a tab with popup.html?tab=<id>): shows the engine's diagnosis for one
- * tab — verdict, status and meaning, provider, fault path, evidence, request ids — then the
- * engine's actions in order, each a control marked data-action="<id>". Everything from the page
- * or the engine is inserted as text.
+ * tab — verdict, status, where it failed — then the engine's actions in order, each a control
+ * marked data-action="<id>", and folded below them the meaning, provider, fault path, evidence
+ * and request ids. Everything from the page or the engine is inserted as text.
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
@@ -38,19 +38,30 @@ let os = 'linux';
  * @returns {Promise<any>}
  */
 async function send(msg) {
-  const r = await sendMessage(msg);
+  return checked(await sendMessage(msg));
+}
+
+/**
+ * The worker's reply, or its error thrown.
+ * @param {any} r
+ */
+function checked(r) {
   if (!r || !r.ok) throw new Error(r?.error ?? 'no answer');
   return r;
 }
 
 async function main() {
+  // The OS and the tab's state are asked at once: neither answer waits for the other.
+  const osReady = platformOs().catch(() => '');
   const q = new URLSearchParams(location.search).get('tab');
   if (q && /^\d{1,10}$/.test(q)) {
     tabId = Number(q);
   } else {
     tabId = await activeTabId();
   }
-  os = engineOs(await platformOs());
+  const asked = tabId == null ? undefined : sendMessage({ type: 'get-state', tabId });
+  asked?.catch(() => {});
+  os = engineOs(await osReady);
   const openTab = document.getElementById('open-tab');
   if (openTab && tabId != null) openTab.setAttribute('href', `popup.html?tab=${tabId}`);
   if (q) openTab?.remove();
@@ -58,16 +69,20 @@ async function main() {
     if (area !== 'session' || tabId == null) return;
     if (`tab:${tabId}` in changes || `retry:${tabId}` in changes) refresh().catch(showError);
   });
-  await refresh();
+  await refresh(asked);
 }
 
-async function refresh() {
+/**
+ * Asks the worker for the tab's state and renders it.
+ * @param {Promise<any>} [asked] the answer to a get-state already sent (the first render's)
+ */
+async function refresh(asked) {
   if (tabId == null) {
     renderMessage('noTab');
     return;
   }
   /** @type {StateReply} */
-  const s = await send({ type: 'get-state', tabId });
+  const s = asked ? checked(await asked) : await send({ type: 'get-state', tabId });
   const tr = await translator(s.settings.lang);
   t = tr.t;
   document.documentElement.lang = s.lang;
@@ -91,8 +106,14 @@ function showError(e) {
 /** @param {StateReply} s */
 function render(s) {
   // A re-render (the tab reloaded, a retry ticked) must not close panels or lose keyboard focus.
+  // Each panel by its own key: a panel without one would share the empty key with every other.
   const keyOf = (/** @type {Element} */ el) => el.id || el.getAttribute('data-action') || '';
-  const open = new Set([...app.querySelectorAll('details[open]')].map(keyOf));
+  /** @type {Map<string, boolean>} */
+  const open = new Map();
+  for (const el of app.querySelectorAll('details')) {
+    const k = keyOf(el);
+    if (k) open.set(k, el.hasAttribute('open'));
+  }
   // Nor untick a box the user ticked (deleting cookies too must stay what they chose).
   const ticked = new Set([...app.querySelectorAll('input[type="checkbox"]:checked')].map(keyOf));
   const active = document.activeElement;
@@ -110,7 +131,10 @@ function render(s) {
     renderDiagnosis(d, s);
   }
   if (s.storageError) app.appendChild(h('p', { id: 'storage-error', class: 'error', role: 'alert' }, t('storageWriteFailed', s.storageError)));
-  for (const el of app.querySelectorAll('details')) if (open.has(keyOf(el))) el.setAttribute('open', '');
+  for (const el of app.querySelectorAll('details')) {
+    const was = open.get(keyOf(el));
+    if (was !== undefined) el.toggleAttribute('open', was);
+  }
   for (const el of app.querySelectorAll('input[type="checkbox"]')) {
     if (!(el instanceof HTMLInputElement) || !ticked.has(keyOf(el))) continue;
     el.checked = true;
@@ -158,33 +182,63 @@ function renderDiagnosis(d, s) {
   const title = d.meaning_title ?? '';
   const rest = title.startsWith(code) ? title.slice(code.length).trim() : title;
   const statusLine = [h('span', { id: 'status-code', class: 'code' }, code), rest ? ' ' : '', rest ? h('span', { id: 'meaning-title' }, rest) : null];
+  // The first screen (400 × 600): the verdict, where it failed, then what to do. Everything that
+  // explains it (meaning, who answered, the path picture, evidence, request ids, hints) is folded
+  // below the actions.
   append(app, [
     h('section', { class: `verdict fault-${d.fault}`, id: 'summary', 'data-fault': d.fault },
       // A recognised page that is no failure (a firewall's block, a browser check) has its own
       // verdict; any other page that is fine gets the plain "no error".
       h('h1', { id: 'verdict' }, d.is_error || d.provider ? d.verdict : t('noErrorFound')),
       h('p', { class: 'status-line', id: 'status' }, ...statusLine),
-      d.meaning_text ? h('p', { id: 'meaning' }, d.meaning_text) : null,
+      d.fault_label ? h('p', { class: 'where' }, h('span', { class: 'where-label' }, t('whereLabel')), h('span', { id: 'fault-label' }, d.fault_label)) : null,
       s.state?.url ? h('p', { class: 'url' }, s.state.url) : null),
   ]);
-
-  // Who answered.
-  append(app, [
-    h('section', { 'aria-labelledby': 'h-provider', id: 'provider-section' },
-      h('h2', { id: 'h-provider' }, t('providerHeading')),
-      h('p', null,
-        h('span', { id: 'provider', 'data-provider': d.provider ?? '' }, d.provider_name ?? t('providerUnknown')),
-        d.variant_name ? [' — ', h('span', { id: 'variant', 'data-variant': d.variant ?? '' }, d.variant_name)] : null),
-      d.note ? h('p', { id: 'note', class: 'note' }, d.note) : null),
-  ]);
-
-  append(app, [faultPath(d)]);
   if (s.state?.url) {
     const url = s.state.url;
     historyLine(url, t).then((line) => {
       if (line) document.getElementById('summary')?.appendChild(line);
     }).catch(() => {});
   }
+
+  /** @type {import('./popup/actions.js').Context} */
+  const ctx = { t, tabId, os, browser: isFirefox ? 'firefox' : 'chrome', send };
+  const visitor = d.actions.filter((a) => !a.owner);
+  const owner = d.actions.filter((a) => a.owner);
+  if (d.is_error) {
+    append(app, [
+      h('section', { 'aria-labelledby': 'h-actions', id: 'actions' },
+        h('h2', { id: 'h-actions' }, t('actionsHeading')),
+        visitor.map((a) => actionControl(a, d, s, ctx))),
+    ]);
+  }
+  append(app, [details(d, s)]);
+  if (d.is_error && owner.length) {
+    append(app, [
+      h('details', { id: 'owner-panel', class: 'owner' },
+        h('summary', null, t('ownerHeading')),
+        owner.map((a) => actionControl(a, d, s, ctx))),
+    ]);
+  }
+}
+
+/**
+ * The folded part: the meaning, who answered, the path picture, the evidence, a hint when no
+ * headers were read, and the request ids.
+ * @param {Diagnosis} d
+ * @param {StateReply} s
+ */
+function details(d, s) {
+  // A page that is no failure has no actions: its details are the whole answer, shown open.
+  const box = h('details', { id: 'more', class: 'more', ...(d.is_error ? {} : { open: '' }) }, h('summary', null, t('moreDetails')));
+  if (d.meaning_text) append(box, [h('p', { id: 'meaning' }, d.meaning_text)]);
+  append(box, [
+    h('section', { 'aria-labelledby': 'h-provider', id: 'provider-section' },
+      h('h2', { id: 'h-provider' }, t('providerHeading')),
+      h('p', null, ...whoAnswered(d)),
+      d.note ? h('p', { id: 'note', class: 'note' }, d.note) : null),
+    faultPath(d),
+  ]);
 
   if (d.evidence.length) {
     // The engine lists the strongest first; past the first few, the rest wait behind a toggle.
@@ -193,7 +247,7 @@ function renderDiagnosis(d, s) {
         h('span', { class: 'detail' }, e.detail));
     const shown = d.evidence.length > EVIDENCE_SHOWN + 1 ? EVIDENCE_SHOWN : d.evidence.length;
     const rest = d.evidence.slice(shown);
-    append(app, [
+    append(box, [
       h('section', { 'aria-labelledby': 'h-evidence', id: 'evidence' },
         h('h2', { id: 'h-evidence' }, t('evidenceHeading')),
         h('ul', null, d.evidence.slice(0, shown).map(line)),
@@ -205,38 +259,38 @@ function renderDiagnosis(d, s) {
 
   // Diagnosed without response headers (Chromium, as shipped): say so, and where to turn them on.
   if (d.is_error && s.headers === false) {
-    append(app, [
+    append(box, [
       h('p', { id: 'headers-hint', class: 'help' }, t('headersOffHint'), ' ',
         h('button', { type: 'button', id: 'headers-options', onclick: () => openOptionsPage() }, t('openOptions'))),
     ]);
   }
 
   if (d.ids.length) {
-    append(app, [
+    append(box, [
       h('section', { 'aria-labelledby': 'h-ids', id: 'request-ids' },
         h('h2', { id: 'h-ids' }, t('idsHeading')),
         h('ul', null, d.ids.map((id) =>
           h('li', null, h('span', { class: 'src' }, id.label), ' ', h('code', null, id.value), ' ', copyButton(t, id.value, id.label))))),
     ]);
   }
+  return box;
+}
 
-  if (!d.is_error) return;
-  /** @type {import('./popup/actions.js').Context} */
-  const ctx = { t, tabId, os, browser: isFirefox ? 'firefox' : 'chrome', send };
-  const visitor = d.actions.filter((a) => !a.owner);
-  const owner = d.actions.filter((a) => a.owner);
-  append(app, [
-    h('section', { 'aria-labelledby': 'h-actions', id: 'actions' },
-      h('h2', { id: 'h-actions' }, t('actionsHeading')),
-      visitor.map((a) => actionControl(a, d, s, ctx))),
-  ]);
-  if (owner.length) {
-    append(app, [
-      h('details', { id: 'owner-panel', class: 'owner' },
-        h('summary', null, t('ownerHeading')),
-        owner.map((a) => actionControl(a, d, s, ctx))),
-    ]);
+/**
+ * "Who answered": the provider, then the variant. Variant names usually start with the provider's
+ * ("nginx 502 Bad Gateway: …"): then the name is said once, the variant carrying on from it.
+ * @param {Diagnosis} d
+ */
+function whoAnswered(d) {
+  const name = d.provider_name ?? t('providerUnknown');
+  const provider = h('span', { id: 'provider', 'data-provider': d.provider ?? '' }, name);
+  const v = d.variant_name;
+  if (!v) return [provider];
+  const variant = (/** @type {string} */ text) => h('span', { id: 'variant', 'data-variant': d.variant ?? '' }, text);
+  if (d.provider_name && v.toLowerCase().startsWith(d.provider_name.toLowerCase())) {
+    return [provider, variant(v.slice(d.provider_name.length))];
   }
+  return [provider, ' — ', variant(v)];
 }
 
 /**
@@ -258,8 +312,7 @@ function faultPath(d) {
   });
   return h('section', { 'aria-labelledby': 'h-path', id: 'fault' },
     h('h2', { id: 'h-path' }, t('pathHeading')),
-    ol,
-    h('p', { id: 'fault-label' }, d.fault_label));
+    ol);
 }
 
 /** @param {string} state */

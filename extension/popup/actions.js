@@ -140,7 +140,8 @@ export function actionControl(a, d, s, ctx) {
   }
   if (a.id !== 'flush-dns') {
     const steps = stepList(ctx, a.steps);
-    if (steps) box.appendChild(h('details', { class: 'how' }, h('summary', null, t('stepByStep')), steps));
+    // Its own id, so a re-render restores this panel's state and no other's.
+    if (steps) box.appendChild(h('details', { class: 'how', id: `how-${a.id}` }, h('summary', null, t('stepByStep')), steps));
   }
   box.appendChild(status);
   return box;

@@ -144,7 +144,7 @@ function downView(box, v, t) {
     default:
       text = t('pv_down_no_answer');
   }
-  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${a.status} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(', ');
+  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${a.status} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(t('listSeparator'));
   append(box, [
     h('p', { class: 'probe-verdict' }, text),
     attempts ? h('p', { class: 'help' }, t('pv_down_attempts', attempts)) : null,
@@ -172,7 +172,7 @@ function checkerView(c, timeoutMs, t) {
  */
 function dnsView(box, v, host, t, os) {
   box.setAttribute('data-verdict', v.kind);
-  const ips = (v.public_ips ?? []).join(', ');
+  const ips = (v.public_ips ?? []).join(t('listSeparator'));
   switch (v.kind) {
     case 'same':
       append(box, [h('p', { class: 'probe-verdict' }, t('pv_dns_same', v.browser_ip ?? ''))]);
@@ -323,7 +323,7 @@ export function probeControl(a, d, ctx) {
   (async () => {
     const [s, platform] = await Promise.all([loadProbeSettings(), platformOs().catch(() => '')]);
     os = platform;
-    const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(', ');
+    const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(t('listSeparator'));
     note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
     if (ctx.tabId == null) return;
     const k = `probe:${ctx.tabId}`;

@@ -8,12 +8,21 @@
  *     the same span as the page itself sees it: navigation start (performance.timeOrigin) to the
  *     MutationObserver callback that first finds text in #verdict, without the DevTools round trips.
  *
+ * Against a blank page of the same extension, opened the same way in the same browser: a copy of
+ * dist/chrome (target/ext-chrome-bench) with blank.html added, a page with no script or style
+ * whose #verdict has its text in the HTML. The two are alternated (popup first on even rounds,
+ * blank first on odd ones), so both see the same browser state; the ratio of their medians is
+ * what the popup's own work (modules, the worker's answer, rendering) adds to opening any page of
+ * the extension. Target: ≤ 1.2×.
+ *
  * Healthy-page navigation with and without the extension: tests/e2e/bench-nav.mjs.
  *
  *   node tests/e2e/bench-browser.mjs [N_POPUP]      (default 20)
  */
 import http from 'node:http';
-import { launch, tabIdOf, waitDiagnosed } from './browser.mjs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXT_DIR, ROOT, launch, tabIdOf, waitDiagnosed } from './browser.mjs';
 import { median, percentile as pct } from './stats.mjs';
 
 const N_POPUP = Number(process.argv[2] ?? 20);
@@ -29,16 +38,27 @@ const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 
 
 const f = (/** @type {number} */ x) => x.toFixed(1);
 
-const s = await launch();
+const BENCH_EXT = join(ROOT, 'target', 'ext-chrome-bench');
+rmSync(BENCH_EXT, { recursive: true, force: true });
+cpSync(EXT_DIR, BENCH_EXT, { recursive: true });
+writeFileSync(join(BENCH_EXT, 'blank.html'),
+  '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body><p id="verdict">blank</p></body></html>\n');
+
+const s = await launch({ ext: BENCH_EXT });
 try {
   const tab = await s.context.newPage();
   await tab.goto(`${base}/error`);
   const tabId = await tabIdOf(s, tab);
   const diagnosis = await waitDiagnosed(s, tabId, `${base}/error`);
   const popupUrl = `chrome-extension://${s.extId}/popup.html?tab=${tabId}`;
+  const blankUrl = `chrome-extension://${s.extId}/blank.html`;
 
-  /** @returns {Promise<{wall: number, inPage: number, text: string}>} */
-  async function openPopupOnce() {
+  /**
+   * Opens a page of the extension in a new tab, times goto start → #verdict has text.
+   * @param {string} url
+   * @returns {Promise<{wall: number, inPage: number, text: string}>}
+   */
+  async function openOnce(url) {
     const page = await s.context.newPage();
     try {
       await page.setViewportSize({ width: 400, height: 600 });
@@ -53,7 +73,7 @@ try {
         }).observe(document, { childList: true, subtree: true, characterData: true });
       });
       const t0 = performance.now();
-      await page.goto(popupUrl, { waitUntil: 'commit', timeout: 10000 });
+      await page.goto(url, { waitUntil: 'commit', timeout: 10000 });
       await page.waitForFunction(() => (document.getElementById('verdict')?.textContent ?? '').trim() !== '', undefined, { polling: 'raf', timeout: 10000 });
       const wall = performance.now() - t0;
       const got = await page.evaluate(() => ({
@@ -66,22 +86,44 @@ try {
     }
   }
 
-  const first = await openPopupOnce();
-  await openPopupOnce();
+  const first = await openOnce(popupUrl);
+  await openOnce(popupUrl);
+  await openOnce(blankUrl);
+  await openOnce(blankUrl);
   /** @type {number[]} */
   const popupWall = [];
   /** @type {number[]} */
   const popupInPage = [];
+  /** @type {number[]} */
+  const blankWall = [];
+  /** @type {number[]} */
+  const blankInPage = [];
   for (let i = 0; i < N_POPUP; i++) {
-    const r = await openPopupOnce();
-    popupWall.push(r.wall);
-    if (Number.isFinite(r.inPage)) popupInPage.push(r.inPage);
+    const order = i % 2 === 0 ? ['popup', 'blank'] : ['blank', 'popup'];
+    for (const which of order) {
+      const r = await openOnce(which === 'popup' ? popupUrl : blankUrl);
+      (which === 'popup' ? popupWall : blankWall).push(r.wall);
+      if (Number.isFinite(r.inPage)) (which === 'popup' ? popupInPage : blankInPage).push(r.inPage);
+    }
   }
   console.log(`popup open → verdict rendered (502 tab, verdict ${JSON.stringify(first.text)}${diagnosis?.fault ? `, fault ${diagnosis.fault}` : ''}):`);
   console.log(`  goto start → #verdict has text (node clock): median ${f(median(popupWall))} ms, p90 ${f(pct(popupWall, 0.9))} ms, min ${f(Math.min(...popupWall))} ms (n=${popupWall.length}; first open of the session ${f(first.wall)} ms, not counted)`);
   if (popupInPage.length) {
     console.log(`  navigation start → #verdict has text (page clock): median ${f(median(popupInPage))} ms, p90 ${f(pct(popupInPage, 0.9))} ms (n=${popupInPage.length})`);
   }
+  console.log('blank page of the extension (blank.html, no script), alternated with the popup:');
+  console.log(`  goto start → #verdict has text (node clock): median ${f(median(blankWall))} ms, p90 ${f(pct(blankWall, 0.9))} ms, min ${f(Math.min(...blankWall))} ms (n=${blankWall.length})`);
+  if (blankInPage.length) {
+    console.log(`  navigation start → #verdict has text (page clock): median ${f(median(blankInPage))} ms, p90 ${f(pct(blankInPage, 0.9))} ms (n=${blankInPage.length})`);
+  }
+  console.log(`ratio popup / blank (medians, node clock): ${(median(popupWall) / median(blankWall)).toFixed(2)}× (target ≤ 1.2×)`);
+  if (popupInPage.length && blankInPage.length) {
+    console.log(`ratio popup / blank (medians, page clock): ${(median(popupInPage) / median(blankInPage)).toFixed(2)}×`);
+  }
+  // Each round's popup over the same round's blank: steadier than the ratio of medians when the
+  // machine's load drifts during the run.
+  const paired = popupWall.map((p, i) => p / (blankWall[i] ?? NaN));
+  console.log(`ratio popup / blank (median of each round's ratio, node clock): ${median(paired).toFixed(2)}×`);
   await tab.close();
 } finally {
   await s.close();

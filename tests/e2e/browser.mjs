@@ -93,13 +93,14 @@ export function launchChromium(profile, opts = {}) {
 }
 
 /**
- * @param {{lang?: string, extraArgs?: string[], headers?: boolean}} [opts] `headers`: load
- *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only)
+ * @param {{lang?: string, extraArgs?: string[], headers?: boolean, ext?: string}} [opts] `headers`: load
+ *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only); `ext`:
+ *   another copy of dist/chrome (a benchmark's, with a page added)
  * @returns {Promise<Session>}
  */
 export async function launch(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
-  const ext = opts.headers ? headersBuild() : EXT_DIR;
+  const ext = opts.ext ?? (opts.headers ? headersBuild() : EXT_DIR);
   const context = await launchChromium(profile, {
     extensions: [ext],
     ...(opts.lang ? { lang: opts.lang } : {}),

@@ -103,7 +103,8 @@ describe('real servers: badge and popup', () => {
       assert.deepEqual(v.actions, diagnosis.actions.map((/** @type {{id: string}} */ a) => a.id), 'controls in the engine\'s order');
       assert.ok(v.evidence.length > 0, 'why we think so');
       assert.equal(await popup.locator('#headers-hint').count(), 0, 'no "no headers" hint when they were read');
-      if (c.shot) await popup.screenshot({ path: join(SHOTS, `${c.shot}.png`), fullPage: true });
+      // The README's picture: the first screen at the popup's usual 400 × 600.
+      if (c.shot) await popup.screenshot({ path: join(SHOTS, `${c.shot}.png`) });
       await popup.close();
       await page.close();
       await server.stop();
@@ -151,6 +152,8 @@ describe('captured vendor pages, replayed', () => {
         const more = popup.locator('#evidence-more');
         assert.equal(await more.locator('summary').textContent(), `Show ${diagnosis.evidence.length - 5} more`);
         assert.equal(await more.locator('li').first().isVisible(), false, 'the rest folded');
+        await popup.locator('#more > summary').click();
+        assert.equal(await more.locator('li').first().isVisible(), false, 'the rest folded in the unfolded details');
         await more.locator('summary').click();
         assert.equal(await more.locator('li').first().isVisible(), true, 'the rest shown on request');
         await popup.screenshot({ path: join(SHOTS, 'popup-en-cloudflare-521.png'), fullPage: true });
@@ -255,7 +258,7 @@ describe('healthy pages', () => {
 
     const popup = await openPopup(s, tabId);
     assert.equal(await popup.locator('#verdict').textContent(), 'This page loaded fine');
-    await popup.screenshot({ path: join(SHOTS, 'popup-en-healthy.png'), fullPage: true });
+    await popup.screenshot({ path: join(SHOTS, 'popup-en-healthy.png') });
     await popup.locator('#diagnose-now').click();
     await popup.waitForSelector('#summary #verdict');
     assert.equal(await popup.locator('#verdict').textContent(), 'No error found on this page');

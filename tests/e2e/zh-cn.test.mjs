@@ -1,14 +1,14 @@
 /**
  * End-to-end in a Chromium started with --lang=zh-CN: the popup (UI strings from _locales/zh_CN
  * and the engine's guidance) is in Simplified Chinese for a real nginx 502 and for a healthy page.
- * Saves the zh-CN screenshots.
+ * Saves the zh-CN screenshots (the popup's first screen, 400 × 600).
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
-import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitForBadge } from './browser.mjs';
+import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -47,7 +47,11 @@ it('nginx 502: badge, Chinese verdict, headings and buttons', async () => {
   assert.ok(evidence.some((t) => /^页面署名为/.test(t)), `evidence labels in Chinese: ${JSON.stringify(evidence)}`);
   assert.equal(await popup.locator('[data-action="hard-reload"] button').textContent(), '忽略缓存重新加载');
   assert.equal(await popup.locator('#fault-path [data-state="fail"]').getAttribute('data-hop'), 'host');
-  await popup.screenshot({ path: join(SHOTS, 'popup-zh-CN-error.png'), fullPage: true });
+  // Lists in Chinese text take the enumeration comma, not ", " (what check-down contacts, filled in after the render).
+  const contacts = await waitFor(async () => (await popup.locator('[data-contacts="check-down"]').textContent()) || false, 'check-down contacts line');
+  assert.match(contacts, /）、/, contacts);
+  assert.doesNotMatch(contacts, /, /, contacts);
+  await popup.screenshot({ path: join(SHOTS, 'popup-zh-CN-error.png') });
   await popup.close();
 
   const healthy = await srv.startHealthy();
@@ -57,7 +61,7 @@ it('nginx 502: badge, Chinese verdict, headings and buttons', async () => {
   const popup2 = await openPopup(s, tabId);
   assert.equal(await popup2.locator('#verdict').textContent(), '此页面加载正常');
   assert.equal(await popup2.locator('#diagnose-now').textContent(), '仍然诊断此页面');
-  await popup2.screenshot({ path: join(SHOTS, 'popup-zh-CN-healthy.png'), fullPage: true });
+  await popup2.screenshot({ path: join(SHOTS, 'popup-zh-CN-healthy.png') });
   await popup2.close();
   await page.close();
 });

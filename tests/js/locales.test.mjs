@@ -71,16 +71,35 @@ test('placeholders match between languages and are used in the message', () => {
   }
 });
 
-test('zh_TW names the product one way and uses Chinese punctuation in Chinese text', () => {
-  const name = tw.extName.message;
-  assert.equal(name, '閘道醫生');
-  assert.equal(tw.optionsTitle.message, `${name}選項`);
-  for (const [k, v] of Object.entries(tw)) {
-    assert.doesNotMatch(v.message, /Gateway Doctor/, `zh_TW ${k} uses the English name`);
-    // Latin , ; : ? ! or a full stop right next to a Chinese character.
-    assert.doesNotMatch(v.message, /[\u4e00-\u9fff][,;:?!]|[,;:?!][\u4e00-\u9fff]|[\u4e00-\u9fff]\.(\s|$)/, `zh_TW ${k}`);
-    // Taiwan quotes with 「」, not “”.
-    assert.doesNotMatch(v.message, /[“”]/, `zh_TW ${k} quotes`);
+/** Latin , ; : ? ! or a full stop right next to a Chinese character. */
+const LATIN_PUNCT_IN_CHINESE = /[\u4e00-\u9fff][,;:?!]|[,;:?!][\u4e00-\u9fff]|[\u4e00-\u9fff]\.(\s|$)/;
+
+for (const { dir, msgs, name, options, other } of [
+  { dir: 'zh_CN', msgs: zh, name: '网关医生', options: '选项', other: ['Gateway Doctor', '閘道醫生'] },
+  { dir: 'zh_TW', msgs: tw, name: '閘道醫生', options: '選項', other: ['Gateway Doctor', '网关医生'] },
+]) {
+  test(`${dir} names the product one way and uses Chinese punctuation in Chinese text`, () => {
+    assert.equal(msgs.extName.message, name);
+    assert.equal(msgs.optionsTitle.message, `${name}${options}`);
+    for (const [k, v] of Object.entries(msgs)) {
+      for (const o of other) assert.ok(!v.message.includes(o), `${dir} ${k} names the product "${o}"`);
+      assert.doesNotMatch(v.message, LATIN_PUNCT_IN_CHINESE, `${dir} ${k}`);
+      // Taiwan quotes with 「」, not “”.
+      if (dir === 'zh_TW') assert.doesNotMatch(v.message, /[“”]/, `zh_TW ${k} quotes`);
+    }
+    // Lists joined in the UI: a Chinese enumeration comma, not ", ".
+    assert.equal(msgs.listSeparator.message, '、');
+  });
+}
+
+test('zh-CN guidance (crate/guidance/zh-CN.toml): one product name, Chinese punctuation in Chinese text', () => {
+  const src = readFileSync(new URL('../../crate/guidance/zh-CN.toml', import.meta.url), 'utf8');
+  // Every line but comments: the text a person reads (code samples in steps are Latin only).
+  const lines = src.split('\n').map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => !/^\s*#/.test(l));
+  assert.ok(lines.length > 100, `read the guidance (${lines.length} lines)`);
+  for (const { l, n } of lines) {
+    assert.ok(!l.includes('Gateway Doctor'), `zh-CN.toml:${n} uses the English name: ${l}`);
+    assert.doesNotMatch(l, LATIN_PUNCT_IN_CHINESE, `zh-CN.toml:${n}: ${l}`);
   }
 });
 
