@@ -125,7 +125,10 @@ fn produced_meanings() -> Vec<String> {
 #[test]
 fn texts_load_in_every_language() {
     for (lang, t) in LANGS.iter().zip(all()) {
-        assert_eq!(t.lang, *lang, "the baked-in JSON did not load for {lang}");
+        assert_eq!(
+            t.lang, *lang,
+            "the built-in texts of {lang} are another language's"
+        );
         assert_eq!(t.action.len(), ACTION_IDS.len(), "{lang}");
     }
 }
