@@ -30,7 +30,7 @@ pub fn provider_from_toml(src: &str) -> Result<schema::ProviderRules, String> {
     toml::from_str(src).map_err(|e| e.to_string())
 }
 
-/// The built-in rules, compiled once (literal automata; each regex waits for its literal). An
+/// The built-in rules, compiled once (the literal automaton; each regex waits for its literal). An
 /// error here means the build let a bad rule through.
 pub fn builtin() -> Result<&'static Compiled, &'static str> {
     BUILTIN
