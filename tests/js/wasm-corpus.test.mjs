@@ -1,8 +1,8 @@
 /**
  * The engine as the extension runs it (dist/chrome/engine, the wasm) gives the same diagnosis as
  * the native engine on every fixture of the corpus, and meets each fixture's expectations. The
- * wasm is built from differently baked data (patterns by number, no regex compiler), so the
- * native corpus test alone does not vouch for it. Pages are parsed by the native CLI
+ * wasm is another build (32-bit, its own float formatting, serde-wasm-bindgen at the boundary,
+ * the browser's JSON.parse for probe answers), so the native corpus test alone does not vouch for it. Pages are parsed by the native CLI
  * (`--format input`) and handed to both.
  */
 import { test } from 'node:test';
