@@ -26,6 +26,18 @@ function tabIdOf(msg) {
   return id;
 }
 
+/**
+ * Refuses to reload a form's answer unless the popup says the user confirmed resending it: the
+ * warning is the popup's, this is the guard behind it.
+ * @param {number} tabId
+ * @param {Record<string, unknown>} msg
+ */
+async function mayResend(tabId, msg) {
+  if (msg.resend === true) return;
+  const state = await st.getTab(tabId);
+  if (state?.form) throw new Error('this page answered a form: reloading sends the form again');
+}
+
 /** @type {Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>>} */
 const handlers = {
   /** Everything the popup shows for one tab; re-runs the engine if the language changed. */
@@ -45,7 +57,7 @@ const handlers = {
     }
     return {
       tab: tab ? { id: tab.id, url: tab.url ?? state?.url ?? '', title: tab.title ?? '' } : null,
-      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual } : null,
+      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form } : null,
       diagnosis,
       retry,
       settings,
@@ -82,13 +94,18 @@ const handlers = {
     return { diagnosis: d };
   },
 
+  /** Reloads; a form's answer only when the user confirmed sending the form again (`resend`). */
   async reload(msg) {
-    await reloadTab(tabIdOf(msg), false);
+    const tabId = tabIdOf(msg);
+    await mayResend(tabId, msg);
+    await reloadTab(tabId, false);
     return {};
   },
 
   async 'hard-reload'(msg) {
-    await reloadTab(tabIdOf(msg), true);
+    const tabId = tabIdOf(msg);
+    await mayResend(tabId, msg);
+    await reloadTab(tabId, true);
     return {};
   },
 
@@ -101,8 +118,9 @@ const handlers = {
     if (!origin) throw new Error('not a web page');
     const cookies = msg.cookies === true;
     await clearSiteData(origin, { cookies });
-    await reloadTab(tabId, false);
-    return { origin, cookies };
+    // A form's answer is not reloaded: that would send the form again.
+    if (!state?.form) await reloadTab(tabId, false);
+    return { origin, cookies, reloaded: !state?.form };
   },
 
   async 'retry-start'(msg) {
@@ -111,7 +129,7 @@ const handlers = {
     if (!state) throw new Error('no error on this tab');
     // Only the server's Retry-After is a floor; the engine's default `delay` advice (30 s) would
     // otherwise replace the schedule's first, shorter step.
-    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null);
+    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null, !!state.form);
     return { retry };
   },
 

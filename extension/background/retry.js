@@ -1,7 +1,10 @@
 /**
  * Auto-retry, driven by chrome.alarms so it survives the worker sleeping. Each alarm runs one
  * background probe (GET, no cache, no cookies); the tab is reloaded only when the site answers
- * healthy, then "<host> is back" is notified. The decisions live in lib/retry-policy.js.
+ * healthy, then "<host> is back" is notified. A page that answered a form submission is never
+ * reloaded: reloading it would send the form again (an order placed twice). There the probe
+ * watches the site's origin, and once it answers the retry stops and says the form was not sent
+ * again; resending is the user's own click. The decisions live in lib/retry-policy.js.
  */
 import * as policy from '../lib/retry-policy.js';
 import { loadSettings } from '../lib/settings.js';
@@ -17,9 +20,10 @@ export const ALARM_PREFIX = 'retry:';
  * @param {number} tabId
  * @param {string} url
  * @param {number|null} retryAfter seconds, from the error response
+ * @param {boolean} [form] the page answered a form submission: watch the site, never reload it
  * @returns {Promise<import('./state.js').RetryRecord>}
  */
-export async function startRetry(tabId, url, retryAfter) {
+export async function startRetry(tabId, url, retryAfter, form = false) {
   const settings = await loadSettings();
   const origin = policy.retryableOrigin(url);
   const used = origin ? await siteUsed(origin) : 0;
@@ -28,14 +32,15 @@ export async function startRetry(tabId, url, retryAfter) {
   if ('stop' in r) {
     const rec = {
       tabId, url, origin: origin ?? '', host: '', attempt: 0, cap: policy.clampCap(settings.retryCap), siteUsed: used,
-      retryAfter: null, startedAt: Date.now(), nextAt: 0, lastStatus: null, stopped: r.stop,
+      retryAfter: null, startedAt: Date.now(), nextAt: 0, lastStatus: null, form, stopped: r.stop,
     };
     await setRetry(tabId, rec);
     return rec;
   }
-  await setRetry(tabId, { ...r.state, stopped: null });
+  const rec = { ...r.state, form, stopped: null };
+  await setRetry(tabId, rec);
   await setAlarm(ALARM_PREFIX + tabId, r.state.nextAt);
-  return { ...r.state, stopped: null };
+  return rec;
 }
 
 /** @param {number} tabId */
@@ -82,12 +87,20 @@ export async function onRetryAlarm(tabId) {
     await cancelRetry(tabId);
     return;
   }
-  const result = await probe(s.url);
+  // A form's answer is watched through its site's front page: a GET of the form's own URL may
+  // mean something else to the site, and the page itself is never fetched again.
+  const result = await probe(s.form ? `${s.origin}/` : s.url);
   // The tab may have closed or moved on while the probe ran.
   const still = await getRetry(tabId);
   if (!still || still.stopped || still.startedAt !== s.startedAt) return;
   const used = await addSiteAttempt(s.origin);
   const d = policy.afterProbe(s, result, { now: Date.now(), siteUsed: used });
+  if (d.kind === 'reload' && s.form) {
+    await clearAlarm(ALARM_PREFIX + tabId);
+    await setRetry(tabId, { ...d.state, form: true, stopped: 'back' });
+    await notifyBack(tabId, d.state.host, true);
+    return;
+  }
   if (d.kind === 'reload') {
     await cancelRetry(tabId);
     await reloadTab(tabId, true);
@@ -104,13 +117,15 @@ export async function onRetryAlarm(tabId) {
 }
 
 /**
- * "<host> is back", if the user wants notifications.
+ * "<host> is back", if the user wants notifications; for a form's page, that the form was not sent.
  * @param {number} tabId
  * @param {string} host
+ * @param {boolean} [form]
  */
-async function notifyBack(tabId, host) {
+async function notifyBack(tabId, host, form = false) {
   const settings = await loadSettings();
   if (!settings.notifications) return;
   const { t } = await translator(settings.lang);
-  await notify(`back:${tabId}:${Date.now()}`, { icon: 'icons/icon-128.png', title: t('notifyBackTitle', host), message: t('notifyBackBody', host) });
+  const message = t(form ? 'notifyBackFormBody' : 'notifyBackBody', host);
+  await notify(`back:${tabId}:${Date.now()}`, { icon: 'icons/icon-128.png', title: t('notifyBackTitle', host), message });
 }

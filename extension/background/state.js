@@ -10,10 +10,14 @@ import { storage } from '../lib/platform.js';
  * @typedef {import('./engine.js').PageInput} PageInput
  * @typedef {import('./engine.js').Diagnosis} Diagnosis
  * @typedef {{url: string, input: PageInput, diagnosis: Diagnosis, pageRead: boolean, manual: boolean,
- *   documentId: string|null, at: number, done?: boolean}} TabState
- *   `done` is false while the first, headers-only diagnosis waits for the page to be read.
- * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number}} Pending
- * @typedef {import('../lib/retry-policy.js').RetryState & {stopped?: 'cap'|'bad-url'|null}} RetryRecord
+ *   form?: boolean, documentId: string|null, at: number, done?: boolean}} TabState
+ *   `done` is false while the first, headers-only diagnosis waits for the page to be read; `form`:
+ *   the page is the answer to a form submission, so a reload would send the form again.
+ * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number,
+ *   post?: boolean}} Pending  `post`: the answer to a POST (read where webRequest is held)
+ * @typedef {import('../lib/retry-policy.js').RetryState & {form?: boolean, stopped?: 'cap'|'bad-url'|'back'|null}} RetryRecord
+ *   `form`: the retry watches the site's origin and never reloads the tab; `stopped: 'back'`: it
+ *   saw the site back and left the resending to the user.
  */
 
 const area = () => storage.session;

