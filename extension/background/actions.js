@@ -14,7 +14,7 @@ import { currentSeq, headersMode, lastResponseOf } from './navigation.js';
 import { langOf } from './env.js';
 import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
 import { loadSettings } from '../lib/settings.js';
-import { retryableOrigin } from '../lib/retry-policy.js';
+import { mayAskToWait, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
 /** @typedef {import('./engine.js').PageInput} PageInput */
@@ -129,7 +129,9 @@ const handlers = {
     if (!state) throw new Error('no error on this tab');
     // Only the server's Retry-After is a floor; the engine's default `delay` advice (30 s) would
     // otherwise replace the schedule's first, shorter step.
-    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null, !!state.form);
+    // Headers not read (no webRequest): the site is asked once for its Retry-After.
+    const learn = !state.input.headers?.length && mayAskToWait(state.diagnosis.status);
+    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null, !!state.form, learn);
     return { retry };
   },
 

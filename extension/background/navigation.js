@@ -14,7 +14,7 @@ import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
 import { extensionUrl, getTab, listenMainFrameResponses, openTab, webRequestApi } from '../lib/platform.js';
 import { isCandidateStatus, isReportableNetError, isTopLevel as topLevel } from '../lib/verdict.js';
-import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
+import { mayAskToWait, navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
 /** @typedef {import('./engine.js').PageInput} PageInput */
@@ -312,7 +312,8 @@ async function afterError(tabId, url, d, settings, retrying, form) {
   onDiagnosedError(tabId, url, d).catch(logError);
   const retryAction = d.actions.find((a) => a.id === 'auto-retry');
   if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
-    await startRetry(tabId, url, d.retry_after ?? null, form);
+    // Without headers the error's Retry-After is unknown: startRetry asks the site once.
+    await startRetry(tabId, url, d.retry_after ?? null, form, !headersMode() && mayAskToWait(d.status));
   }
   if (settings.openTab && !retrying) {
     const tab = await getTab(tabId).catch(() => null);

@@ -15,9 +15,9 @@ import { storage } from '../lib/platform.js';
  *   the page is the answer to a form submission, so a reload would send the form again.
  * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number,
  *   post?: boolean}} Pending  `post`: the answer to a POST (read where webRequest is held)
- * @typedef {import('../lib/retry-policy.js').RetryState & {form?: boolean, stopped?: 'cap'|'bad-url'|'back'|null}} RetryRecord
+ * @typedef {import('../lib/retry-policy.js').RetryState & {form?: boolean, offline?: boolean, stopped?: 'cap'|'bad-url'|'back'|null}} RetryRecord
  *   `form`: the retry watches the site's origin and never reloads the tab; `stopped: 'back'`: it
- *   saw the site back and left the resending to the user.
+ *   saw the site back and left the resending to the user; `offline`: paused, the browser is offline.
  */
 
 const area = () => storage.session;
@@ -99,6 +99,15 @@ export async function getRetry(tabId) {
 export async function setRetry(tabId, r) {
   stateful.add(tabId);
   await area().set({ [retryKey(tabId)]: r });
+}
+
+/**
+ * Every tab's retry record (to resume those paused while offline).
+ * @returns {Promise<RetryRecord[]>}
+ */
+export async function allRetries() {
+  const all = await area().get(null);
+  return Object.keys(all).filter((k) => /^retry:\d+$/.test(k)).map((k) => /** @type {RetryRecord} */ (all[k]));
 }
 
 /** @param {number} tabId */

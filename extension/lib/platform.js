@@ -288,6 +288,21 @@ export async function clearNotification(id) {
 
 export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) => chrome.notifications.onClicked.addListener(fn);
 
+// --- connectivity --------------------------------------------------------------------------------
+
+/** Whether the browser believes it is online (false only when it knows it is not). */
+export function isOnline() {
+  return globalThis.navigator?.onLine !== false;
+}
+
+/**
+ * Calls `fn` when the connection returns (the worker's or page's own `online` event).
+ * @param {() => void} fn
+ */
+export function onOnline(fn) {
+  globalThis.addEventListener('online', () => fn());
+}
+
 // --- site data -----------------------------------------------------------------------------------
 
 /**

@@ -226,7 +226,12 @@ function retryControl(r, status, ctx) {
   tick();
   countdownTimer = setInterval(tick, 1000);
   wrap.appendChild(count);
-  if (r.lastStatus != null) wrap.appendChild(h('p', null, t('retryLast', r.lastStatus ? String(r.lastStatus) : t('retryNoAnswer'))));
+  if (r.offline) wrap.appendChild(h('p', { id: 'retry-offline' }, t('retryOffline')));
+  if (r.retryAfter) wrap.appendChild(h('p', { id: 'retry-after' }, t('retryHonours', String(r.retryAfter))));
+  if (r.lastStatus != null) {
+    const last = !r.lastStatus ? t('retryNoAnswer') : r.lastStatus >= 300 && r.lastStatus < 400 ? t('retryRedirected') : String(r.lastStatus);
+    wrap.appendChild(h('p', { id: 'retry-last' }, t('retryLast', last)));
+  }
   const cancel = button(t, t('btnCancelRetry'), async () => {
     await send({ type: 'retry-cancel', tabId });
   }, status);

@@ -112,3 +112,76 @@ it('a failed form submission is never sent again: auto-retry watches the site wi
   await popup.close();
   await page.close();
 });
+
+it('Retry-After is honoured from the first check without headers: the site is asked once, without cookies', async () => {
+  /** @type {{url: string, cookie: string}[]} */
+  const seen = [];
+  const url = await serve((req, res) => {
+    seen.push({ url: req.url ?? '', cookie: req.headers.cookie ?? '' });
+    res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '20', 'set-cookie': 'session=secret; Path=/' })
+      .end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>');
+  });
+  const page = await s.context.newPage();
+  await page.goto(url).catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '503', 'badge 503');
+  const diagnosis = await waitDiagnosed(s, tabId, url);
+  assert.equal(diagnosis.retry_after ?? null, null, 'shipped without webRequest: the header was not read with the page');
+  const popup = await openPopup(s, tabId);
+  const before = seen.length;
+  await popup.locator('[data-action="auto-retry"] button').click();
+  await popup.waitForSelector('#retry-countdown');
+  const alarm = await s.control.evaluate((id) => chrome.alarms.get(`retry:${id}`), tabId);
+  assert.ok(alarm, 'the first check is armed');
+  const wait = alarm.scheduledTime - Date.now();
+  assert.ok(wait > 18000 && wait <= 20500, `first check no sooner than Retry-After: 20 (got ${wait} ms)`);
+  assert.match((await popup.locator('#retry-after').textContent()) ?? '', /wait 20 s/);
+  const asked = seen.slice(before);
+  assert.equal(asked.length, 1, `one request to learn it: ${JSON.stringify(asked)}`);
+  assert.equal(asked[0].cookie, '', 'sent without the site\'s cookies');
+  await popup.locator('#retry-cancel').click();
+  await popup.close();
+  await page.close();
+});
+
+it('auto-retry pauses while the browser is offline (no check, no attempt counted) and resumes when online', async () => {
+  let up = false;
+  let hits = 0;
+  const url = await serve((_req, res) => {
+    hits += 1;
+    if (up) res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Back online</title>ok');
+    else res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502);
+  });
+  const page = await s.context.newPage();
+  await page.goto(url).catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '502', 'badge 502');
+  await waitDiagnosed(s, tabId, url);
+  const popup = await openPopup(s, tabId);
+  await popup.locator('[data-action="auto-retry"] button').click();
+  await popup.waitForSelector('#retry-countdown');
+  const record = () => s.control.evaluate(async (id) => (await chrome.storage.session.get(`retry:${id}`))[`retry:${id}`] ?? null, tabId);
+  const before = hits;
+  await s.context.setOffline(true);
+  try {
+    await fireRetryNow(tabId);
+    const paused = await waitFor(async () => {
+      const r = await record();
+      return r && r.offline ? r : null;
+    }, 'retry paused offline', 10000);
+    assert.equal(paused.attempt, 0, 'the check due while offline did not count');
+    assert.equal(paused.lastStatus, null, 'and was not made');
+    assert.ok(paused.nextAt - Date.now() > 20000, 'put off, not spent');
+    await popup.waitForSelector('#retry-offline');
+    assert.equal(hits, before, 'no request while offline');
+  } finally {
+    await s.context.setOffline(false);
+  }
+  up = true;
+  // Back online: the next due check runs (the alarm, moved to now; the worker's `online` event
+  // does the same when it is awake to hear it).
+  await fireRetryNow(tabId);
+  await waitFor(async () => (await page.title()) === 'Back online', 'tab reloaded once online', 20000, 200);
+  await popup.close();
+  await page.close();
+});
