@@ -132,6 +132,9 @@ function downView(box, v, t) {
     case 'still-failing':
       text = t('pv_down_still_failing', st);
       break;
+    case 'redirected':
+      text = t('pv_down_redirected');
+      break;
     case 'flapping':
       text = t('pv_down_flapping');
       break;
@@ -144,7 +147,9 @@ function downView(box, v, t) {
     default:
       text = t('pv_down_no_answer');
   }
-  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${a.status} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(', ');
+  // A redirect is recorded as 300 ("answered 3xx": the real code is hidden from us).
+  const code = (/** @type {number} */ c) => (c >= 300 && c < 400 ? '3xx' : String(c));
+  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${code(a.status)} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(', ');
   append(box, [
     h('p', { class: 'probe-verdict' }, text),
     attempts ? h('p', { class: 'help' }, t('pv_down_attempts', attempts)) : null,

@@ -185,3 +185,74 @@ it('auto-retry pauses while the browser is offline (no check, no attempt counted
   await popup.close();
   await page.close();
 });
+
+/**
+ * A site whose page failed (502 to the tab's navigation) and that answers every later request
+ * with a 302 to another loopback port, whose server counts what reaches it and answers 200.
+ */
+async function redirectingSite() {
+  let elsewhere = 0;
+  const target = await serve((_req, res) => {
+    elsewhere += 1;
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Fine</title>');
+  });
+  let first = true;
+  const base = await serve((req, res) => {
+    // The tab's own favicon request is the browser's, not a probe: keep it off the redirect.
+    if (req.url !== '/page') {
+      res.writeHead(404).end();
+    } else if (first) {
+      first = false;
+      res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502);
+    } else {
+      res.writeHead(302, { location: target }).end();
+    }
+  });
+  return { url: `${base}page`, elsewhere: () => elsewhere };
+}
+
+it('check-down never follows a redirect: the other port sees nothing, and it is no "up now"', async () => {
+  const site = await redirectingSite();
+  const page = await s.context.newPage();
+  await page.goto(site.url).catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '502', 'badge 502');
+  await waitDiagnosed(s, tabId, site.url);
+  const popup = await openPopup(s, tabId);
+  await popup.click('[data-probe-run="check-down"]');
+  const sel = '#probe-check-down .probe-result[data-probe="check-down"]';
+  await popup.waitForSelector(sel, { timeout: 20000 });
+  const verdict = await popup.$eval(sel, (el) => el.getAttribute('data-verdict'));
+  const text = await popup.$eval(sel, (el) => el.textContent ?? '');
+  assert.equal(verdict, 'redirected', text);
+  assert.match(text, /redirect \(3xx\), which was not followed/);
+  assert.match(text, /3xx \(\d+ ms\)/, 'each attempt reported as answered 3xx');
+  assert.equal(site.elsewhere(), 0, 'the redirect target was never contacted');
+  await popup.close();
+  await page.close();
+});
+
+it('an auto-retry check never follows a redirect: answered 3xx, the tab is not reloaded', async () => {
+  const site = await redirectingSite();
+  const page = await s.context.newPage();
+  await page.goto(site.url).catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === '502', 'badge 502');
+  await waitDiagnosed(s, tabId, site.url);
+  const popup = await openPopup(s, tabId);
+  await popup.locator('[data-action="auto-retry"] button').click();
+  await popup.waitForSelector('#retry-countdown');
+  await fireRetryNow(tabId);
+  const rec = await waitFor(() => s.control.evaluate(async (id) => {
+    const r = (await chrome.storage.session.get(`retry:${id}`))[`retry:${id}`];
+    return r && r.attempt === 1 ? r : null;
+  }, tabId), 'the first check done', 15000);
+  assert.equal(rec.lastStatus, 300, 'recorded as answered 3xx');
+  await popup.waitForSelector('#retry-last');
+  assert.match((await popup.locator('#retry-last').textContent()) ?? '', /a redirect \(3xx, not followed\)/);
+  assert.equal(site.elsewhere(), 0, 'the redirect target was never contacted');
+  assert.equal(await page.title(), '502 Bad Gateway', 'the tab was not reloaded');
+  await popup.locator('#retry-cancel').click();
+  await popup.close();
+  await page.close();
+});
