@@ -10,6 +10,7 @@ import * as st from './state.js';
 import { cancelRetry, startRetry } from './retry.js';
 import { runProbe, PROBE_KINDS } from './probes.js';
 import { setBadge } from './badge.js';
+import { learnHiddenStatus } from './learn.js';
 import { currentSeq, headersMode, lastResponseOf } from './navigation.js';
 import { langOf } from './env.js';
 import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
@@ -43,13 +44,15 @@ const handlers = {
   /** Everything the popup shows for one tab; re-runs the engine if the language changed. */
   async 'get-state'(msg) {
     const tabId = tabIdOf(msg);
-    const [tab, state, retry, settings] = await Promise.all([
+    const [tab, stateRead, retry, settings] = await Promise.all([
       getTab(tabId).catch(() => null),
       st.getTab(tabId),
       st.getRetry(tabId),
       loadSettings(),
     ]);
     const lang = langOf(settings);
+    // An empty error response the browser replaced with its own page: ask the site once.
+    const state = stateRead ? await learnHiddenStatus(tabId, stateRead, lang) : null;
     let diagnosis = state?.diagnosis ?? null;
     if (state && diagnosis && diagnosis.lang !== lang) {
       diagnosis = await diagnose({ ...state.input, lang, now_ms: Date.now() });

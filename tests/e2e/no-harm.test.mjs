@@ -8,7 +8,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { launch, openPopup, tabIdOf, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+import { badgeText, launch, openPopup, tabIdOf, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -253,6 +253,46 @@ it('an auto-retry check never follows a redirect: answered 3xx, the tab is not r
   assert.equal(site.elsewhere(), 0, 'the redirect target was never contacted');
   assert.equal(await page.title(), '502 Bad Gateway', 'the tab was not reloaded');
   await popup.locator('#retry-cancel').click();
+  await popup.close();
+  await page.close();
+});
+
+it('an empty 502 the browser replaced with its own page: the popup asks the site once, then badge, verdict and history carry 502 and nginx', async () => {
+  /** @type {{method: string, cookie: string}[]} */
+  const seen = [];
+  const url = await serve((req, res) => {
+    if (req.url !== '/') return void res.writeHead(404).end();
+    seen.push({ method: req.method ?? '', cookie: req.headers.cookie ?? '' });
+    res.writeHead(502, { server: 'nginx', 'content-length': '0' }).end();
+  });
+  await s.context.addCookies([{ name: 'sid', value: 'secret', url }]);
+  const page = await s.context.newPage();
+  await page.goto(url).catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === 'ERR', 'Chromium\'s own error page: ERR at first');
+  const host = new URL(url).host;
+  /** @returns {Promise<any[]|null>} */
+  const entries = async () => (await s.control.evaluate(() => chrome.storage.local.get('history'))).history?.sites?.[host] ?? null;
+  await waitFor(async () => (await entries())?.[0]?.net_error === 'ERR_HTTP_RESPONSE_CODE_FAILURE', 'history holds the ERR code at first');
+  const before = seen.length;
+  const popup = await openPopup(s, tabId);
+  await waitFor(async () => (await popup.locator('#status-code').textContent()) === '502', 'the popup shows 502', 10000);
+  assert.equal(await popup.locator('#provider').getAttribute('data-provider'), 'nginx', 'who answered: the server, not the browser');
+  assert.equal(await badgeText(s, tabId), '502', 'badge carries the status');
+  const asked = seen.slice(before);
+  assert.equal(asked.length, 1, `one request: ${JSON.stringify(asked)}`);
+  assert.equal(asked[0].cookie, '', 'without cookies');
+  const list = await waitFor(async () => {
+    const l = await entries();
+    return l?.[0]?.status === 502 ? l : null;
+  }, 'history entry rewritten');
+  assert.equal(list.length, 1, JSON.stringify(list));
+  assert.equal(list[0].net_error, null);
+  assert.equal(list[0].provider, 'nginx');
+  // Asked once: opening the popup again does not ask again.
+  await popup.reload();
+  await popup.waitForSelector('main#app[aria-busy="false"] #verdict');
+  assert.equal(seen.length, before + 1, 'not asked twice');
   await popup.close();
   await page.close();
 });
