@@ -22,6 +22,11 @@ platform.onPermissionRemoved((p) => {
   if (p.permissions?.includes('webRequest')) nav.headersRevoked();
 });
 
+// Tabs that failed before this worker listened (open at install or update, restored at start).
+platform.onInstalledOrStartup(() => {
+  nav.readOpenTabs().catch(logError);
+});
+
 platform.onNavCommitted(nav.onCommitEvent);
 platform.onNavCompleted(nav.onCompletedEvent);
 platform.onNavError(nav.onErrorEvent);

@@ -12,7 +12,7 @@ import { cancelRetry, startRetry } from './retry.js';
 import { onDiagnosedError } from './probe-handlers.js';
 import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
-import { extensionUrl, getTab, listenMainFrameResponses, openTab, webRequestApi } from '../lib/platform.js';
+import { allTabs, extensionUrl, getTab, listenMainFrameResponses, openTab, webRequestApi } from '../lib/platform.js';
 import { isCandidateStatus, isReportableNetError, isTopLevel as topLevel } from '../lib/verdict.js';
 import { mayAskToWait, navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
@@ -322,6 +322,22 @@ async function afterError(tabId, url, d, settings, retrying, form) {
       active: false,
       ...(tab ? { index: tab.index + 1, windowId: tab.windowId, openerTabId: tabId } : {}),
     });
+  }
+}
+
+/**
+ * Once, when the extension is installed or updated and when the browser starts: the open http(s)
+ * tabs loaded before this worker listened (a failed one would get no badge until reloaded). Each
+ * gets the same one-call status read as after a load; discarded tabs are skipped (reading one
+ * would load it again).
+ */
+export async function readOpenTabs() {
+  for (const tab of await allTabs()) {
+    if (tab.id == null || tab.discarded || !httpUrl(tab.url ?? '')) continue;
+    // A tab that committed since this worker started has its own read under way.
+    if (commitAt.has(tab.id)) continue;
+    unread.set(tab.id, { url: tab.url ?? '', documentId: null, when: { prev: 0, at: Date.now() }, seq: bump(tab.id) });
+    await readStatus(tab.id, null).catch(logError);
   }
 }
 

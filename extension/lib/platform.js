@@ -48,6 +48,15 @@ export async function platformOs() {
   return (await chrome.runtime.getPlatformInfo()).os;
 }
 
+/**
+ * Calls `fn` when the extension is installed or updated, and when the browser starts with it.
+ * @param {() => void} fn
+ */
+export function onInstalledOrStartup(fn) {
+  chrome.runtime.onInstalled.addListener(() => fn());
+  chrome.runtime.onStartup.addListener(() => fn());
+}
+
 export function openOptionsPage() {
   return chrome.runtime.openOptionsPage();
 }
@@ -157,6 +166,11 @@ export async function activeTabId() {
  */
 export function reloadTab(tabId, bypassCache) {
   return chrome.tabs.reload(tabId, { bypassCache });
+}
+
+/** Every open tab, in every window. */
+export function allTabs() {
+  return chrome.tabs.query({});
 }
 
 export const openTab = (/** @type {chrome.tabs.CreateProperties} */ props) => chrome.tabs.create(props);

@@ -8,7 +8,10 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { badgeText, launch, openPopup, tabIdOf, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXT_DIR, badgeText, launch, launchChromium, openPopup, tabIdOf, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -295,4 +298,39 @@ it('an empty 502 the browser replaced with its own page: the popup asks the site
   assert.equal(seen.length, before + 1, 'not asked twice');
   await popup.close();
   await page.close();
+});
+
+it('a tab that failed before the extension was installed gets its badge on install', async () => {
+  const url = await serve((req, res) => {
+    if (req.url !== '/') return void res.writeHead(404).end();
+    res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502);
+  });
+  // A browser without the extension: the tab fails first, the extension is installed after
+  // (DevTools' Extensions.loadUnpacked, as a person would install it with the tab open).
+  const profile = mkdtempSync(join(tmpdir(), 'gd-install-'));
+  // Playwright's defaults disable extensions: all but ours, which is installed below.
+  const ctx = await launchChromium(profile, { extraArgs: ['--enable-unsafe-extension-debugging', `--disable-extensions-except=${EXT_DIR}`], lang: 'en-US' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(url).catch(() => {});
+    assert.equal(await page.title(), '502 Bad Gateway');
+    const browser = ctx.browser();
+    assert.ok(browser, 'a browser to talk to');
+    const cdp = await browser.newBrowserCDPSession();
+    const { id } = await cdp.send('Extensions.loadUnpacked', { path: EXT_DIR });
+    const control = await ctx.newPage();
+    await waitFor(async () => {
+      await control.goto(`chrome-extension://${id}/options.html`);
+      return true;
+    }, 'the extension installed', 15000, 300);
+    const tabId = await waitFor(() => control.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? null, url), 'the failed tab');
+    const badge = await waitFor(async () => {
+      const t = await control.evaluate((tid) => chrome.action.getBadgeText({ tabId: tid }), tabId);
+      return t === '502' ? t : null;
+    }, 'badge 502 on the tab that failed before install, without reloading it', 15000);
+    assert.equal(badge, '502');
+  } finally {
+    await ctx.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
