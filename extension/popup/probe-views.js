@@ -50,6 +50,8 @@ function failedText(e, timeoutMs, t) {
       return t('pv_failed_malformed', detail);
     case 'too-large':
       return t('pv_failed_too_large');
+    case 'local-host':
+      return t('pv_local_host', detail);
     default:
       return t('pv_failed_other', detail || kind);
   }
@@ -87,6 +89,8 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
       append(box, [h('p', null, t('pv_dns_ip_literal'))]);
     } else if (ek === 'no-status-page') {
       append(box, [h('p', null, t('pv_no_status_page'))]);
+    } else if (ek === 'local-host') {
+      append(box, [h('p', { class: 'probe-local' }, t('pv_local_host', out.host ?? ''))]);
     } else {
       append(box, [h('p', { class: 'probe-failed' }, failedText(p?.error, out.timeoutMs, t))]);
     }

@@ -334,3 +334,40 @@ it('a tab that failed before the extension was installed gets its badge on insta
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+it('local and reserved hosts are never sent to outside services, and the popup says why; a name that cannot exist gets no flush-DNS advice', async () => {
+  // A name under .invalid (NXDOMAIN here as everywhere): DNS advice, but nothing to flush.
+  const page = await s.context.newPage();
+  await page.goto('http://no-such-shop.invalid/').catch(() => {});
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t === 'DNS', 'DNS badge');
+  const d = await waitDiagnosed(s, tabId, 'http://no-such-shop.invalid/');
+  assert.equal(d.meaning, 'net-dns');
+  const ids = d.actions.map((/** @type {{id: string}} */ a) => a.id);
+  assert.ok(!ids.includes('flush-dns'), `no flush-dns for a reserved name: ${ids}`);
+  const popup = await openPopup(s, tabId);
+  assert.equal(await popup.locator('[data-action="flush-dns"]').count(), 0);
+  // The public resolver (default settings: Cloudflare) is not asked about a reserved name.
+  await popup.click('[data-probe-run="check-dns"]');
+  const sel = '#probe-check-dns .probe-result[data-probe="check-dns"]';
+  await popup.waitForSelector(sel, { timeout: 20000 });
+  assert.equal(await popup.$eval(sel, (el) => el.getAttribute('data-verdict')), 'failed:local-host');
+  assert.match(await popup.$eval(sel, (el) => el.textContent ?? ''), /no-such-shop\.invalid is a local or reserved name, which is never sent to outside services/);
+  await popup.close();
+  await page.close();
+
+  // A page on loopback: its URL is not sent to the archive (default settings: archive.org).
+  const url = await serve((_req, res) => { res.writeHead(502, { 'content-type': 'text/html', server: 'nginx' }).end(NGINX_502); });
+  const local = await s.context.newPage();
+  await local.goto(url).catch(() => {});
+  const localTab = await tabIdOf(s, local);
+  await waitForBadge(s, localTab, (t) => t === '502', 'badge 502');
+  await waitDiagnosed(s, localTab, url);
+  const p2 = await openPopup(s, localTab);
+  await p2.click('[data-probe-run="archived-copy"]');
+  const sel2 = '#probe-archived-copy .probe-result[data-probe="archived-copy"]';
+  await p2.waitForSelector(sel2, { timeout: 20000 });
+  assert.equal(await p2.$eval(sel2, (el) => el.getAttribute('data-verdict')), 'failed:local-host');
+  await p2.close();
+  await local.close();
+});
