@@ -6,7 +6,7 @@
 import { h, append, clear } from '../lib/dom.js';
 import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
-import { httpUrl } from '../lib/url.js';
+import { httpUrl, isLocalHost } from '../lib/url.js';
 import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
@@ -317,7 +317,8 @@ export function probeControl(a, d, ctx) {
     if (!btn.disabled) run();
   });
   append(wrap, [btn, note]);
-  if (a.id === 'check-down' && host) {
+  // No link that would hand a local or reserved name to an outside checker.
+  if (a.id === 'check-down' && host && !isLocalHost(host)) {
     append(wrap, [h('p', { class: 'help' },
       h('a', { href: `https://downforeveryoneorjustme.com/${encodeURIComponent(host)}`, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_dfeojm', host)),
       ' ', t('pv_dfeojm_note'))]);

@@ -364,6 +364,7 @@ it('local and reserved hosts are never sent to outside services, and the popup s
   await waitForBadge(s, localTab, (t) => t === '502', 'badge 502');
   await waitDiagnosed(s, localTab, url);
   const p2 = await openPopup(s, localTab);
+  assert.equal(await p2.locator('#dfeojm-link').count(), 0, 'no link handing the address to an outside checker');
   await p2.click('[data-probe-run="archived-copy"]');
   const sel2 = '#probe-archived-copy .probe-result[data-probe="archived-copy"]';
   await p2.waitForSelector(sel2, { timeout: 20000 });
