@@ -16,7 +16,7 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
 /**
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
- *   state: {url: string, pageRead: boolean, manual: boolean}|null, diagnosis: Diagnosis|null,
+ *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean}|null, diagnosis: Diagnosis|null,
  *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN',
  *   headers?: boolean, storageError?: string|null}} StateReply
  *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)

@@ -192,8 +192,13 @@ pub fn finish(
         }
         Some(p) => p.stack.iter().any(|s| s == st),
     };
+    // A name under a TLD reserved never to exist in public DNS (RFC 6761: .invalid, .test,
+    // .example) fails to resolve by design: flushing a DNS cache cannot help.
+    let impossible_name =
+        d.meaning.as_deref() == Some("net-dns") && d.host.as_deref().is_some_and(reserved_name);
     d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
         .into_iter()
+        .filter(|id| !(impossible_name && *id == "flush-dns"))
         .map(|id| {
             let mut a = make_action(id, texts);
             a.steps
@@ -218,6 +223,15 @@ pub fn finish(
             a
         })
         .collect();
+}
+
+/// Is `host` under a top-level name that public DNS never holds (`.invalid`, `.test`, `.example`)?
+fn reserved_name(host: &str) -> bool {
+    let h = host.trim_end_matches('.');
+    let tld = h.rsplit('.').next().unwrap_or(h);
+    ["invalid", "test", "example"]
+        .iter()
+        .any(|r| tld.eq_ignore_ascii_case(r))
 }
 
 /// The diagnosis of a browser network error (no response at all).
@@ -275,6 +289,16 @@ pub fn net_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_names_are_told_apart() {
+        for h in ["no-such-site.invalid", "a.test", "b.EXAMPLE", "x.invalid."] {
+            assert!(reserved_name(h), "{h}");
+        }
+        for h in ["example.com", "test.com", "invalid.org", "shop.example.net"] {
+            assert!(!reserved_name(h), "{h}");
+        }
+    }
 
     #[test]
     fn plans_lead_with_the_right_thing() {

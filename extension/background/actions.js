@@ -10,11 +10,12 @@ import * as st from './state.js';
 import { cancelRetry, startRetry } from './retry.js';
 import { runProbe, PROBE_KINDS } from './probes.js';
 import { setBadge } from './badge.js';
+import { learnHiddenStatus } from './learn.js';
 import { currentSeq, headersMode, lastResponseOf } from './navigation.js';
 import { langOf } from './env.js';
 import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
 import { loadSettings } from '../lib/settings.js';
-import { retryableOrigin } from '../lib/retry-policy.js';
+import { mayAskToWait, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
 /** @typedef {import('./engine.js').PageInput} PageInput */
@@ -26,18 +27,32 @@ function tabIdOf(msg) {
   return id;
 }
 
+/**
+ * Refuses to reload a form's answer unless the popup says the user confirmed resending it: the
+ * warning is the popup's, this is the guard behind it.
+ * @param {number} tabId
+ * @param {Record<string, unknown>} msg
+ */
+async function mayResend(tabId, msg) {
+  if (msg.resend === true) return;
+  const state = await st.getTab(tabId);
+  if (state?.form) throw new Error('this page answered a form: reloading sends the form again');
+}
+
 /** @type {Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>>} */
 const handlers = {
   /** Everything the popup shows for one tab; re-runs the engine if the language changed. */
   async 'get-state'(msg) {
     const tabId = tabIdOf(msg);
-    const [tab, state, retry, settings] = await Promise.all([
+    const [tab, stateRead, retry, settings] = await Promise.all([
       getTab(tabId).catch(() => null),
       st.getTab(tabId),
       st.getRetry(tabId),
       loadSettings(),
     ]);
     const lang = langOf(settings);
+    // An empty error response the browser replaced with its own page: ask the site once.
+    const state = stateRead ? await learnHiddenStatus(tabId, stateRead, lang) : null;
     let diagnosis = state?.diagnosis ?? null;
     if (state && diagnosis && diagnosis.lang !== lang) {
       diagnosis = await diagnose({ ...state.input, lang, now_ms: Date.now() });
@@ -45,7 +60,7 @@ const handlers = {
     }
     return {
       tab: tab ? { id: tab.id, url: tab.url ?? state?.url ?? '', title: tab.title ?? '' } : null,
-      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual } : null,
+      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form } : null,
       diagnosis,
       retry,
       settings,
@@ -84,13 +99,18 @@ const handlers = {
     return { diagnosis: d };
   },
 
+  /** Reloads; a form's answer only when the user confirmed sending the form again (`resend`). */
   async reload(msg) {
-    await reloadTab(tabIdOf(msg), false);
+    const tabId = tabIdOf(msg);
+    await mayResend(tabId, msg);
+    await reloadTab(tabId, false);
     return {};
   },
 
   async 'hard-reload'(msg) {
-    await reloadTab(tabIdOf(msg), true);
+    const tabId = tabIdOf(msg);
+    await mayResend(tabId, msg);
+    await reloadTab(tabId, true);
     return {};
   },
 
@@ -103,8 +123,9 @@ const handlers = {
     if (!origin) throw new Error('not a web page');
     const cookies = msg.cookies === true;
     await clearSiteData(origin, { cookies });
-    await reloadTab(tabId, false);
-    return { origin, cookies };
+    // A form's answer is not reloaded: that would send the form again.
+    if (!state?.form) await reloadTab(tabId, false);
+    return { origin, cookies, reloaded: !state?.form };
   },
 
   async 'retry-start'(msg) {
@@ -113,7 +134,9 @@ const handlers = {
     if (!state) throw new Error('no error on this tab');
     // Only the server's Retry-After is a floor; the engine's default `delay` advice (30 s) would
     // otherwise replace the schedule's first, shorter step.
-    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null);
+    // Headers not read (no webRequest): the site is asked once for its Retry-After.
+    const learn = !state.input.headers?.length && mayAskToWait(state.diagnosis.status);
+    const retry = await startRetry(tabId, state.url, state.diagnosis.retry_after ?? null, !!state.form, learn);
     return { retry };
   },
 

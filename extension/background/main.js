@@ -9,7 +9,7 @@ import { ready } from './engine.js';
 import * as nav from './navigation.js';
 import { answer } from './actions.js';
 import * as st from './state.js';
-import { ALARM_PREFIX, cancelRetry, onRetryAlarm } from './retry.js';
+import { ALARM_PREFIX, cancelRetry, onRetryAlarm, resumeOffline } from './retry.js';
 import { forgetProbeResults } from './probe-handlers.js';
 import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
@@ -23,6 +23,11 @@ platform.onPermissionAdded((p) => {
 });
 platform.onPermissionRemoved((p) => {
   if (p.permissions?.includes('webRequest')) nav.headersRevoked();
+});
+
+// Tabs that failed before this worker listened (open at install or update, restored at start).
+platform.onInstalledOrStartup(() => {
+  nav.readOpenTabs().catch(logError);
 });
 
 platform.onNavCommitted(nav.onCommitEvent);
@@ -42,6 +47,11 @@ platform.onAlarm((name) => {
   if (!name.startsWith(ALARM_PREFIX)) return;
   const tabId = Number(name.slice(ALARM_PREFIX.length));
   if (Number.isInteger(tabId)) onRetryAlarm(tabId).catch(logError);
+});
+
+// Auto-retry pauses while offline (retry.js); the connection back resumes it.
+platform.onOnline(() => {
+  resumeOffline().catch(logError);
 });
 
 platform.onStorageChanged((_changes, area) => {

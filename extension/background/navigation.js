@@ -13,9 +13,9 @@ import { onDiagnosedError } from './probe-handlers.js';
 import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
 import { openGuidance } from './guidance-tab.js';
-import { listenMainFrameResponses, webRequestApi } from '../lib/platform.js';
+import { allTabs, listenMainFrameResponses, webRequestApi } from '../lib/platform.js';
 import { isCandidateStatus, isReportableNetError, isTopLevel as topLevel } from '../lib/verdict.js';
-import { navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
+import { mayAskToWait, navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
 /** @typedef {import('./engine.js').PageInput} PageInput */
@@ -50,7 +50,9 @@ const bump = (tabId) => {
  * whose own timeStamp is earlier). So a response counts for a commit only if the browser stamped
  * it after the tab's previous commit and no later than this one, and a commit that found no
  * response yet waits here for its late error response (onHeadersReceived picks it up).
- * @typedef {{prev: number, at: number}} CommitTime  webNavigation timeStamps: previous and this commit
+ * @typedef {{prev: number, at: number, form?: boolean, reload?: boolean}} CommitTime  webNavigation
+ *   timeStamps: previous and this commit; `form`: the commit was a form submission (its
+ *   transitionType), `reload`: a reload (of a form's answer it sends the form again).
  * @type {Map<number, number>} last top-level commit time per tab
  */
 const commitAt = new Map();
@@ -114,7 +116,11 @@ export function headersRevoked() {
 /** @param {import('../lib/platform.js').HeadersDetails} d */
 function onHeaders(d) {
   if (!topLevel(d)) return undefined;
-  const p = { url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp };
+  const p = {
+    url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp,
+    // A POST answered: reloading it would send the form again.
+    ...(d.method === 'POST' ? { post: true } : {}),
+  };
   lastResponse.set(d.tabId, p);
   if (isCandidateStatus(d.statusCode)) {
     st.setPending(d.tabId, p).catch(logError);
@@ -140,7 +146,7 @@ function onResponseStarted(d) {
 /** webNavigation.onCommitted. @param {import('../lib/platform.js').CommitDetails} d */
 export function onCommitEvent(d) {
   if (!topLevel(d)) return;
-  const when = { prev: commitAt.get(d.tabId) ?? 0, at: d.timeStamp };
+  const when = { prev: commitAt.get(d.tabId) ?? 0, at: d.timeStamp, form: d.transitionType === 'form_submit', reload: d.transitionType === 'reload' };
   commitAt.set(d.tabId, d.timeStamp);
   if (headersMode() || !httpUrl(d.url)) {
     // With headers the response is known by now; a page that is not http(s) has no status to
@@ -221,6 +227,9 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
     if (navSeq.get(tabId) === seq) st.forgetTab(tabId);
     return;
   }
+  // A form's answer (or a reload of one, which sent it again) is never reloaded by us unasked.
+  const prev = when.reload ? await st.getTab(tabId) : null;
+  const form = !!when.form || !!resp.post || (!!prev?.form && sameDocument(prev.url, url));
   // The badge comes first; storage bookkeeping after it.
   const settings = await settingsNow();
   const lang = langOf(settings);
@@ -232,7 +241,7 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
   await setBadge(tabId, first);
   const [retry] = await Promise.all([
     st.getRetry(tabId),
-    st.setTab(tabId, { url, input: firstInput, diagnosis: first, pageRead: !!page, manual: false, documentId, at: Date.now(), done: false }),
+    st.setTab(tabId, { url, input: firstInput, diagnosis: first, pageRead: !!page, manual: false, form, documentId, at: Date.now(), done: false }),
     st.clearPending(tabId),
   ]);
   const retrying = !!retry && !navigatedElsewhere(retry, url);
@@ -250,12 +259,12 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
     if (navSeq.get(tabId) !== seq) return;
     await setBadge(tabId, final);
   }
-  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!page || !!read, manual: false, documentId, at: Date.now(), done: true });
+  await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!page || !!read, manual: false, form, documentId, at: Date.now(), done: true });
   if (!final.is_error) {
     await clearBadge(tabId);
     return;
   }
-  await afterError(tabId, url, final, settings, retrying);
+  await afterError(tabId, url, final, settings, retrying, form);
 }
 
 /**
@@ -273,18 +282,21 @@ async function onNavError(tabId, url, error) {
   const resp = headersMode() ? lastResponse.get(tabId) : undefined;
   const settings = await settingsNow();
   const lang = langOf(settings);
+  const known = resp && sameDocument(resp.url, url) && isCandidateStatus(resp.status) && error === 'net::ERR_HTTP_RESPONSE_CODE_FAILURE'
+    ? resp : null;
+  const form = !!known?.post;
   /** @type {PageInput} */
   const input =
-    resp && sameDocument(resp.url, url) && isCandidateStatus(resp.status) && error === 'net::ERR_HTTP_RESPONSE_CODE_FAILURE'
-      ? { status: resp.status, headers: resp.headers, url, ...(resp.ip ? { ip: resp.ip } : {}) }
+    known
+      ? { status: known.status, headers: known.headers, url, ...(known.ip ? { ip: known.ip } : {}) }
       : { headers: [], url, net_error: error };
   const d = await diagnose({ ...input, lang, now_ms: Date.now() });
   if (navSeq.get(tabId) !== seq) return;
   await setBadge(tabId, d);
-  await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, documentId: null, at: Date.now(), done: true });
+  await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, form, documentId: null, at: Date.now(), done: true });
   const retry = await st.getRetry(tabId);
   if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
-  if (d.is_error) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url));
+  if (d.is_error) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url), form);
 }
 
 /**
@@ -294,16 +306,34 @@ async function onNavError(tabId, url, error) {
  * @param {Diagnosis} d
  * @param {import('../lib/settings.js').Settings} settings
  * @param {boolean} retrying a retry is already running for this page
+ * @param {boolean} form the page is a form's answer: the retry watches the site, never resends
  */
-async function afterError(tabId, url, d, settings, retrying) {
+async function afterError(tabId, url, d, settings, retrying, form) {
   // History and the optional automatic check; never let it hold up or break the rest.
   onDiagnosedError(tabId, url, d).catch(logError);
   const retryAction = d.actions.find((a) => a.id === 'auto-retry');
   if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
-    await startRetry(tabId, url, d.retry_after ?? null);
+    // Without headers the error's Retry-After is unknown: startRetry asks the site once.
+    await startRetry(tabId, url, d.retry_after ?? null, form, !headersMode() && mayAskToWait(d.status));
   }
   // One guidance tab per failed tab, reused: a page failing every second opens it once.
   if (settings.openTab && !retrying) await openGuidance(tabId);
+}
+
+/**
+ * Once, when the extension is installed or updated and when the browser starts: the open http(s)
+ * tabs loaded before this worker listened (a failed one would get no badge until reloaded). Each
+ * gets the same one-call status read as after a load; discarded tabs are skipped (reading one
+ * would load it again).
+ */
+export async function readOpenTabs() {
+  for (const tab of await allTabs()) {
+    if (tab.id == null || tab.discarded || !httpUrl(tab.url ?? '')) continue;
+    // A tab that committed since this worker started has its own read under way.
+    if (commitAt.has(tab.id)) continue;
+    unread.set(tab.id, { url: tab.url ?? '', documentId: null, when: { prev: 0, at: Date.now() }, seq: bump(tab.id) });
+    await readStatus(tab.id, null).catch(logError);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import * as st from './state.js';
 import { loadProbeSettings } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
-import { httpUrl, withoutQuery } from '../lib/url.js';
+import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
 
 /**
  * @typedef {{kind: string, detail: string}} ProbeError
@@ -87,8 +87,14 @@ async function runKind(kind, ctx, auto) {
   let probe;
   /** @type {EngineReply|null} */
   let checker = null;
+  // A local or reserved host is never named to an outside service (an endpoint the user set on
+  // their own network may still be asked).
+  const leaks = (/** @type {string} */ endpoint) => !!host && isLocalHost(host) && !isLocalHost(httpUrl(endpoint)?.hostname ?? '');
+  const kept = () => /** @type {EngineReply} */ ({ ok: false, error: { kind: 'local-host', detail: host ?? '' } });
   if (!httpUrl(url) || !host) {
     probe = badInput('not a web page');
+  } else if ((kind === 'check-dns' && !isIpLiteral(host) && leaks(s.resolver)) || (kind === 'archived-copy' && leaks(s.archiveEndpoint))) {
+    probe = kept();
   } else {
     switch (kind) {
       case 'check-down': {
@@ -101,7 +107,7 @@ async function runKind(kind, ctx, auto) {
             connectivity_url: s.connectivityUrl,
             timeout_ms,
           }),
-          s.checkerEnabled ? engineProbe({ kind: 'public-checker', endpoint: s.checkerEndpoint, host, timeout_ms }) : null,
+          !s.checkerEnabled ? null : leaks(s.checkerEndpoint) ? kept() : engineProbe({ kind: 'public-checker', endpoint: s.checkerEndpoint, host, timeout_ms }),
         ]);
         probe = p;
         checker = c;

@@ -10,10 +10,15 @@ import { storage } from '../lib/platform.js';
  * @typedef {import('./engine.js').PageInput} PageInput
  * @typedef {import('./engine.js').Diagnosis} Diagnosis
  * @typedef {{url: string, input: PageInput, diagnosis: Diagnosis, pageRead: boolean, manual: boolean,
- *   documentId: string|null, at: number, done?: boolean}} TabState
- *   `done` is false while the first, headers-only diagnosis waits for the page to be read.
- * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number}} Pending
- * @typedef {import('../lib/retry-policy.js').RetryState & {stopped?: 'cap'|'bad-url'|null}} RetryRecord
+ *   form?: boolean, learned?: boolean, documentId: string|null, at: number, done?: boolean}} TabState
+ *   `done` is false while the first, headers-only diagnosis waits for the page to be read; `form`:
+ *   the page is the answer to a form submission, so a reload would send the form again; `learned`:
+ *   the site was asked once for the status the browser hid (learn.js).
+ * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number,
+ *   post?: boolean}} Pending  `post`: the answer to a POST (read where webRequest is held)
+ * @typedef {import('../lib/retry-policy.js').RetryState & {form?: boolean, offline?: boolean, stopped?: 'cap'|'bad-url'|'back'|null}} RetryRecord
+ *   `form`: the retry watches the site's origin and never reloads the tab; `stopped: 'back'`: it
+ *   saw the site back and left the resending to the user; `offline`: paused, the browser is offline.
  */
 
 const area = () => storage.session;
@@ -124,6 +129,15 @@ export async function getRetry(tabId) {
 export async function setRetry(tabId, r) {
   stateful.add(tabId);
   await write({ [retryKey(tabId)]: r });
+}
+
+/**
+ * Every tab's retry record (to resume those paused while offline).
+ * @returns {Promise<RetryRecord[]>}
+ */
+export async function allRetries() {
+  const all = await area().get(null);
+  return Object.keys(all).filter((k) => /^retry:\d+$/.test(k)).map((k) => /** @type {RetryRecord} */ (all[k]));
 }
 
 /** @param {number} tabId */

@@ -59,6 +59,15 @@ export async function platformOs() {
   return (await chrome.runtime.getPlatformInfo()).os;
 }
 
+/**
+ * Calls `fn` when the extension is installed or updated, and when the browser starts with it.
+ * @param {() => void} fn
+ */
+export function onInstalledOrStartup(fn) {
+  chrome.runtime.onInstalled.addListener(() => fn());
+  chrome.runtime.onStartup.addListener(() => fn());
+}
+
 export function openOptionsPage() {
   return chrome.runtime.openOptionsPage();
 }
@@ -191,6 +200,11 @@ export async function activeTabId() {
  */
 export function reloadTab(tabId, bypassCache) {
   return chrome.tabs.reload(tabId, { bypassCache });
+}
+
+/** Every open tab, in every window. */
+export function allTabs() {
+  return chrome.tabs.query({});
 }
 
 export const openTab = (/** @type {chrome.tabs.CreateProperties} */ props) => chrome.tabs.create(props);
@@ -334,6 +348,21 @@ export async function clearNotification(id) {
 }
 
 export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) => chrome.notifications.onClicked.addListener(fn);
+
+// --- connectivity --------------------------------------------------------------------------------
+
+/** Whether the browser believes it is online (false only when it knows it is not). */
+export function isOnline() {
+  return globalThis.navigator?.onLine !== false;
+}
+
+/**
+ * Calls `fn` when the connection returns (the worker's or page's own `online` event).
+ * @param {() => void} fn
+ */
+export function onOnline(fn) {
+  globalThis.addEventListener('online', () => fn());
+}
 
 // --- site data -----------------------------------------------------------------------------------
 

@@ -18,6 +18,11 @@ export const CAP_DEFAULT = 10;
 export const CAP_MIN = 1;
 /** Hard ceiling on attempts per site whatever the option says. */
 export const CAP_MAX = 30;
+/**
+ * The status a probe reports for a redirect it did not follow: the browser hides the real code
+ * (an opaque redirect), so any 3xx is recorded as 300, "answered 3xx".
+ */
+export const REDIRECTED = 300;
 /** A probe that takes longer than this counts as a failure. */
 export const PROBE_TIMEOUT_MS = 15000;
 
@@ -71,13 +76,23 @@ export function delayMs(attempt, opts = {}) {
 }
 
 /**
- * Does a probe answer mean the site is back? Any answer below 500 except 429 (rate limited) and
- * 408 (request timeout): a 404 still proves the server is up.
+ * Does a probe answer mean the site is back? Any answer below 500 except 429 (rate limited), 408
+ * (request timeout) and a redirect: a 404 still proves the server is up, but a redirect (not
+ * followed) says nothing about the page, and the site could answer probes with one to fake "back".
  * @param {number} status 0 for a network failure
  * @returns {boolean}
  */
 export function isHealthy(status) {
-  return status >= 200 && status < 500 && status !== 429 && status !== 408;
+  return status >= 200 && status < 500 && status !== 429 && status !== 408 && !(status >= 300 && status < 400);
+}
+
+/**
+ * Whether an error with this status may carry a Retry-After worth learning before the first
+ * check when its headers were not read: 503 (unavailable) and 429 (too many requests).
+ * @param {number|null|undefined} status
+ */
+export function mayAskToWait(status) {
+  return status === 503 || status === 429;
 }
 
 /**

@@ -95,9 +95,9 @@ export function actionControl(a, d, s, ctx) {
   switch (a.id) {
     case 'reload':
     case 'hard-reload': {
-      box.appendChild(button(t, t(a.id === 'reload' ? 'btnReload' : 'btnHardReload'), async () => {
-        await send({ type: a.id, tabId });
-      }, status));
+      const label = t(a.id === 'reload' ? 'btnReload' : 'btnHardReload');
+      const reload = async (/** @type {boolean} */ resend) => { await send({ type: a.id, tabId, resend }); };
+      box.appendChild(s.state?.form ? resendGuard(ctx, label, a.id, () => reload(true), status) : button(t, label, () => reload(false), status));
       break;
     }
     case 'auto-retry':
@@ -118,7 +118,7 @@ export function actionControl(a, d, s, ctx) {
           return;
         }
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
-        report(t('cacheCleared', String(r.origin)));
+        report(t(r.reloaded === false ? 'cacheClearedNoReload' : 'cacheCleared', String(r.origin)));
       }, status));
       break;
     }
@@ -170,6 +170,32 @@ function button(t, label, task, status) {
 }
 
 /**
+ * On a page that answered a form: a button that first shows what reloading does (sends the form
+ * again: a second order, a second payment) and only then offers to do it, as the user's own click.
+ * @param {Context} ctx
+ * @param {string} label
+ * @param {string} key ids of the warning and the confirming button
+ * @param {() => Promise<void>} task
+ * @param {HTMLElement} status
+ */
+function resendGuard(ctx, label, key, task, status) {
+  const { t } = ctx;
+  const wrap = h('div', { class: 'resend' });
+  const warning = h('p', { class: 'warning', id: `${key}-resend-warning`, role: 'alert', hidden: true }, t('resendWarning'));
+  const confirm = button(t, t('btnResendForm'), task, status);
+  confirm.id = `${key}-resend`;
+  confirm.hidden = true;
+  const first = h('button', { type: 'button', 'aria-describedby': `${key}-resend-warning` }, label);
+  first.addEventListener('click', () => {
+    warning.hidden = false;
+    confirm.hidden = false;
+    confirm.focus();
+  });
+  wrap.append(first, warning, confirm);
+  return wrap;
+}
+
+/**
  * Start button, or the countdown and a cancel button while a retry runs.
  * @param {RetryRecord|null} r
  * @param {HTMLElement} status
@@ -178,6 +204,14 @@ function button(t, label, task, status) {
 function retryControl(r, status, ctx) {
   const { t, tabId, send } = ctx;
   const wrap = h('div', { class: 'retry', id: 'retry' });
+  if (r && r.stopped === 'back') {
+    // A form's page: the site answers again, the form was not sent; sending it is the user's call.
+    wrap.appendChild(h('p', { id: 'retry-back' }, t('retryBackForm', r.host || r.origin)));
+    wrap.appendChild(resendGuard(ctx, t('btnReload'), 'retry', async () => {
+      await send({ type: 'reload', tabId, resend: true });
+    }, status));
+    return wrap;
+  }
   if (r && r.stopped === 'cap') {
     wrap.appendChild(h('p', { id: 'retry-stopped' }, t('retryCapped', [String(r.siteUsed), r.host || r.origin])));
     return wrap;
@@ -200,7 +234,12 @@ function retryControl(r, status, ctx) {
   tick();
   countdownTimer = setInterval(tick, 1000);
   wrap.appendChild(count);
-  if (r.lastStatus != null) wrap.appendChild(h('p', null, t('retryLast', r.lastStatus ? String(r.lastStatus) : t('retryNoAnswer'))));
+  if (r.offline) wrap.appendChild(h('p', { id: 'retry-offline' }, t('retryOffline')));
+  if (r.retryAfter) wrap.appendChild(h('p', { id: 'retry-after' }, t('retryHonours', String(r.retryAfter))));
+  if (r.lastStatus != null) {
+    const last = !r.lastStatus ? t('retryNoAnswer') : r.lastStatus >= 300 && r.lastStatus < 400 ? t('retryRedirected') : String(r.lastStatus);
+    wrap.appendChild(h('p', { id: 'retry-last' }, t('retryLast', last)));
+  }
   const cancel = button(t, t('btnCancelRetry'), async () => {
     await send({ type: 'retry-cancel', tabId });
   }, status);

@@ -6,7 +6,7 @@
 import { h, append, clear } from '../lib/dom.js';
 import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
-import { httpUrl, withoutQuery } from '../lib/url.js';
+import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
 import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
@@ -50,6 +50,8 @@ function failedText(e, timeoutMs, t) {
       return t('pv_failed_malformed', detail);
     case 'too-large':
       return t('pv_failed_too_large');
+    case 'local-host':
+      return t('pv_local_host', detail);
     default:
       return t('pv_failed_other', detail || kind);
   }
@@ -87,6 +89,8 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
       append(box, [h('p', null, t('pv_dns_ip_literal'))]);
     } else if (ek === 'no-status-page') {
       append(box, [h('p', null, t('pv_no_status_page'))]);
+    } else if (ek === 'local-host') {
+      append(box, [h('p', { class: 'probe-local' }, t('pv_local_host', out.host ?? ''))]);
     } else {
       append(box, [h('p', { class: 'probe-failed' }, failedText(p?.error, out.timeoutMs, t))]);
     }
@@ -132,6 +136,9 @@ function downView(box, v, t) {
     case 'still-failing':
       text = t('pv_down_still_failing', st);
       break;
+    case 'redirected':
+      text = t('pv_down_redirected');
+      break;
     case 'flapping':
       text = t('pv_down_flapping');
       break;
@@ -144,7 +151,9 @@ function downView(box, v, t) {
     default:
       text = t('pv_down_no_answer');
   }
-  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${a.status} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(t('listSeparator'));
+  // A redirect is recorded as 300 ("answered 3xx": the real code is hidden from us).
+  const code = (/** @type {number} */ c) => (c >= 300 && c < 400 ? '3xx' : String(c));
+  const attempts = (v.attempts ?? []).map((a) => (a.status != null ? `${code(a.status)} (${a.ms} ms)` : `${a.error ?? '?'} (${a.ms} ms)`)).join(t('listSeparator'));
   append(box, [
     h('p', { class: 'probe-verdict' }, text),
     attempts ? h('p', { class: 'help' }, t('pv_down_attempts', attempts)) : null,
@@ -312,7 +321,8 @@ export function probeControl(a, d, ctx) {
     // What leaves the browser, shown before the click: the address without its query string.
     wrap.appendChild(h('p', { class: 'help', id: 'archive-sends' }, t('pv_archive_sends', withoutQuery(ctx.url))));
   }
-  if (a.id === 'check-down' && host) {
+  // No link that would hand a local or reserved name to an outside checker.
+  if (a.id === 'check-down' && host && !isLocalHost(host)) {
     append(wrap, [h('p', { class: 'help' },
       h('a', { href: `https://downforeveryoneorjustme.com/${encodeURIComponent(host)}`, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_dfeojm', host)),
       ' ', t('pv_dfeojm_note'))]);

@@ -61,8 +61,10 @@ export const BASE_FLAGS = Object.freeze([
   '--disable-component-update',
   '--disable-sync',
   // Keep every navigation on 127.0.0.1 and the fake names we resolve ourselves.
-  // No lookups leave the machine: *.test names go to 127.0.0.1, *.invalid fail like a real NXDOMAIN.
-  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
+  // No lookups leave the machine: *.test names go to 127.0.0.1, *.invalid fail like a real NXDOMAIN;
+  // public-looking names (a reserved name is never sent to outside services) likewise:
+  // *.example.com to 127.0.0.1, *.example.net NXDOMAIN.
+  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND, MAP *.example.com 127.0.0.1, MAP *.example.net ~NOTFOUND',
 ]);
 
 /**

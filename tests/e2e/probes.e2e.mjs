@@ -165,9 +165,9 @@ before(async () => {
     headers: true,
     extraArgs: [
       `--proxy-server=http://127.0.0.1:${proxy.port}`,
-      '--proxy-bypass-list=*.test',
+      '--proxy-bypass-list=*.test;*.example.com',
       // Same as browser.mjs plus names the browser must fail to resolve (the last flag wins).
-      '--host-resolver-rules=MAP nx.test ~NOTFOUND, MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND',
+      '--host-resolver-rules=MAP nx.test ~NOTFOUND, MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND, MAP *.example.com 127.0.0.1',
       ...(extDir ? [`--load-extension=${extDir}`, `--disable-extensions-except=${extDir}`] : []),
     ],
   });
@@ -243,7 +243,8 @@ async function closeAll(...pages) {
 describe('probes from the popup', () => {
   it('nothing leaves for a third party until an action is clicked; the click is what sends it', async () => {
     // Default settings: real third-party endpoints (Cloudflare DNS, gstatic, archive.org).
-    const url = `http://quiet.test:${sites.port}/502`;
+    // A public-looking name (mapped to 127.0.0.1 by BASE_FLAGS): a .test name is never sent out.
+    const url = `http://quiet.example.com:${sites.port}/502`;
     const { page, popup } = await errorTab(url);
     for (const kind of ['check-down', 'archived-copy']) {
       assert.equal(await popup.locator(`[data-probe-run="${kind}"]`).count(), 1, `${kind} control shown`);
@@ -251,14 +252,14 @@ describe('probes from the popup', () => {
     // Each control says what it contacts and when.
     await waitFor(() => popup.$eval('[data-contacts="archived-copy"]', (e) => e.textContent), 'contacts note');
     assert.match(await popup.$eval('[data-contacts="archived-copy"]', (e) => e.textContent ?? ''), /Asks archive\.org — only when you click/);
-    assert.match(await popup.$eval('[data-contacts="check-down"]', (e) => e.textContent ?? ''), /quiet\.test.*www\.gstatic\.com — only when you click/);
+    assert.match(await popup.$eval('[data-contacts="check-down"]', (e) => e.textContent ?? ''), /quiet\.example\.com.*www\.gstatic\.com — only when you click/);
     // The down-for-everyone site is a link only.
-    assert.equal(await popup.$eval('#dfeojm-link', (e) => e.getAttribute('href')), 'https://downforeveryoneorjustme.com/quiet.test');
+    assert.equal(await popup.$eval('#dfeojm-link', (e) => e.getAttribute('href')), 'https://downforeveryoneorjustme.com/quiet.example.com');
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(proxy.fromExtension(), [], 'no request tried to leave the machine');
     assert.deepEqual(probeSrv.log(), [], 'no probe endpoint was contacted');
-    assert.deepEqual(sites.probes('quiet.test'), [], 'the site got only the tab\'s own navigation');
-    const foreign = [...pageRequests, ...contextRequests].filter((u) => !/^(chrome-extension:|data:|blob:)/.test(u) && !/^https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\//.test(u));
+    assert.deepEqual(sites.probes('quiet.example.com'), [], 'the site got only the tab\'s own navigation');
+    const foreign = [...pageRequests, ...contextRequests].filter((u) => !/^(chrome-extension:|data:|blob:)/.test(u) && !/^https?:\/\/([a-z0-9-]+\.test|quiet\.example\.com|127\.0\.0\.1)(:\d+)?\//.test(u));
     assert.deepEqual(foreign, [], 'pages and tabs asked no third party');
 
     // The click: archive.org is asked (here the proxy refuses it, so the check itself fails).

@@ -88,10 +88,11 @@ test('the cap is per site: attempts used by another tab count', () => {
   assert.equal(d.kind, 'stop');
 });
 
-test('a healthy probe reloads; 429, 408, 5xx and network failures do not', () => {
+test('a healthy probe reloads; 429, 408, a redirect (not followed), 5xx and network failures do not', () => {
   const r = p.start({ tabId: 1, url: 'https://x.test/', now: 0, rand: mid });
   assert.ok('state' in r);
-  for (const status of [200, 204, 301, 404]) assert.equal(p.afterProbe(r.state, { status }, { now: 0, siteUsed: 1 }).kind, 'reload', String(status));
+  for (const status of [p.REDIRECTED, 301, 302, 307]) assert.equal(p.afterProbe(r.state, { status }, { now: 0, siteUsed: 1 }).kind, 'wait', String(status));
+  for (const status of [200, 204, 404]) assert.equal(p.afterProbe(r.state, { status }, { now: 0, siteUsed: 1 }).kind, 'reload', String(status));
   for (const status of [0, 408, 429, 500, 502, 503, 504, 521]) assert.equal(p.afterProbe(r.state, { status }, { now: 0, siteUsed: 1 }).kind, 'wait', String(status));
 });
 

@@ -4,7 +4,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { httpUrl, sameDocument } from '../../extension/lib/url.js';
+import { httpUrl, isLocalHost, sameDocument } from '../../extension/lib/url.js';
 import { siteOf } from '../../extension/lib/history.js';
 import { retryableOrigin } from '../../extension/lib/retry-policy.js';
 import { endpointUrl } from '../../extension/lib/probe-settings.js';
@@ -46,4 +46,14 @@ test('every user agrees on what a web page is', () => {
   assert.equal(retryableOrigin('https://Shop.Example:444/cart'), 'https://shop.example:444');
   assert.equal(safeHref('https://x.test/a b'), 'https://x.test/a%20b');
   assert.equal(endpointUrl('https://u:p@x.test/'), null, 'no credentials in an endpoint');
+});
+
+test('local and reserved hosts: never named to an outside service', () => {
+  for (const h of ['localhost', 'app.localhost', '127.0.0.5', '[::1]', '::1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.0.9',
+    '100.64.0.1', '[fd00::1]', '[fe80::1]', '[::ffff:192.168.0.1]', 'printer', 'nas.local', 'x.internal', 'a.invalid', 'b.test', 'c.example', 'router.home.arpa']) {
+    assert.equal(isLocalHost(h), true, h);
+  }
+  for (const h of ['example.com', 'shop.example.com', '8.8.8.8', '172.32.0.1', '[2001:db8::1]', 'test.com', 'local.news']) {
+    assert.equal(isLocalHost(h), false, h);
+  }
 });

@@ -15,10 +15,23 @@ pub struct Attempt {
     pub ms: u32,
 }
 
+/// The status recorded for a redirect the probe did not follow: the browser hides the real code
+/// (an opaque redirect), so any 3xx is recorded as 300, "answered 3xx".
+pub const REDIRECTED: u16 = 300;
+
+fn is_redirect(s: u16) -> bool {
+    (300..400).contains(&s)
+}
+
 impl Attempt {
+    /// A clean answer: not an error, and not a redirect (which says nothing about the page, and
+    /// a site could answer probes with one to fake "up now").
     fn answered_ok(&self) -> bool {
         self.status
-            .is_some_and(|s| !crate::status::is_error_status(s))
+            .is_some_and(|s| !crate::status::is_error_status(s) && !is_redirect(s))
+    }
+    fn answered_redirect(&self) -> bool {
+        self.status.is_some_and(is_redirect)
     }
     fn answered_error(&self) -> bool {
         self.status.is_some_and(crate::status::is_error_status)
@@ -30,7 +43,8 @@ impl Attempt {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct DownVerdict {
     /// `up-now` (the site answers fine to a clean request: reload), `still-failing` (it still
-    /// answers with an error: it's the site, not your browser), `flapping` (sometimes fine,
+    /// answers with an error: it's the site, not your browser), `redirected` (it answers every
+    /// probe with a redirect, not followed: it is up, the page unchecked), `flapping` (sometimes fine,
     /// sometimes not), `unreachable` (no answer, though other sites answer), `offline` (nothing
     /// answers: your connection), `no-answer` (no answer; connectivity unknown).
     pub kind: String,
@@ -52,7 +66,10 @@ pub fn verdict(
 ) -> DownVerdict {
     let ok = attempts.iter().filter(|a| a.answered_ok()).count();
     let bad = attempts.iter().filter(|a| a.answered_error()).count();
+    let redirects = attempts.iter().filter(|a| a.answered_redirect()).count();
     let kind = match (ok, bad) {
+        (0, 0) if redirects > 0 && redirects == attempts.len() => "redirected",
+        (0, 0) if redirects > 0 => "flapping",
         (0, 0) => match connectivity {
             Some(true) => "unreachable",
             Some(false) => "offline",
@@ -130,6 +147,17 @@ mod tests {
         assert_eq!(verdict(None, &[err("network")], None).kind, "no-answer");
         // A 404 is an answer from a working server, not an outage.
         assert_eq!(verdict(Some(502), &[st(404, 10)], None).kind, "up-now");
+        // A redirect (not followed) is an answer, but never "up now".
+        let v = verdict(Some(502), &[st(REDIRECTED, 10), st(REDIRECTED, 12)], None);
+        assert_eq!((v.kind.as_str(), v.status), ("redirected", Some(300)));
+        assert_eq!(
+            verdict(Some(502), &[st(200, 10), st(REDIRECTED, 12)], None).kind,
+            "flapping"
+        );
+        assert_eq!(
+            verdict(Some(502), &[st(REDIRECTED, 10), err("timeout")], None).kind,
+            "flapping"
+        );
         assert_eq!(
             verdict(Some(502), &[st(200, 10), err("timeout")], Some(true)).kind,
             "flapping"

@@ -1,14 +1,20 @@
 //! The probes' network side (wasm only): the host's `fetch` from the extension's service worker,
 //! through gloo-net. Every request has a timeout (`AbortSignal.timeout`, which also bounds
-//! reading the body), sends no cookies (`credentials: omit`) and bypasses the HTTP cache
-//! (`cache: no-store`); a body is streamed and refused once it passes [`MAX_BODY`], so a huge
-//! answer is never held whole. Answers are parsed by the pure modules beside this one.
+//! reading the body), sends no cookies (`credentials: omit`), bypasses the HTTP cache
+//! (`cache: no-store`) and never follows a redirect (`redirect: manual`: a site could send a
+//! probe to any host, the user's LAN or loopback included, or to a 2xx that fakes "up now"; a
+//! redirect is an answer, "3xx", and reported so); a body is streamed and refused once it passes
+//! [`MAX_BODY`], so a huge answer is never held whole. Answers are parsed by the pure modules
+//! beside this one.
 
 use gloo_net::http::{Request, Response};
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials};
+use web_sys::{
+    AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestRedirect,
+    ResponseType,
+};
 
 use super::api::{ProbeAnswer, ProbeReply, ProbeRequest};
 use super::{checker, dns, down, statuspage, wayback, ProbeError, MAX_BODY};
@@ -55,6 +61,7 @@ async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got
     let mut req = Request::get(url)
         .cache(RequestCache::NoStore)
         .credentials(RequestCredentials::Omit)
+        .redirect(RequestRedirect::Manual)
         .abort_signal(Some(&signal));
     if let Some(a) = accept {
         req = req.header("accept", a);
@@ -64,9 +71,25 @@ async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got
         .send()
         .await
         .map_err(|e| failure(&signal, timeout_ms, e.to_string()))?;
-    let status = resp.status();
+    // An unfollowed redirect is opaque (status 0, no headers): recorded as "answered 3xx".
+    let redirected =
+        resp.type_() == ResponseType::Opaqueredirect || (300..400).contains(&resp.status());
+    let status = if redirected {
+        down::REDIRECTED
+    } else {
+        resp.status()
+    };
     if accept.is_none() {
         return Ok(Got { status, body: None });
+    }
+    if redirected {
+        return Err(ProbeError::new(
+            "http",
+            format!(
+                "a redirect (3xx, not followed) from {}",
+                super::tidy(url, 120)
+            ),
+        ));
     }
     if !(200..300).contains(&status) {
         return Err(ProbeError::new(
