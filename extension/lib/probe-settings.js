@@ -196,7 +196,11 @@ export function normalizeProbeSettings(raw, timeZone = currentTimeZone()) {
   const eff = effectiveRegion(region, timeZone);
   /** @type {Record<string, unknown>} */
   const defaults = { ...PROBE_DEFAULTS, ...REGION_DEFAULTS[eff] };
-  const url = (/** @type {keyof ProbeSettings} */ k) => endpointUrl(r[k]) ?? /** @type {string} */ (defaults[k]);
+  // Before regions, every options save stored the global defaults as if typed; without a stored
+  // region such a value is the old default, and follows the region like an empty one.
+  const legacy = (/** @type {keyof ProbeSettings} */ k) => r.region === undefined && REGION_KEYS.includes(/** @type {any} */ (k))
+    && r[k] === REGION_DEFAULTS.global[/** @type {'resolver'|'connectivityUrl'|'downLink'} */ (k)];
+  const url = (/** @type {keyof ProbeSettings} */ k) => (legacy(k) ? null : endpointUrl(r[k])) ?? /** @type {string} */ (defaults[k]);
   const bool = (/** @type {keyof ProbeSettings} */ k) => (typeof r[k] === 'boolean' ? /** @type {boolean} */ (r[k]) : /** @type {boolean} */ (PROBE_DEFAULTS[k]));
   const checkerEndpoint = endpointUrl(r.checkerEndpoint) ?? '';
   const t = Number(r.timeoutMs);
@@ -271,16 +275,14 @@ export async function loadProbeSettings() {
 
 /**
  * Saves a patch (normalised first) and returns the full settings. A patch with only `region`
- * keeps the stored endpoints as they are (empty ones follow the new region).
+ * moves the endpoints that follow the region and keeps the typed ones.
  * @param {Partial<ProbeSettings>} patch
  * @returns {Promise<ProbeSettings>}
  */
 export async function saveProbeSettings(patch) {
-  const raw = await loadRaw();
-  const next = normalizeProbeSettings({ ...raw, ...patch });
+  const next = normalizeProbeSettings({ ...(await loadRaw()), ...patch });
+  // Endpoints at the (new) region's default are stored empty: typed ones stay as typed.
   const stored = storedForm(next);
-  // Endpoints the patch does not name keep their stored form (empty = follow the region).
-  for (const k of REGION_KEYS) if (!(k in patch)) stored[k] = endpointUrl(raw[k]) ?? '';
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const [k, v] of Object.entries(stored)) out[PREFIX + k] = v;

@@ -49,6 +49,16 @@ test('region defaults: mainland endpoints in China, overridable both ways', () =
   assert.equal(normalizeProbeSettings({ resolver: '', connectivityUrl: '' }, 'PRC').connectivityUrl, REGION_DEFAULTS.cn.connectivityUrl);
 });
 
+test('settings saved before regions: the old global defaults follow the region, typed ones stay', () => {
+  const old = { resolver: 'https://cloudflare-dns.com/dns-query', connectivityUrl: 'https://www.gstatic.com/generate_204', archiveEndpoint: 'https://archive.org/wayback/available' };
+  const cn = normalizeProbeSettings(old, 'Asia/Shanghai');
+  assert.equal(cn.resolver, REGION_DEFAULTS.cn.resolver);
+  assert.equal(cn.connectivityUrl, REGION_DEFAULTS.cn.connectivityUrl);
+  assert.equal(normalizeProbeSettings({ resolver: 'https://dns.google/resolve' }, 'Asia/Shanghai').resolver, 'https://dns.google/resolve');
+  // Once a region is stored, Cloudflare is what the user chose.
+  assert.equal(normalizeProbeSettings({ ...old, region: 'auto' }, 'Asia/Shanghai').resolver, 'https://cloudflare-dns.com/dns-query');
+});
+
 test('stored form: endpoints at their region default are stored empty, so they follow the region', () => {
   const cn = normalizeProbeSettings({}, 'Asia/Shanghai');
   const st = storedForm(cn);
