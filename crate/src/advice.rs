@@ -184,8 +184,12 @@ pub fn finish(
     let has_status_page = d.status_page.is_some();
     // A step for one stack (PHP, WordPress) is for sites that may run on it: an unknown one, a
     // site behind a web server or CDN that does not say what runs behind it, or one whose rule
-    // names that stack.
+    // names that stack. A control panel's steps (BT Panel) only where the rule names it: most
+    // unknown or nginx sites run no such panel, and its steps would only mislead their owners.
     let stack_possible = |st: &str| match provider {
+        _ if crate::guidance::NAMED_ONLY_STACKS.contains(&st) => {
+            provider.is_some_and(|p| p.stack.iter().any(|s| s == st))
+        }
         None => true,
         Some(p) if p.stack.is_empty() => {
             matches!(kind, Some(ProviderKind::Server | ProviderKind::Cdn))

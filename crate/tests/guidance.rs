@@ -466,3 +466,63 @@ fn stack_steps_go_only_where_the_stack_is_possible() {
         );
     }
 }
+
+/// BT Panel's own steps (restart nginx and PHP from the panel, its log paths, its init
+/// scripts) go to a page that shows BT Panel, in every language, and to no other: not to a plain
+/// nginx page, an unknown one or a Spring Boot one, whose owners seldom run the panel.
+#[test]
+fn bt_panel_steps_go_only_to_bt_panel_pages() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let bt_steps = |rel: &str, lang: &str| {
+        let bytes = std::fs::read(dir.join(rel)).expect("fixture");
+        let mut input = gateway_doctor::http::parse_response(&bytes).expect("parses");
+        input.lang = Some(lang.into());
+        let d = diagnose(&input).expect("diagnoses");
+        let a = d.actions.into_iter().find(|a| a.id == "owner-checklist");
+        let steps = a.map(|a| a.steps).unwrap_or_default();
+        let bt: Vec<String> = steps
+            .iter()
+            .filter(|s| s.stack.as_deref() == Some("bt-panel"))
+            .map(|s| format!("{} {}", s.text, s.code.as_deref().unwrap_or("")))
+            .collect();
+        (d.provider, steps.len(), bt)
+    };
+    for lang in ["en", "zh-CN", "zh-TW"] {
+        let (provider, _, bt) = bt_steps("bt-panel/bad-gateway-502.http", lang);
+        assert_eq!(provider.as_deref(), Some("bt-panel"));
+        let all = bt.join("\n");
+        assert_eq!(bt.len(), 3, "{lang}: the panel's steps ({all})");
+        for needle in [
+            "软件商店",
+            "已安装",
+            "重启",
+            "/www/wwwlogs/example.com.error.log",
+            "/www/wwwlogs/nginx_error.log",
+            "/www/server/php/74/var/log/php-fpm.log",
+            "/etc/init.d/nginx restart",
+            "/etc/init.d/php-fpm-74 restart",
+        ] {
+            assert!(all.contains(needle), "{lang}: {needle} in {all}");
+        }
+    }
+    for rel in [
+        "nginx/live-502-closed-port.http",
+        "generic/502-bad-gateway.http",
+        "spring-boot/whitelabel-500.http",
+    ] {
+        let (provider, all, bt) = bt_steps(rel, "zh-CN");
+        assert_ne!(provider.as_deref(), Some("bt-panel"), "{rel}");
+        assert!(all > 2, "{rel}: the checklist is there ({all})");
+        assert!(bt.is_empty(), "{rel}: no BT Panel steps: {bt:?}");
+    }
+}
+
+/// The zh-CN DNS advice names resolvers that answer in mainland China.
+#[test]
+fn zh_cn_dns_steps_name_mainland_resolvers() {
+    let flush = &texts("zh-CN").action["flush-dns"];
+    let text: String = flush.steps.iter().map(|s| s.text.as_ref()).collect();
+    for ip in ["223.5.5.5", "223.6.6.6", "119.29.29.29"] {
+        assert!(text.contains(ip), "{ip} in {text}");
+    }
+}

@@ -11,7 +11,7 @@ import { engineCall, ready } from './engine.js';
 import { runProbe as wasmRunProbe } from '../engine/engine.js';
 import { registerProbe } from './probes.js';
 import * as st from './state.js';
-import { loadProbeSettings } from '../lib/probe-settings.js';
+import { alternativeFor, loadProbeSettings, serviceFor, withAlternative } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
 import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
@@ -20,7 +20,10 @@ import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
  * @typedef {{kind: string, detail: string}} ProbeError
  * @typedef {{ok: boolean, result?: any, error?: ProbeError}} EngineReply
  * @typedef {{kind: string, probe: EngineReply, checker: EngineReply|null, host: string|null, url: string,
- *   timeoutMs: number, at: number, auto: boolean}} Outcome
+ *   timeoutMs: number, at: number, auto: boolean, service: string|null, alternative: string|null}} Outcome
+ *   `service` is the third-party endpoint the probe contacted (resolver, connectivity URL,
+ *   archive); `alternative` the one to offer when it could not be reached (null after a run
+ *   that already used it).
  * @typedef {import('./probes.js').ProbeContext} ProbeContext
  */
 
@@ -78,7 +81,9 @@ function isIpLiteral(host) {
  * @returns {Promise<Outcome>}
  */
 async function runKind(kind, ctx, auto) {
-  const s = await loadProbeSettings();
+  const saved = await loadProbeSettings();
+  // The user asked to try the alternative service once (the popup offers it after a failure).
+  const s = ctx.alt ? withAlternative(kind, saved) : saved;
   const state = await st.getTab(ctx.tabId);
   const url = ctx.url || state?.url || '';
   const host = ctx.host ?? null;
@@ -136,7 +141,11 @@ async function runKind(kind, ctx, auto) {
     }
   }
   /** @type {Outcome} */
-  const out = { kind, probe, checker, host, url, timeoutMs: timeout_ms, at: Date.now(), auto };
+  const out = {
+    kind, probe, checker, host, url, timeoutMs: timeout_ms, at: Date.now(), auto,
+    service: serviceFor(kind, s),
+    alternative: ctx.alt ? null : alternativeFor(kind, saved),
+  };
   await remember(ctx.tabId, out).catch(() => {});
   return out;
 }
@@ -161,7 +170,7 @@ async function remember(tabId, out) {
  * @param {boolean} [auto]
  */
 export function probe(kind, ctx, auto = false) {
-  return joinOrStart(`${ctx.tabId}:${kind}`, () => runKind(kind, ctx, auto));
+  return joinOrStart(`${ctx.tabId}:${kind}${ctx.alt ? ':alt' : ''}`, () => runKind(kind, ctx, auto));
 }
 
 for (const kind of ['check-down', 'check-dns', 'provider-status', 'archived-copy']) {

@@ -5,7 +5,8 @@
  */
 
 /**
- * @typedef {{tabId: number, url: string, host: string|null, action: import('./engine.js').Action|null}} ProbeContext
+ * @typedef {{tabId: number, url: string, host: string|null, action: import('./engine.js').Action|null, alt?: boolean}} ProbeContext
+ *   `alt`: use the alternative service for this run (after the usual one could not be reached)
  * @typedef {(ctx: ProbeContext) => Promise<Record<string, unknown>>} ProbeFn
  */
 

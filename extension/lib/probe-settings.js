@@ -2,14 +2,25 @@
  * Settings of the network probes, kept in chrome.storage.local (they are per machine: a test or
  * a company mirror points them elsewhere): the endpoints each probe contacts, the optional public
  * checker, the automatic check on error, the timeout. Normalisation is pure for tests/js.
+ *
+ * The resolver, the connectivity URL and the down-for-everyone link have per-region defaults
+ * (`REGION_DEFAULTS`): services a user in mainland China can reach, or the global ones. The
+ * region is a setting (`auto | cn | global`); `auto` means mainland China when the time zone is
+ * one of `CN_TIME_ZONES` (the UI language alone does not decide: zh-CN readers abroad, Hong
+ * Kong, Macau and Taiwan reach the global services). An endpoint stored empty follows the
+ * region; one the user typed stays as typed. Sources: docs/probes.md.
  */
 import { storage } from './platform.js';
 import { httpUrl } from './url.js';
 
 /**
+ * @typedef {'auto'|'cn'|'global'} Region
  * @typedef {object} ProbeSettings
+ * @property {Region}  region            the setting (auto: from the time zone)
+ * @property {'cn'|'global'} effectiveRegion the region whose defaults apply
  * @property {string}  resolver          DoH JSON endpoint
  * @property {string}  connectivityUrl   a URL that answers when the internet works
+ * @property {string}  downLink          down-for-everyone page; `{host}` stands for the host (appended when absent)
  * @property {string}  archiveEndpoint   Wayback Machine availability API
  * @property {boolean} checkerEnabled    ask the public checker too (off by default)
  * @property {string}  checkerEndpoint   its URL ('' until the user sets one)
@@ -22,12 +33,131 @@ import { httpUrl } from './url.js';
 export const RESOLVERS = Object.freeze({
   cloudflare: 'https://cloudflare-dns.com/dns-query',
   google: 'https://dns.google/resolve',
+  alidns: 'https://dns.alidns.com/resolve',
 });
 
+/** The region settings offered. */
+export const REGIONS = Object.freeze(/** @type {Region[]} */ (['auto', 'cn', 'global']));
+
+/**
+ * IANA time zones of mainland China, link names included (engines report them as given):
+ * tzdb zone1970.tab CN rows and their `backward` links.
+ */
+export const CN_TIME_ZONES = Object.freeze(['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Chongqing', 'Asia/Chungking', 'Asia/Harbin', 'Asia/Kashgar', 'PRC']);
+
+/** The endpoints whose defaults depend on the region. */
+export const REGION_KEYS = Object.freeze(/** @type {const} */ (['resolver', 'connectivityUrl', 'downLink']));
+
+/**
+ * Per-region defaults (each endpoint's source is in docs/probes.md).
+ * @type {Readonly<Record<'cn'|'global', Readonly<{resolver: string, connectivityUrl: string, downLink: string}>>>}
+ */
+export const REGION_DEFAULTS = Object.freeze({
+  global: Object.freeze({
+    resolver: RESOLVERS.cloudflare,
+    connectivityUrl: 'https://www.gstatic.com/generate_204',
+    downLink: 'https://downforeveryoneorjustme.com/{host}',
+  }),
+  cn: Object.freeze({
+    resolver: RESOLVERS.alidns,
+    connectivityUrl: 'http://www.msftconnecttest.com/connecttest.txt',
+    downLink: 'https://www.itdog.cn/http/{host}',
+  }),
+});
+
+/**
+ * The region `auto` stands for in this time zone.
+ * @param {string|null|undefined} timeZone
+ * @returns {'cn'|'global'}
+ */
+export function detectRegion(timeZone) {
+  return typeof timeZone === 'string' && CN_TIME_ZONES.includes(timeZone) ? 'cn' : 'global';
+}
+
+/** This runtime's time zone ('' when Intl cannot tell). */
+export function currentTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The region whose defaults apply.
+ * @param {unknown} region the setting
+ * @param {string|null|undefined} timeZone
+ * @returns {'cn'|'global'}
+ */
+export function effectiveRegion(region, timeZone) {
+  return region === 'cn' || region === 'global' ? region : detectRegion(timeZone);
+}
+
+/**
+ * The down-for-everyone page for a host: `{host}` replaced (percent-encoded), or the host
+ * appended; null when the result is not an http(s) link.
+ * @param {string} template
+ * @param {string} host
+ * @returns {string|null}
+ */
+export function downLinkFor(template, host) {
+  const h = encodeURIComponent(host);
+  const u = template.includes('{host}') ? template.split('{host}').join(h) : template + h;
+  return httpUrl(u)?.href ?? null;
+}
+
+/** Which setting names the third-party service each probe kind depends on. */
+const SERVICE_KEY = Object.freeze(/** @type {Record<string, 'resolver'|'connectivityUrl'|'archiveEndpoint'>} */ ({
+  'check-down': 'connectivityUrl',
+  'check-dns': 'resolver',
+  'archived-copy': 'archiveEndpoint',
+}));
+
+/**
+ * The third-party endpoint a probe kind contacts with these settings (null: none).
+ * @param {string} kind
+ * @param {ProbeSettings} s
+ * @returns {string|null}
+ */
+export function serviceFor(kind, s) {
+  const k = SERVICE_KEY[kind];
+  return k ? s[k] : null;
+}
+
+/**
+ * The endpoint to offer when a probe's service cannot be reached: the other region's default,
+ * else this region's (when the user set another one); null when there is none (the archive:
+ * the popup links other archives instead).
+ * @param {string} kind
+ * @param {ProbeSettings} s
+ * @returns {string|null}
+ */
+export function alternativeFor(kind, s) {
+  const k = SERVICE_KEY[kind];
+  if (k !== 'resolver' && k !== 'connectivityUrl') return null;
+  const other = s.effectiveRegion === 'cn' ? 'global' : 'cn';
+  return [REGION_DEFAULTS[other][k], REGION_DEFAULTS[s.effectiveRegion][k]].find((c) => c !== s[k]) ?? null;
+}
+
+/**
+ * The settings with a probe kind's service replaced by its alternative (for one run the user
+ * asked for; nothing is saved).
+ * @param {string} kind
+ * @param {ProbeSettings} s
+ * @returns {ProbeSettings}
+ */
+export function withAlternative(kind, s) {
+  const alt = alternativeFor(kind, s);
+  const k = SERVICE_KEY[kind];
+  return alt && k ? { ...s, [k]: alt } : s;
+}
+
+/** Settings with the global region's endpoints (what `normalizeProbeSettings` gives outside China). */
 /** @type {Readonly<ProbeSettings>} */
 export const PROBE_DEFAULTS = Object.freeze({
-  resolver: RESOLVERS.cloudflare,
-  connectivityUrl: 'https://www.gstatic.com/generate_204',
+  region: 'auto',
+  effectiveRegion: 'global',
+  ...REGION_DEFAULTS.global,
   archiveEndpoint: 'https://archive.org/wayback/available',
   checkerEnabled: false,
   checkerEndpoint: '',
@@ -54,19 +184,32 @@ export function endpointUrl(v) {
 }
 
 /**
- * Settings from whatever is stored (un-prefixed keys); junk falls back to the defaults.
+ * Settings from whatever is stored (un-prefixed keys); junk falls back to the defaults, and an
+ * empty region endpoint to the region's default.
  * @param {Record<string, unknown>|null|undefined} raw
+ * @param {string} [timeZone] for region `auto`
  * @returns {ProbeSettings}
  */
-export function normalizeProbeSettings(raw) {
+export function normalizeProbeSettings(raw, timeZone = currentTimeZone()) {
   const r = raw ?? {};
-  const url = (/** @type {keyof ProbeSettings} */ k) => endpointUrl(r[k]) ?? /** @type {string} */ (PROBE_DEFAULTS[k]);
+  const region = REGIONS.includes(/** @type {Region} */ (r.region)) ? /** @type {Region} */ (r.region) : 'auto';
+  const eff = effectiveRegion(region, timeZone);
+  /** @type {Record<string, unknown>} */
+  const defaults = { ...PROBE_DEFAULTS, ...REGION_DEFAULTS[eff] };
+  // Before regions, every options save stored the global defaults as if typed; without a stored
+  // region such a value is the old default, and follows the region like an empty one.
+  const legacy = (/** @type {keyof ProbeSettings} */ k) => r.region === undefined && REGION_KEYS.includes(/** @type {any} */ (k))
+    && r[k] === REGION_DEFAULTS.global[/** @type {'resolver'|'connectivityUrl'|'downLink'} */ (k)];
+  const url = (/** @type {keyof ProbeSettings} */ k) => (legacy(k) ? null : endpointUrl(r[k])) ?? /** @type {string} */ (defaults[k]);
   const bool = (/** @type {keyof ProbeSettings} */ k) => (typeof r[k] === 'boolean' ? /** @type {boolean} */ (r[k]) : /** @type {boolean} */ (PROBE_DEFAULTS[k]));
   const checkerEndpoint = endpointUrl(r.checkerEndpoint) ?? '';
   const t = Number(r.timeoutMs);
   return {
+    region,
+    effectiveRegion: eff,
     resolver: url('resolver'),
     connectivityUrl: url('connectivityUrl'),
+    downLink: url('downLink'),
     archiveEndpoint: url('archiveEndpoint'),
     // The checker only runs with an endpoint: "enabled" without one stays off.
     checkerEnabled: bool('checkerEnabled') && checkerEndpoint !== '',
@@ -101,26 +244,48 @@ export function contactsFor(kind, s, statusBase = null) {
   }
 }
 
-/** @returns {Promise<ProbeSettings>} */
-export async function loadProbeSettings() {
+/**
+ * What to store for these settings: a region endpoint equal to its region's default is stored
+ * empty, so it follows the region when the region (or the time zone) changes.
+ * @param {ProbeSettings} s
+ * @returns {Record<string, unknown>} un-prefixed keys
+ */
+export function storedForm(s) {
+  /** @type {Record<string, unknown>} */
+  const out = { ...s };
+  delete out.effectiveRegion;
+  for (const k of REGION_KEYS) if (s[k] === REGION_DEFAULTS[s.effectiveRegion][k]) out[k] = '';
+  return out;
+}
+
+/** The stored settings as they are (un-prefixed keys, not normalised). */
+async function loadRaw() {
   const keys = Object.keys(PROBE_DEFAULTS).map((k) => PREFIX + k);
   const got = await storage.local.get(keys);
   /** @type {Record<string, unknown>} */
   const raw = {};
   for (const k of Object.keys(PROBE_DEFAULTS)) raw[k] = got[PREFIX + k];
-  return normalizeProbeSettings(raw);
+  return raw;
+}
+
+/** @returns {Promise<ProbeSettings>} */
+export async function loadProbeSettings() {
+  return normalizeProbeSettings(await loadRaw());
 }
 
 /**
- * Saves a patch (normalised first) and returns the full settings.
+ * Saves a patch (normalised first) and returns the full settings. A patch with only `region`
+ * moves the endpoints that follow the region and keeps the typed ones.
  * @param {Partial<ProbeSettings>} patch
  * @returns {Promise<ProbeSettings>}
  */
 export async function saveProbeSettings(patch) {
-  const next = normalizeProbeSettings({ ...(await loadProbeSettings()), ...patch });
+  const next = normalizeProbeSettings({ ...(await loadRaw()), ...patch });
+  // Endpoints at the (new) region's default are stored empty: typed ones stay as typed.
+  const stored = storedForm(next);
   /** @type {Record<string, unknown>} */
   const out = {};
-  for (const [k, v] of Object.entries(next)) out[PREFIX + k] = v;
+  for (const [k, v] of Object.entries(stored)) out[PREFIX + k] = v;
   await storage.local.set(out);
   return next;
 }

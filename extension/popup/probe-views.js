@@ -4,9 +4,10 @@
  * failed N times in the last 24 h" line. Everything remote-derived goes in as text nodes.
  */
 import { h, append, clear } from '../lib/dom.js';
-import { contactsFor, loadProbeSettings } from '../lib/probe-settings.js';
+import { contactsFor, downLinkFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
 import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
+import { alternativeButton, couldNotReach, otherArchives, unreachedLines } from './probe-reach.js';
 import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
@@ -65,7 +66,8 @@ function failedText(e, timeoutMs, t) {
  * @param {string} kind
  * @param {ProbeMessageReply} reply
  * @param {Translate} [t]
- * @param {{os?: string}} [env]
+ * @param {{os?: string, runAlt?: () => void}} [env] `runAlt` runs the check again with the
+ *   alternative service (offered when the usual one could not be reached)
  * @returns {HTMLElement}
  */
 export function renderProbe(kind, reply, t = browserT, env = {}) {
@@ -91,6 +93,11 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
       append(box, [h('p', null, t('pv_no_status_page'))]);
     } else if (ek === 'local-host') {
       append(box, [h('p', { class: 'probe-local' }, t('pv_local_host', out.host ?? ''))]);
+    } else if (couldNotReach(p?.error) && out.service) {
+      // The check's own service did not answer: say so, and what else to try.
+      box.setAttribute('data-unreached', 'true');
+      append(box, unreachedLines(out.service, p?.error, out.timeoutMs, t));
+      append(box, [kind === 'archived-copy' ? otherArchives(withoutQuery(out.url), t) : alternativeButton(out, t, env.runAlt)]);
     } else {
       append(box, [h('p', { class: 'probe-failed' }, failedText(p?.error, out.timeoutMs, t))]);
     }
@@ -98,6 +105,13 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
     switch (kind) {
       case 'check-down':
         downView(box, p.result, t);
+        if (p.result?.kind === 'offline' && out.service) {
+          // "Offline" rests on one service answering: name it, it may only be blocked here.
+          const svc = httpUrl(out.service)?.host ?? '';
+          box.querySelector('.probe-verdict')?.replaceChildren(t('pv_down_offline_via', svc));
+          box.setAttribute('data-unreached', 'true');
+          append(box, [alternativeButton(out, t, env.runAlt)]);
+        }
         break;
       case 'check-dns':
         dnsView(box, p.result, out.host ?? '', t, env.os ?? '');
@@ -280,8 +294,8 @@ function ensureStyles() {
 
 /**
  * The control for one probe action: the button, a note saying what it contacts, the result area
- * (filled with the last result for this page, if any). For check-down also a link to
- * downforeveryoneorjustme.com (a plain link: nothing is fetched from it).
+ * (filled with the last result for this page, if any). For check-down also a link to the
+ * region's down-for-everyone page (a plain link: nothing is fetched from it).
  * @param {Action} a
  * @param {Diagnosis} d
  * @param {{tabId: number|null, t: Translate, send: (msg: Record<string, unknown>) => Promise<any>, url?: string}} ctx
@@ -296,7 +310,7 @@ export function probeControl(a, d, ctx) {
   const result = h('div', { class: 'probe-slot', id: `probe-${a.id}`, 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', class: 'probe-run', 'data-probe-run': a.id, 'aria-describedby': `probe-note-${a.id}` }, t(`probe_${a.id.replace(/-/g, '_')}`, host));
   let os = '';
-  const run = async () => {
+  const run = async (alt = false) => {
     btn.disabled = true;
     btn.setAttribute('aria-busy', 'true');
     clear(result);
@@ -304,14 +318,17 @@ export function probeControl(a, d, ctx) {
     /** @type {ProbeMessageReply} */
     let reply;
     try {
-      reply = await sendMessage({ type: 'probe', kind: a.id, tabId: ctx.tabId });
+      reply = await sendMessage({ type: 'probe', kind: a.id, tabId: ctx.tabId, ...(alt ? { alt: true } : {}) });
     } catch (e) {
       reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     clear(result);
-    result.appendChild(renderProbe(a.id, reply, t, { os }));
+    result.appendChild(renderProbe(a.id, reply, t, { os, runAlt }));
     btn.disabled = false;
     btn.removeAttribute('aria-busy');
+  };
+  const runAlt = () => {
+    if (!btn.disabled) run(true);
   };
   btn.addEventListener('click', () => {
     if (!btn.disabled) run();
@@ -321,18 +338,23 @@ export function probeControl(a, d, ctx) {
     // What leaves the browser, shown before the click: the address without its query string.
     wrap.appendChild(h('p', { class: 'help', id: 'archive-sends' }, t('pv_archive_sends', withoutQuery(ctx.url))));
   }
-  // No link that would hand a local or reserved name to an outside checker.
-  if (a.id === 'check-down' && host && !isLocalHost(host)) {
-    append(wrap, [h('p', { class: 'help' },
-      h('a', { href: `https://downforeveryoneorjustme.com/${encodeURIComponent(host)}`, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_dfeojm', host)),
-      ' ', t('pv_dfeojm_note'))]);
-  }
+  // Filled in once the settings are read (the page depends on the region). No link that would
+  // hand a local or reserved name to an outside checker.
+  const downLine = a.id === 'check-down' && host && !isLocalHost(host) ? h('p', { class: 'help', hidden: true }) : null;
+  if (downLine) wrap.appendChild(downLine);
   wrap.appendChild(result);
 
   // What it contacts, from the current settings; and the last result for this page.
   (async () => {
     const [s, platform] = await Promise.all([loadProbeSettings(), platformOs().catch(() => '')]);
     os = platform;
+    const downHref = downLine ? downLinkFor(s.downLink, host) : null;
+    if (downLine && downHref) {
+      append(downLine, [
+        h('a', { href: downHref, target: '_blank', rel: 'noopener noreferrer', id: 'dfeojm-link' }, t('pv_down_link', [host, new URL(downHref).host])),
+        ' ', t('pv_dfeojm_note')]);
+      downLine.hidden = false;
+    }
     const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(t('listSeparator'));
     note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
     if (ctx.tabId == null) return;
@@ -345,7 +367,7 @@ export function probeControl(a, d, ctx) {
       const shown = result.querySelector('.probe-result');
       if (shown && shown.getAttribute('data-at') === String(last.at)) return;
       clear(result);
-      result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os }));
+      result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os, runAlt }));
     };
     show((await storage.session.get(k))[k]);
     // A result arriving while the popup is open (the automatic check) shows up at once.

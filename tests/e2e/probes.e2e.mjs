@@ -266,7 +266,14 @@ describe('probes from the popup', () => {
     const r = await runProbe(popup, 'archived-copy');
     assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443'], 'the click, and only it, contacted archive.org');
     assert.match(r.verdict, /^failed:/);
-    assert.match(r.text, /The check itself failed/);
+    // Not reaching archive.org says so (it is blocked in some networks) and offers other archives.
+    assert.match(r.text, /Could not reach archive\.org from your network/);
+    assert.match(r.text, /not about the site/);
+    const other = await popup.$$eval('#probe-archived-copy .other-archives a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.equal(other.length, 2, 'two other archives offered');
+    assert.match(other[0] ?? '', /^http:\/\/timetravel\.mementoweb\.org\/memento\/\d{14}\/http:\/\/quiet\.test:\d+\/502$/);
+    assert.match(other[1] ?? '', /^https:\/\/archive\.ph\/newest\/http:\/\/quiet\.test:\d+\/502$/);
+    assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443'], 'the links fetched nothing');
     await closeAll(popup, page);
   });
 
@@ -344,7 +351,14 @@ describe('probes from the popup', () => {
     await setProbeSettings({ connectivityUrl: `http://127.0.0.1:${port}/generate_204` });
     const off = await runProbe(popup, 'check-down');
     assert.equal(off.verdict, 'offline');
-    assert.match(off.text, /your connection seems to be offline/);
+    // "Offline" rests on one service: it is named, and another is offered (it may be blocked here).
+    assert.match(off.text, new RegExp(`Neither the site nor 127\\.0\\.0\\.1:${port} answered: your connection may be down, or 127\\.0\\.0\\.1:${port} may be blocked`));
+    assert.equal(await popup.$eval('#probe-check-down .probe-alt', (e) => e.getAttribute('data-alt')), 'www.msftconnecttest.com');
+    // Microsoft's connectivity answer (200 "Microsoft Connect Test", the mainland default) counts as "the internet works".
+    await setProbeSettings({ connectivityUrl: `${probeSrv.base}/connecttest.txt` });
+    const ms = await runProbe(popup, 'check-down');
+    assert.equal(ms.verdict, 'unreachable');
+    assert.ok(probeSrv.log().some((l) => l.path === '/connecttest.txt'), 'the NCSI stand-in was asked');
     await setProbeSettings({ connectivityUrl: local().connectivityUrl });
     await closeAll(popup, page);
   });
@@ -439,8 +453,64 @@ describe('probes from the popup', () => {
     // The stand-in never answers slow.test: only the client's own timeout can end this.
     const r = await runProbe(popup, 'check-dns');
     assert.equal(r.verdict, 'failed:timeout');
-    assert.match(r.text, /The check itself failed: timeout after 2 s/);
+    assert.match(r.text, /Could not reach 127\.0\.0\.1:\d+ from your network \(no answer within 2 s\)/);
     await setProbeSettings({ timeoutMs: 8000 });
+    await closeAll(popup, page);
+  });
+
+  it('check-dns against an AliDNS-shaped resolver (Question an object, type by name)', async () => {
+    await setProbeSettings({ resolver: `${probeSrv.base}/resolve` });
+    for (const [host, verdict] of /** @type {const} */ ([['same.test', 'same'], ['moved.test', 'different'], ['nx.test', 'nxdomain']])) {
+      const { page, popup } = await errorTab(host === 'nx.test' ? 'http://nx.test/' : `http://${host}:${sites.port}/511`);
+      const r = await runProbe(popup, 'check-dns');
+      assert.equal(r.verdict, verdict, host);
+      assert.ok(probeSrv.log().some((l) => l.path === `/resolve?name=${host}&type=A`), `${host} asked in AliDNS's form`);
+      await closeAll(popup, page);
+    }
+    await setProbeSettings({ resolver: local().resolver });
+  });
+
+  it('an unreachable resolver: "could not reach" it, the other region\'s resolver offered, no verdict about the site', async () => {
+    const port = await closedPort();
+    await setProbeSettings({ resolver: `http://127.0.0.1:${port}/resolve` });
+    const { page, popup } = await errorTab(`http://same.test:${sites.port}/511`);
+    const r = await runProbe(popup, 'check-dns');
+    assert.equal(r.verdict, 'failed:network');
+    assert.match(r.text, new RegExp(`Could not reach 127\\.0\\.0\\.1:${port} from your network`));
+    assert.match(r.text, /not about the site/);
+    assert.equal(await popup.locator('#probe-check-dns .probe-verdict').count(), 0, 'no verdict about the site');
+    // The alternative (here the mainland default: the test browser's zone is not in mainland China) is one click away.
+    const alt = popup.locator('#probe-check-dns .probe-alt');
+    assert.equal(await alt.getAttribute('data-alt'), 'dns.alidns.com');
+    const before = proxy.fromExtension().length;
+    await alt.click();
+    await waitFor(async () => (await popup.textContent('#probe-check-dns .probe-result') ?? '').includes('dns.alidns.com from your network'), 'the alternative was tried');
+    assert.deepEqual(proxy.fromExtension().slice(before), ['CONNECT dns.alidns.com:443'], 'the click, and only it, asked AliDNS');
+    assert.equal(await popup.locator('#probe-check-dns .probe-alt').count(), 0, 'no alternative of the alternative');
+    await setProbeSettings({ resolver: local().resolver });
+    await closeAll(popup, page);
+  });
+
+  it('region: the mainland China defaults from the options, the down-for-everyone link follows', async () => {
+    await setProbeSettings({ resolver: '', connectivityUrl: '', downLink: '' });
+    const opt = await s.context.newPage();
+    await opt.goto(`chrome-extension://${s.extId}/options.html`);
+    await opt.waitForSelector('#probe-options[data-ready="true"]');
+    assert.match(await opt.textContent('#region-auto') ?? '', /Automatic \(now: Global\)/);
+    assert.equal(await opt.inputValue('#resolverUrl'), 'https://cloudflare-dns.com/dns-query');
+    await opt.selectOption('#region', 'cn');
+    await waitFor(async () => (await opt.inputValue('#resolverUrl')) === 'https://dns.alidns.com/resolve', 'AliDNS shown');
+    assert.equal(await opt.inputValue('#connectivityUrl'), 'http://www.msftconnecttest.com/connecttest.txt');
+    assert.equal(await opt.inputValue('#downLink'), 'https://www.itdog.cn/http/{host}');
+    const w = await worker(s);
+    const stored = await w.evaluate(() => chrome.storage.local.get(['probe.region', 'probe.resolver']));
+    assert.deepEqual(stored, { 'probe.region': 'cn', 'probe.resolver': '' }, 'the region is stored; the endpoint follows it');
+    await opt.close();
+    const { page, popup } = await errorTab(`http://quiet.example.com:${sites.port}/502`);
+    await waitFor(() => popup.$eval('#dfeojm-link', (e) => e.getAttribute('href')).catch(() => null), 'down link');
+    assert.equal(await popup.$eval('#dfeojm-link', (e) => e.getAttribute('href')), 'https://www.itdog.cn/http/quiet.example.com');
+    assert.match(await popup.textContent('[data-contacts="check-down"]') ?? '', /www\.msftconnecttest\.com/);
+    await setProbeSettings({ ...local(), region: 'auto', downLink: '' });
     await closeAll(popup, page);
   });
 
@@ -553,8 +623,8 @@ describe('probes from the popup', () => {
   });
 
   it('the only request that ever tried to leave was the clicked one', () => {
-    assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443']);
-    assert.ok(proxy.seen.every((x) => x === 'CONNECT archive.org:443' || CHROMIUM_OWN.test(x)));
+    assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443', 'CONNECT dns.alidns.com:443']);
+    assert.ok(proxy.seen.every((x) => x === 'CONNECT archive.org:443' || x === 'CONNECT dns.alidns.com:443' || CHROMIUM_OWN.test(x)));
   });
 });
 

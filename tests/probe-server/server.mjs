@@ -11,10 +11,13 @@
  *   /dns-query?name=N&type=A|AAAA   names: same.test→127.0.0.1, moved.test→203.0.113.9 (TTL 300),
  *        v6.test→::1, nx.test→NXDOMAIN, servfail.test→SERVFAIL, noaddr.test→no records,
  *        malformed.test→garbage, slow.test→never answers
+ *   /resolve?name=N&type=A|1|AAAA|28  the same names in AliDNS's shape (`Question` an object, as
+ *        Alibaba's "JSON API for DoH" example shows; `type` by name or number)
  *   /wayback/available?url=U        snapshot unless U contains "none"; "malformed" → bad JSON
  *   /checker?host=H                 {"status":"down"} if H contains "down", else "up"
  *   /site/ok → 200, /site/502 → 502, /site/flap → 502/200 alternating, /site/slow → never answers
  *   /generate_204 → 204
+ *   /connecttest.txt → 200 text/plain "Microsoft Connect Test" (Microsoft NCSI's documented answer)
  *   /__log → JSON list of requests seen [{path, cookie, cacheControl, pragma}]
  */
 import http from 'node:http';
@@ -70,6 +73,7 @@ export async function startProbeServer(port = 0) {
     const p = url.pathname;
     if (p === '/__log') return send(200, seen);
     if (p === '/generate_204') { res.writeHead(204, cors); return res.end(); }
+    if (p === '/connecttest.txt') return send(200, 'Microsoft Connect Test', 'text/plain');
     const st = p.match(/^\/status\/([a-z]+)\/api\/v2\/summary\.json$/);
     if (st) {
       switch (st[1]) {
@@ -103,6 +107,17 @@ export async function startProbeServer(port = 0) {
       const code = type === 'AAAA' ? 28 : 1;
       const answer = (rec[type] || []).map((data) => ({ name: name + '.', type: code, TTL: 300, data }));
       return send(200, { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: [{ name: name + '.', type: code }], Answer: answer }, 'application/dns-json');
+    }
+    if (p === '/resolve') {
+      const name = (url.searchParams.get('name') || '').replace(/\.$/, '');
+      const t = url.searchParams.get('type') || '1';
+      const v6 = t === 'AAAA' || t === '28';
+      if (name === 'slow.test') return;
+      if (name === 'nx.test') return send(200, { Status: 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: { name: name + '.', type: 1 } }, 'application/json');
+      const rec = /** @type {Record<string, string[]>} */ (DNS[/** @type {keyof typeof DNS} */ (name)] || {});
+      const code = v6 ? 28 : 1;
+      const answer = (rec[v6 ? 'AAAA' : 'A'] || []).map((data) => ({ name: name + '.', TTL: 600, type: code, data }));
+      return send(200, { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: { name: name + '.', type: code }, Answer: answer }, 'application/json');
     }
     if (p === '/wayback/available') {
       const target = url.searchParams.get('url') || '';

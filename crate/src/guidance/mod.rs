@@ -4,7 +4,8 @@
 pub mod schema;
 
 pub use schema::{
-    ActionText, MeaningText, Table, Texts, ACTION_IDS, BROWSER_IDS, LANGS, OS_IDS, STACK_IDS,
+    ActionText, MeaningText, Table, Texts, ACTION_IDS, BROWSER_IDS, LANGS, NAMED_ONLY_STACKS,
+    OS_IDS, STACK_IDS,
 };
 
 // `EN` and `ZH_CN`: the guidance files as static `Texts`, written and validated by `build.rs`.

@@ -16,7 +16,12 @@ pub use crate::model::{List, Step, Str};
 pub const OS_IDS: [&str; 4] = ["windows", "mac", "linux", "chromeos"];
 
 /// Values of `Step::stack` and of a rule's provider `stack`.
-pub const STACK_IDS: [&str; 2] = ["php", "wordpress"];
+/// `bt-panel` steps are kept only where the page shows BT Panel itself (see `advice::finish`):
+/// an unknown or plain nginx site is seldom one.
+pub const STACK_IDS: [&str; 3] = ["php", "wordpress", "bt-panel"];
+
+/// Stacks whose steps need the provider to name them (a control panel, not a language).
+pub const NAMED_ONLY_STACKS: [&str; 1] = ["bt-panel"];
 
 /// Values of `Step::browser`.
 pub const BROWSER_IDS: [&str; 5] = ["chrome", "firefox", "safari", "edge", "opera"];

@@ -157,6 +157,25 @@ mod tests {
         assert_eq!(a.ttl, Some(60));
     }
 
+    /// AliDNS (the mainland China default) answers in Google's shape except that `Question` is
+    /// an object (Alibaba Cloud, "JSON API for DoH"); the parser never reads `Question`.
+    #[test]
+    fn alidns_shape() {
+        let a = ans(
+            r#"{"Status":0,"TC":false,"RD":true,"RA":true,"AD":false,"CD":false,"Question":{"name":"www.taobao.com.","type":1},"Answer":[{"name":"www.taobao.com.","TTL":60,"type":5,"data":"edge.example.net."},{"name":"edge.example.net.","TTL":60,"type":1,"data":"203.0.113.10"}]}"#,
+        );
+        assert_eq!(a.ips, ["203.0.113.10"]);
+        assert_eq!(a.ttl, Some(60));
+        assert_eq!(
+            query_url("https://dns.alidns.com/resolve", "www.taobao.com", "A").unwrap(),
+            "https://dns.alidns.com/resolve?name=www.taobao.com&type=A"
+        );
+        // An empty answer with NOERROR stays "no address": the code cannot tell a refusal
+        // dressed as NOERROR from a real empty answer, and says only what the resolver said.
+        let empty = ans(r#"{"Status":0,"Question":{"name":"a.test.","type":1}}"#);
+        assert_eq!(verdict(&[empty], None).kind, "no-address");
+    }
+
     #[test]
     fn verdicts() {
         let a = ans(r#"{"Status":0,"Answer":[{"type":1,"TTL":60,"data":"203.0.113.7"}]}"#);

@@ -292,7 +292,7 @@ impl RuleSet {
             if let Some(st) = p
                 .stack
                 .iter()
-                .find(|st| !["php", "wordpress"].contains(&st.as_ref()))
+                .find(|st| !["php", "wordpress", "bt-panel"].contains(&st.as_ref()))
             {
                 return Err(format!("provider {}: unknown stack {st:?}", p.id));
             }
