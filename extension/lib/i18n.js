@@ -6,8 +6,6 @@
 import { langOf, langOption, localeDir } from './lang.js';
 import { extensionUrl, message, uiLocale } from './platform.js';
 
-export { localeDir };
-
 /**
  * @typedef {(key: string, subs?: string|string[]) => string} Translate
  * @typedef {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} Messages
