@@ -1,7 +1,8 @@
 /**
  * End-to-end in a Chromium started with --lang=zh-TW (and one with --lang=zh-HK): the popup (UI
  * strings from _locales/zh_TW and the engine's guidance) is in Traditional Chinese for a real
- * nginx 502, with no Simplified-only character anywhere in it. Saves popup-zh-TW-error.png
+ * nginx 502, with no Simplified-only character anywhere in it; so is it in an English browser
+ * whose language option is set to 繁體中文. Saves popup-zh-TW-error.png
  * (the popup's first screen, 400 × 600).
  */
 import { after, it } from 'node:test';
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
-import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitForBadge } from './browser.mjs';
+import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -38,10 +39,12 @@ const SIMPLIFIED = new Set(
 /**
  * A browser in `lang`, an nginx 502 visited, its popup open.
  * @param {string} lang
+ * @param {(s: import('./browser.mjs').Session) => Promise<void>} [setup] run before the visit
  */
-async function popupOn502(lang) {
+async function popupOn502(lang, setup) {
   const s = await launch({ lang });
   sessions.push(s);
+  if (setup) await setup(s);
   const broken = await srv.startNginx502();
   servers.push(broken);
   const page = await s.context.newPage();
@@ -78,6 +81,21 @@ it('zh-TW browser: nginx 502 popup in Traditional Chinese', async () => {
 
 it('zh-HK browser: Traditional Chinese too (chrome.i18n has no zh_HK folder)', async () => {
   const popup = await popupOn502('zh-HK');
+  await assertTraditional(popup);
+  await popup.close();
+});
+
+it('English browser, option 繁體中文: Traditional Chinese', async () => {
+  const popup = await popupOn502('en-US', async (s) => {
+    const page = await s.context.newPage();
+    await page.goto(`chrome-extension://${s.extId}/options.html`);
+    await page.waitForSelector('#lang');
+    assert.equal(await page.locator('#lang option[value="zh-TW"]').textContent(), '繁體中文');
+    await page.locator('#lang').selectOption('zh-TW');
+    await waitFor(async () => (await page.evaluate(() => document.documentElement.lang)) === 'zh-TW', 'options page re-localised');
+    await waitFor(async () => (await s.control.evaluate(() => chrome.storage.sync.get('lang'))).lang === 'zh-TW', 'option saved');
+    await page.close();
+  });
   await assertTraditional(popup);
   await popup.close();
 });
