@@ -10,9 +10,10 @@ ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-# Gzipped wasm ceiling in bytes (256 KB, read as 256,000): a guard against accidents (a crate
-# pulled in by mistake), not a target to squeeze.
-WASM_GZ_BUDGET=${WASM_GZ_BUDGET:-256000}
+# Gzipped wasm ceiling in bytes: a guard against accidents (a crate pulled in by mistake), not a
+# target to squeeze. 300,000 since a third language's guidance (zh-TW) went in; measured: 247,775 B
+# gz without it (integ 6816c46), 271,806 B gz with it.
+WASM_GZ_BUDGET=${WASM_GZ_BUDGET:-300000}
 
 log() { printf '\n== %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }

@@ -241,5 +241,78 @@ fn main() {
             &t,
         );
     }
+    let table = zh_tw_table(&set);
+    static_item(
+        &mut code,
+        "ZH_TW_FORMS",
+        "crate::guidance::schema::Table<crate::guidance::schema::Str>",
+        "the rules' name_zh/label_zh and the code's Chinese literals, by zhconv (OpenCC zh-TW)",
+        &table,
+    );
     fs::write(Path::new(&out).join("guidance.rs"), code).expect("write guidance.rs");
+}
+
+/// Source files whose Chinese string literals (outside their tests) are Simplified texts shown
+/// to people; `guidance::zh` looks each up in the table.
+const ZH_SOURCES: [&str; 3] = [
+    "src/engine/mod.rs",
+    "src/advice.rs",
+    "src/bin/gateway-doctor/report.rs",
+];
+
+/// Simplified → Traditional (Taiwan) forms of every Chinese string the rules and the code show
+/// (the guidance texts have their own hand-written `zh-TW.toml`): the rules' `name_zh` and
+/// `label_zh`, and the Chinese literals of `ZH_SOURCES`. Converted with OpenCC's zh-TW tables
+/// (phrases and Taiwan vocabulary, not character by character) so no converter ships.
+fn zh_tw_table(set: &RuleSet) -> Table<Cow<'static, str>> {
+    let mut simplified: Vec<String> = Vec::new();
+    for p in set.providers.iter() {
+        simplified.extend(p.name_zh.iter().map(|s| s.to_string()));
+        simplified.extend(
+            p.signals
+                .iter()
+                .filter_map(|s| s.label_zh.as_deref())
+                .map(str::to_string),
+        );
+        simplified.extend(
+            p.ids
+                .iter()
+                .filter_map(|i| i.label_zh.as_deref())
+                .map(str::to_string),
+        );
+        for v in p.variants.iter() {
+            simplified.extend(v.name_zh.iter().map(|s| s.to_string()));
+            simplified.extend(
+                v.signals
+                    .iter()
+                    .filter_map(|s| s.label_zh.as_deref())
+                    .map(str::to_string),
+            );
+        }
+    }
+    let literal = regex_lite::Regex::new(r#""((?:[^"\\]|\\.)*)""#).expect("regex");
+    for f in ZH_SOURCES {
+        println!("cargo:rerun-if-changed={f}");
+        let src = fs::read_to_string(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let code = src.split("#[cfg(test)]").next().unwrap_or("");
+        for c in literal.captures_iter(code) {
+            let s = &c[1];
+            if s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                if s.contains('\\') {
+                    panic!("{f}: a Chinese literal with an escape: {s:?}");
+                }
+                simplified.push(s.to_string());
+            }
+        }
+    }
+    simplified.sort();
+    simplified.dedup();
+    let entries: Vec<(Cow<'static, str>, Cow<'static, str>)> = simplified
+        .into_iter()
+        .map(|s| {
+            let t = zhconv::zhconv(&s, zhconv::Variant::ZhTW);
+            (Cow::Owned(s), Cow::Owned(t))
+        })
+        .collect();
+    Table(Cow::Owned(entries))
 }

@@ -4,6 +4,7 @@
  * optional webRequest permission itself rather than a stored setting.
  */
 import { applyI18n, translator } from './lib/i18n.js';
+import { langOption } from './lib/lang.js';
 import { loadSettings, saveSettings } from './lib/settings.js';
 import {
   WEB_REQUEST, hasPermission, onPermissionAdded, onPermissionRemoved, removePermission, requestPermission, requiredPermissions,
@@ -16,7 +17,7 @@ const saved = /** @type {HTMLElement} */ (document.getElementById('saved'));
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const langSelect = /** @type {HTMLSelectElement} */ (document.getElementById('lang'));
 
-/** @param {'auto'|'en'|'zh-CN'} lang */
+/** @param {'auto'|import('./lib/lang.js').Lang} lang */
 async function localize(lang) {
   const { t, lang: l } = await translator(lang);
   document.documentElement.lang = l;
@@ -35,7 +36,7 @@ async function main() {
   form.addEventListener('change', async (e) => {
     // That box is a permission, not a setting (headersOption below).
     if (e.target === input('readHeaders')) return;
-    const lang = langSelect.value === 'en' || langSelect.value === 'zh-CN' ? langSelect.value : 'auto';
+    const lang = langOption(langSelect.value);
     const next = await saveSettings({
       autoRetry: input('autoRetry').checked,
       retryCap: Number(input('retryCap').value),

@@ -17,7 +17,7 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
 /**
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
  *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean}|null, diagnosis: Diagnosis|null,
- *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: 'en'|'zh-CN',
+ *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: import('./lib/lang.js').Lang,
  *   headers?: boolean, storageError?: string|null}} StateReply
  *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)
  */

@@ -4,7 +4,7 @@
 //! A CDN's own failure leads with waiting and the CDN's status page; a host error leads with
 //! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS.
 
-use crate::guidance::Texts;
+use crate::guidance::{self, Texts};
 use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
 use crate::rules::schema::ProviderRules;
 use crate::status;
@@ -248,7 +248,7 @@ pub fn net_error(
 ) -> Diagnosis {
     let benign = status::is_benign_net_error(ne);
     let (meaning, fault) = status::net_error_meaning(ne);
-    let zh = lang == "zh-CN";
+    let zh = guidance::is_zh(lang);
     let mut d = Diagnosis {
         is_error: !benign,
         status: None,
@@ -257,12 +257,19 @@ pub fn net_error(
         meaning_title: None,
         meaning_text: None,
         provider: Some("browser".into()),
-        provider_name: Some(if zh { "浏览器" } else { "Browser" }.into()),
+        provider_name: Some(
+            if zh {
+                guidance::zh("浏览器", lang)
+            } else {
+                "Browser"
+            }
+            .into(),
+        ),
         provider_kind: Some(ProviderKind::Browser),
         variant: Some("net-error".into()),
         variant_name: Some(
             if zh {
-                "浏览器自己的网络错误页"
+                guidance::zh("浏览器自己的网络错误页", lang)
             } else {
                 "The browser's own network-error page"
             }

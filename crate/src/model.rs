@@ -134,7 +134,8 @@ pub struct PageInput {
     pub net_error: Option<String>,
     /// The server IP the browser connected to.
     pub ip: Option<String>,
-    /// `en` or `zh-CN` (anything starting with `zh` picks Chinese); default English.
+    /// `en`, `zh-CN` or `zh-TW` (`zh-HK`, `zh-MO`, `zh-Hant…` pick zh-TW, any other `zh…` zh-CN);
+    /// default English.
     pub lang: Option<String>,
     /// Current time in milliseconds since the Unix epoch, for `Retry-After` given as a date.
     pub now_ms: Option<f64>,
@@ -262,6 +263,6 @@ pub struct Diagnosis {
     pub status_page: Option<String>,
     /// The page's host name, when the URL has one.
     pub host: Option<String>,
-    /// Language of the texts: `en` or `zh-CN`.
+    /// Language of the texts: `en`, `zh-CN` or `zh-TW`.
     pub lang: String,
 }

@@ -105,6 +105,19 @@ fn fixture_as_json_and_text_in_both_languages() {
     assert!(text.contains("  - 响应头: cf-ray 响应头"), "{text}");
     assert!(o.stderr.is_empty());
 
+    // Traditional Chinese: its own guidance, and the report's labels in Traditional forms.
+    let o = run(&["diagnose", f, "--lang", "zh-TW"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout.clone()).expect("utf-8 text");
+    assert!(text.contains("結論"), "{text}");
+    assert!(text.contains("  - 狀態碼: HTTP "), "{text}");
+    assert!(text.contains("  - 響應頭: cf-ray 響應頭"), "{text}");
+    let tw = json(&run(
+        &["diagnose", f, "--format", "json", "--lang", "zh-HK"],
+        None,
+    ));
+    assert_eq!(tw["lang"], "zh-TW");
+
     let o = run(&["diagnose", f], None);
     let text = String::from_utf8(o.stdout.clone()).expect("utf-8 text");
     assert!(text.contains("Verdict: "), "{text}");
@@ -240,7 +253,7 @@ fn bad_options() {
     assert_clean_failure(
         &run(&["diagnose", f, "--lang", "fr"], None),
         2,
-        "possible values: en, zh-CN",
+        "possible values: en, zh-CN, zh-TW",
     );
     assert_clean_failure(
         &run(&["diagnose", f, "--format"], None),

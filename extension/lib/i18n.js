@@ -3,6 +3,7 @@
  * chrome.i18n.getMessage; with an explicit language it reads that locale's messages.json (the
  * same file chrome.i18n uses) so the option works without restarting the browser.
  */
+import { langOf, langOption, localeDir } from './lang.js';
 import { extensionUrl, message, uiLocale } from './platform.js';
 
 /**
@@ -40,32 +41,25 @@ export function format(messages, key, subs) {
 }
 
 /**
- * Locale folder for a language option value.
- * @param {'en'|'zh-CN'} lang
- */
-export function localeDir(lang) {
-  return lang === 'zh-CN' ? 'zh_CN' : 'en';
-}
-
-/**
  * A translate function for the option value ('auto' follows the browser).
  * @param {string} option
- * @returns {Promise<{t: Translate, lang: 'en'|'zh-CN'}>}
+ * @returns {Promise<{t: Translate, lang: import('./lang.js').Lang}>}
  */
 export async function translator(option) {
-  if (option !== 'en' && option !== 'zh-CN') {
+  let lang = langOption(option);
+  if (lang === 'auto') {
+    const ui = langOf(uiLocale());
     // Each messages.json names its own language in `uiLang`: the one chrome.i18n really chose.
-    return {
-      t: (key, subs) => message(key, subs),
-      lang: /^zh/i.test(uiLocale()) ? 'zh-CN' : 'en',
-    };
+    if (ui === langOf(message('uiLang'))) return { t: (key, subs) => message(key, subs), lang: ui };
+    // chrome.i18n chose another folder (zh-HK: none of its own, so English): read ours.
+    lang = ui;
   }
-  const res = await fetch(extensionUrl(`_locales/${localeDir(option)}/messages.json`));
+  const res = await fetch(extensionUrl(`_locales/${localeDir(lang)}/messages.json`));
   /** @type {Messages} */
   const messages = await res.json();
   return {
     t: (key, subs) => format(messages, key, subs === undefined ? [] : Array.isArray(subs) ? subs : [subs]),
-    lang: option,
+    lang,
   };
 }
 

@@ -21,6 +21,7 @@
  * @typedef {(changes: Record<string, StorageChange>, area: string) => void} StorageListener
  */
 
+import { langOf } from './lang.js';
 import { MAX_URL_CHARS, clipUrl } from './url.js';
 
 /**
@@ -87,9 +88,14 @@ export function message(key, subs) {
  * The language chrome.i18n actually picked for our UI strings: each messages.json names itself in
  * `uiLang`, so the engine's guidance always matches the popup. (getUILanguage() can differ:
  * Chromium without its Chinese UI pack reports en-US while choosing our zh_CN messages.)
+ * Hong Kong and Macau browsers are the exception: chrome.i18n finds no zh_HK/zh_MO folder and falls
+ * back to English, but their readers read Traditional Chinese, so they get zh-TW (the pages then
+ * load the zh_TW messages themselves, see `translator`).
  */
 export function uiLocale() {
-  return chrome.i18n.getMessage('uiLang') || chrome.i18n.getUILanguage();
+  const ui = chrome.i18n.getUILanguage();
+  if (langOf(ui) === 'zh-TW') return 'zh-TW';
+  return chrome.i18n.getMessage('uiLang') || ui;
 }
 
 // --- messages between our pages and the worker ---------------------------------------------------

@@ -2,6 +2,7 @@
  * User settings (chrome.storage.sync): defaults and normalisation are pure so tests/js can check
  * them; load/save touch chrome.storage only when called.
  */
+import { langOption } from './lang.js';
 import { storage } from './platform.js';
 import { CAP_DEFAULT, clampCap } from './retry-policy.js';
 
@@ -10,7 +11,7 @@ import { CAP_DEFAULT, clampCap } from './retry-policy.js';
  * @property {boolean} autoRetry      start auto-retry by itself on a retryable error
  * @property {number}  retryCap       attempts per site
  * @property {boolean} notifications  "<host> is back" notifications
- * @property {'auto'|'en'|'zh-CN'} lang
+ * @property {'auto'|import('./lang.js').Lang} lang
  * @property {boolean} openTab        open the guidance in a tab when an error page loads
  */
 
@@ -30,7 +31,7 @@ export const DEFAULTS = Object.freeze({
  */
 export function normalizeSettings(raw) {
   const r = raw ?? {};
-  const lang = r.lang === 'en' || r.lang === 'zh-CN' ? r.lang : 'auto';
+  const lang = langOption(r.lang);
   return {
     autoRetry: typeof r.autoRetry === 'boolean' ? r.autoRetry : DEFAULTS.autoRetry,
     retryCap: r.retryCap === undefined ? DEFAULTS.retryCap : clampCap(r.retryCap),

@@ -4,6 +4,8 @@
  * No chrome.* here, so tests/js can check them in node.
  */
 
+import { langOf } from './lang.js';
+
 /** Badge background per fault; all dark enough for white text (WCAG AA at badge size). */
 export const FAULT_COLORS = Object.freeze({
   origin: '#b3261e',
@@ -127,11 +129,10 @@ export function stepsFor(steps, os, browser) {
 
 /**
  * The language to ask the engine for: the option, or the browser's UI language.
- * @param {string|undefined} option 'auto' | 'en' | 'zh-CN'
+ * @param {string|undefined} option 'auto' | 'en' | 'zh-CN' | 'zh-TW'
  * @param {string} uiLanguage the UI locale (chrome.i18n '@@ui_locale', e.g. zh_CN, or getUILanguage())
- * @returns {'en'|'zh-CN'}
+ * @returns {import('./lang.js').Lang}
  */
 export function pickLang(option, uiLanguage) {
-  const l = !option || option === 'auto' ? uiLanguage : option;
-  return /^zh/i.test(l || '') ? 'zh-CN' : 'en';
+  return langOf(!option || option === 'auto' ? uiLanguage : option);
 }

@@ -67,7 +67,15 @@ test('OS-specific steps: platform names map to the engine and foreign steps are 
 
 test('language: the option wins, "auto" follows the browser', () => {
   assert.equal(v.pickLang('auto', 'zh-CN'), 'zh-CN');
-  assert.equal(v.pickLang('auto', 'zh-TW'), 'zh-CN');
+  assert.equal(v.pickLang('auto', 'zh-TW'), 'zh-TW');
+  assert.equal(v.pickLang('auto', 'zh_TW'), 'zh-TW', '@@ui_locale form');
+  assert.equal(v.pickLang('auto', 'zh-HK'), 'zh-TW');
+  assert.equal(v.pickLang('auto', 'zh-MO'), 'zh-TW');
+  assert.equal(v.pickLang('auto', 'zh-Hant-HK'), 'zh-TW');
+  assert.equal(v.pickLang('auto', 'zh-Hans-HK'), 'zh-CN');
+  assert.equal(v.pickLang('auto', 'zh-SG'), 'zh-CN');
+  assert.equal(v.pickLang('auto', 'zh'), 'zh-CN');
+  assert.equal(v.pickLang('zh-TW', 'en-US'), 'zh-TW');
   assert.equal(v.pickLang('auto', 'zh_CN'), 'zh-CN', '@@ui_locale form');
   assert.equal(v.pickLang('auto', 'de'), 'en');
   assert.equal(v.pickLang('en', 'zh-CN'), 'en');

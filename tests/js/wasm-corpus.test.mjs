@@ -55,7 +55,7 @@ test('wasm and native engines agree on every fixture, and both meet its expectat
   /** @type {string[]} */
   const bad = [];
   for (const { name, file, expect } of all) {
-    for (const lang of ['en', 'zh-CN']) {
+    for (const lang of ['en', 'zh-CN', 'zh-TW']) {
       const input = { ...JSON.parse(execFileSync(cli, ['diagnose', file, '--format', 'input'], { encoding: 'utf8' })), now_ms: NOW_MS, lang };
       const native = JSON.parse(execFileSync(cli, ['diagnose', '-', '--format', 'json'], { input: JSON.stringify(input), encoding: 'utf8' }));
       const wasm = engine.diagnose(input);

@@ -6,6 +6,7 @@
 
 mod score;
 
+use crate::guidance;
 use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
 use crate::page::clip;
 use crate::rules::compile::Matched;
@@ -114,7 +115,7 @@ pub(crate) fn judge<'a>(
     }
     let (provider, variant, fault_from_rule, score) = match &best {
         Some(b) => {
-            evidence.extend(score::winner_evidence(m, b, lang == "zh-CN"));
+            evidence.extend(score::winner_evidence(m, b, lang));
             let fault = match b.variant {
                 Some(v) => v.fault,
                 None => generic_fault(b.provider.kind, page.status),
@@ -157,9 +158,10 @@ pub(crate) fn judge<'a>(
     if is_error && page.is_blank() {
         evidence.push(Evidence {
             source: "text".into(),
-            detail: match lang {
-                "zh-CN" => "空白页面（白屏）",
-                _ => "empty page (blank white screen)",
+            detail: if guidance::is_zh(lang) {
+                guidance::zh("空白页面（白屏）", lang)
+            } else {
+                "empty page (blank white screen)"
             }
             .into(),
             weight: 0.0,
@@ -192,7 +194,7 @@ pub(crate) fn judge<'a>(
         meaning,
         provider: provider.map(|p| p.id.to_string()),
         provider_name: provider.map(|p| match (&p.name_zh, lang) {
-            (Some(zh), "zh-CN") => zh.to_string(),
+            (Some(zh), l) if guidance::is_zh(l) => guidance::zh(zh, l).to_string(),
             _ => p.name.to_string(),
         }),
         provider_kind: variant.and_then(|v| v.kind).or(provider.map(|p| p.kind)),
@@ -202,7 +204,7 @@ pub(crate) fn judge<'a>(
                 .unwrap_or_else(|| "generic".into())
         }),
         variant_name: variant.map(|v| match (&v.name_zh, lang) {
-            (Some(zh), "zh-CN") => zh.to_string(),
+            (Some(zh), l) if guidance::is_zh(l) => guidance::zh(zh, l).to_string(),
             _ => v.name.to_string(),
         }),
         fault,
@@ -260,7 +262,7 @@ fn request_ids(
                     ids.push(RequestId {
                         kind: id.src.kind.to_string(),
                         label: match (&id.src.label_zh, lang) {
-                            (Some(zh), "zh-CN") => zh.to_string(),
+                            (Some(zh), l) if guidance::is_zh(l) => guidance::zh(zh, l).to_string(),
                             _ => id.src.label.to_string(),
                         },
                         value: v,

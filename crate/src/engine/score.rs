@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use crate::guidance;
 use crate::model::Evidence;
 use crate::page::clip;
 use crate::rules::compile::{contains_ci, CSignal, Detail, Matched};
@@ -63,7 +64,7 @@ fn evidence_of<'a>(
     rule: &str,
     ev: &mut Vec<Evidence>,
     seen: &mut Vec<Seen<'a>>,
-    zh: bool,
+    lang: &str,
 ) {
     for s in signals.iter().filter(|s| !s.src.veto) {
         let Some((source, detail)) = m.test(s) else {
@@ -79,8 +80,8 @@ fn evidence_of<'a>(
             Detail::Text(t) => Cow::Borrowed(clip(t, MAX_DETAIL)),
             other => Cow::Owned(clip(&other.render(), MAX_DETAIL).to_string()),
         };
-        let label = match (&s.src.label_zh, zh) {
-            (Some(l), true) => Some(l.as_ref()),
+        let label = match &s.src.label_zh {
+            Some(l) if guidance::is_zh(lang) => Some(guidance::zh(l, lang)),
             _ => s.src.label.as_deref(),
         };
         let repeated = match label {
@@ -176,16 +177,16 @@ pub(crate) fn best_match<'a>(m: &Matched<'a>) -> (Option<Scored<'a>>, Vec<f32>) 
 
 /// Renders the winner's evidence for people: the signals of its provider and its variant that
 /// hold, strongest first.
-pub(crate) fn winner_evidence(m: &Matched, b: &Scored, zh: bool) -> Vec<Evidence> {
+pub(crate) fn winner_evidence(m: &Matched, b: &Scored, lang: &str) -> Vec<Evidence> {
     let mut ev = Vec::new();
     let Some(cp) = m.rules.providers.get(b.pidx) else {
         return ev;
     };
     let mut seen = Vec::new();
-    evidence_of(&cp.signals, m, &b.provider.id, &mut ev, &mut seen, zh);
+    evidence_of(&cp.signals, m, &b.provider.id, &mut ev, &mut seen, lang);
     if let (Some(v), Some(cv)) = (b.variant, b.vidx.and_then(|i| cp.variants.get(i))) {
         let rule = format!("{}/{}", b.provider.id, v.id);
-        evidence_of(&cv.signals, m, &rule, &mut ev, &mut seen, zh);
+        evidence_of(&cv.signals, m, &rule, &mut ev, &mut seen, lang);
     }
     // Strongest first, so the few lines a reader looks at are the deciding ones (Cloudflare's
     // "error source: Host" box, not its footer); equal weights keep the rule files' order (a

@@ -8,24 +8,62 @@ pub use schema::{
     OS_IDS, STACK_IDS,
 };
 
-// `EN` and `ZH_CN`: the guidance files as static `Texts`, written and validated by `build.rs`.
+// `EN`, `ZH_CN` and `ZH_TW`: the guidance files as static `Texts`, and `ZH_TW_FORMS`, written
+// and validated by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/guidance.rs"));
 
-/// Picks the language: anything starting with `zh` is Simplified Chinese, everything else English.
+/// Picks the language: Traditional Chinese for `zh-TW`, `zh-HK`, `zh-MO` and `zh-Hant…`, Simplified
+/// for any other `zh…`, everything else English.
 pub fn lang_code(lang: Option<&str>) -> &'static str {
-    match lang {
-        Some(l) if l.trim().to_ascii_lowercase().starts_with("zh") => "zh-CN",
-        _ => "en",
+    let Some(l) = lang.map(|l| l.trim().to_ascii_lowercase().replace('_', "-")) else {
+        return "en";
+    };
+    if !l.starts_with("zh") {
+        return "en";
     }
+    // A script subtag decides; without one, the region does.
+    let parts: Vec<&str> = l.split('-').skip(1).collect();
+    let traditional = !parts.contains(&"hans")
+        && parts
+            .iter()
+            .any(|part| matches!(*part, "tw" | "hk" | "mo" | "hant"));
+    if traditional {
+        "zh-TW"
+    } else {
+        "zh-CN"
+    }
+}
+
+/// Whether a language code from [`lang_code`] is Chinese (Simplified or Traditional).
+pub fn is_zh(lang: &str) -> bool {
+    lang.starts_with("zh")
 }
 
 /// The texts of a language code from [`lang_code`].
 pub fn texts(lang: &str) -> &'static Texts {
-    if lang == "zh-CN" {
-        &ZH_CN
-    } else {
-        &EN
+    match lang {
+        "zh-CN" => &ZH_CN,
+        "zh-TW" => &ZH_TW,
+        _ => &EN,
     }
+}
+
+/// Every Simplified string of the rules and the code with its Traditional (Taiwan) form.
+pub fn zh_tw_forms() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ZH_TW_FORMS.iter().map(|(s, t)| (&**s, &**t))
+}
+
+/// A Simplified Chinese string of the rules (`name_zh`, `label_zh`) or of the code, in the
+/// Chinese of `lang`: as written for `zh-CN`, its Traditional (Taiwan) form for `zh-TW` from the
+/// table `build.rs` made. A string the table lacks (a caller's own rules) stays as written.
+pub fn zh<'a>(simplified: &'a str, lang: &str) -> &'a str {
+    if lang != "zh-TW" {
+        return simplified;
+    }
+    ZH_TW_FORMS
+        .get(simplified)
+        .map(|t| &**t)
+        .unwrap_or(simplified)
 }
 
 impl Texts {
@@ -75,6 +113,39 @@ mod tests {
         assert!(v.starts_with("Cloudflare 的"), "{v}");
         let v = texts("en").verdict_for(&["origin-cdn"], "阿里云");
         assert!(v.contains("阿里云 is working"), "{v}");
+    }
+
+    #[test]
+    fn the_language_tags_map_to_the_three_languages() {
+        for (tag, want) in [
+            (None, "en"),
+            (Some("en-US"), "en"),
+            (Some("de"), "en"),
+            (Some("zh"), "zh-CN"),
+            (Some("zh-CN"), "zh-CN"),
+            (Some("zh-SG"), "zh-CN"),
+            (Some("zh-Hans-CN"), "zh-CN"),
+            (Some("zh-TW"), "zh-TW"),
+            (Some("zh_tw"), "zh-TW"),
+            (Some("zh-HK"), "zh-TW"),
+            (Some("zh-MO"), "zh-TW"),
+            (Some("zh-Hant"), "zh-TW"),
+            (Some("zh-Hant-HK"), "zh-TW"),
+            (Some(" ZH-TW "), "zh-TW"),
+            (Some("zh-Hans-HK"), "zh-CN"),
+        ] {
+            assert_eq!(lang_code(tag), want, "{tag:?}");
+        }
+    }
+
+    #[test]
+    fn the_code_and_rule_strings_have_traditional_forms() {
+        assert_eq!(zh("浏览器", "zh-TW"), "瀏覽器");
+        assert_eq!(zh("浏览器", "zh-CN"), "浏览器");
+        assert_eq!(zh("阿里云", "zh-TW"), "阿里雲");
+        assert_eq!(zh("not in the table", "zh-TW"), "not in the table");
+        let v = texts("zh-TW").verdict_for(&["none-firewall-block"], zh("阿里云", "zh-TW"));
+        assert!(v.starts_with("阿里雲的"), "{v}");
     }
 
     /// The generated statics are exactly what serde reads from the guidance files.

@@ -51,7 +51,7 @@ pub struct ActionText {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Texts {
-    /// `en` or `zh-CN`.
+    /// `en`, `zh-CN` or `zh-TW`.
     pub lang: Str,
     /// Keyed by meaning id: `http-502`, `net-dns`, …
     pub meaning: Table<MeaningText>,
@@ -231,4 +231,4 @@ pub const ACTION_IDS: [&str; 13] = [
 ];
 
 /// Languages we ship; the first is the fallback.
-pub const LANGS: [&str; 2] = ["en", "zh-CN"];
+pub const LANGS: [&str; 3] = ["en", "zh-CN", "zh-TW"];

@@ -68,6 +68,8 @@ enum Lang {
     En,
     #[value(name = "zh-CN", alias = "zh", alias = "zh-cn")]
     ZhCn,
+    #[value(name = "zh-TW", alias = "zh-tw", alias = "zh-HK", alias = "zh-hk")]
+    ZhTw,
 }
 
 impl Lang {
@@ -75,6 +77,7 @@ impl Lang {
         match self {
             Lang::En => "en",
             Lang::ZhCn => "zh-CN",
+            Lang::ZhTw => "zh-TW",
         }
     }
 }

@@ -12,8 +12,15 @@ pub fn safe(s: &str) -> String {
 }
 
 pub fn text_report(d: &Diagnosis) -> String {
-    let zh = d.lang == "zh-CN";
-    let l = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    // Chinese labels are written Simplified; `zh` gives their Traditional forms for `zh-TW`.
+    let zh = gateway_doctor::guidance::is_zh(&d.lang);
+    let l = |en: &'static str, cn: &'static str| {
+        if zh {
+            gateway_doctor::guidance::zh(cn, &d.lang)
+        } else {
+            en
+        }
+    };
     let mut o = String::new();
     let head = match (&d.meaning_title, d.status, &d.net_error) {
         (Some(t), _, _) => t.clone(),
@@ -73,14 +80,20 @@ pub fn text_report(d: &Diagnosis) -> String {
         for e in &d.evidence {
             // The popup's names for the parts of a response (`source_*` in _locales).
             let source = match (zh, e.source.as_str()) {
-                (true, "status") => "状态码",
-                (true, "header") => "响应头",
-                (true, "title") => "标题",
-                (true, "text") => "正文",
-                (true, "body") => "内容",
-                (true, "url") => "网址",
-                (true, "net-error") => "网络错误",
-                (_, s) => s,
+                (true, s) => gateway_doctor::guidance::zh(
+                    match s {
+                        "status" => "状态码",
+                        "header" => "响应头",
+                        "title" => "标题",
+                        "text" => "正文",
+                        "body" => "内容",
+                        "url" => "网址",
+                        "net-error" => "网络错误",
+                        s => s,
+                    },
+                    &d.lang,
+                ),
+                (false, s) => s,
             };
             o += &format!("  - {}: {}\n", source, safe(&e.detail));
         }
