@@ -40,9 +40,28 @@ fn the_zh_tw_guidance_has_no_simplified_character() {
     assert!(all.len() > 100, "{} strings", all.len());
     let bad: Vec<_> = all
         .iter()
-        .filter(|(_, s)| !simplified_in(s).is_empty())
+        .filter(|(_, s)| !simplified_in(&outside_quotes(s)).is_empty())
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The text outside 「…」: a button's name quoted as the software shows it (BT Panel's interface
+/// is Simplified Chinese only, so its labels are quoted as they are, with a Traditional gloss).
+fn outside_quotes(s: &str) -> String {
+    let mut depth = 0usize;
+    s.chars()
+        .filter(|&c| match c {
+            '「' => {
+                depth += 1;
+                false
+            }
+            '」' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 #[test]
