@@ -43,7 +43,7 @@ async function askSite(url) {
  * diagnosis, badge and history entry with what it answered. Asked once per error (`learned`).
  * @param {number} tabId
  * @param {import('./state.js').TabState} state
- * @param {'en'|'zh-CN'} lang
+ * @param {import('../lib/lang.js').Lang} lang
  * @returns {Promise<import('./state.js').TabState>} the state to show
  */
 export async function learnHiddenStatus(tabId, state, lang) {
