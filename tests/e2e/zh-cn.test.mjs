@@ -1,13 +1,15 @@
 /**
  * End-to-end in a Chromium started with --lang=zh-CN: the popup (UI strings from _locales/zh_CN
  * and the engine's guidance) is in Simplified Chinese for a real nginx 502 and for a healthy page.
- * Saves the zh-CN screenshots (the popup's first screen, 400 × 600).
+ * Saves the zh-CN screenshots (the popup's first screen, 400 × 600), one of them on a page written in
+ * Chinese (BT Panel's own 502, replayed from its fixture).
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
+import { startReplay } from './replay.mjs';
 import { SHOTS, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
@@ -63,5 +65,24 @@ it('nginx 502: badge, Chinese verdict, headings and buttons', async () => {
   assert.equal(await popup2.locator('#diagnose-now').textContent(), '仍然诊断此页面');
   await popup2.screenshot({ path: join(SHOTS, 'popup-zh-CN-healthy.png') });
   await popup2.close();
+  await page.close();
+});
+
+it('a Chinese-language error page (BT Panel 502): its provider named, the verdict in Chinese', async () => {
+  const replay = await startReplay();
+  servers.push(replay);
+  const page = await s.context.newPage();
+  await visit(page, `${replay.url}/fx/bt-panel/bad-gateway-502`);
+  const tabId = await tabIdOf(s, page);
+  assert.equal(await waitForBadge(s, tabId, (t) => t !== '', 'badge'), '502');
+  const d = await waitDiagnosed(s, tabId);
+  assert.equal(d.provider, 'bt-panel', 'the page names BT Panel');
+  assert.equal(d.lang, 'zh-CN');
+  const popup = await openPopup(s, tabId);
+  const verdict = (await popup.locator('#verdict').textContent()) ?? '';
+  assert.match(verdict, HAN, 'verdict in Chinese');
+  assert.match(verdict, /宝塔/, `the verdict names the panel: ${verdict}`);
+  await popup.screenshot({ path: join(SHOTS, 'popup-zh-CN-bt-panel-502.png') });
+  await popup.close();
   await page.close();
 });
