@@ -271,8 +271,8 @@ describe('probes from the popup', () => {
     assert.match(r.text, /not about the site/);
     const other = await popup.$$eval('#probe-archived-copy .other-archives a', (as) => as.map((a) => a.getAttribute('href')));
     assert.equal(other.length, 2, 'two other archives offered');
-    assert.match(other[0] ?? '', /^http:\/\/timetravel\.mementoweb\.org\/memento\/\d{14}\/http:\/\/quiet\.test:\d+\/502$/);
-    assert.match(other[1] ?? '', /^https:\/\/archive\.ph\/newest\/http:\/\/quiet\.test:\d+\/502$/);
+    assert.match(other[0] ?? '', /^http:\/\/timetravel\.mementoweb\.org\/memento\/\d{14}\/http:\/\/quiet\.example\.com:\d+\/502$/);
+    assert.match(other[1] ?? '', /^https:\/\/archive\.ph\/newest\/http:\/\/quiet\.example\.com:\d+\/502$/);
     assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443'], 'the links fetched nothing');
     await closeAll(popup, page);
   });
