@@ -473,7 +473,8 @@ describe('probes from the popup', () => {
   it('an unreachable resolver: "could not reach" it, the other region\'s resolver offered, no verdict about the site', async () => {
     const port = await closedPort();
     await setProbeSettings({ resolver: `http://127.0.0.1:${port}/resolve` });
-    const { page, popup } = await errorTab(`http://same.test:${sites.port}/511`);
+    // A public-looking name: a local or reserved one (.test) is never sent to an outside resolver.
+    const { page, popup } = await errorTab(`http://same.example.com:${sites.port}/511`);
     const r = await runProbe(popup, 'check-dns');
     assert.equal(r.verdict, 'failed:network');
     assert.match(r.text, new RegExp(`Could not reach 127\\.0\\.0\\.1:${port} from your network`));
