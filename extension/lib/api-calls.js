@@ -51,13 +51,13 @@ export function readApiTiming(max) {
   const entries = [];
   let supported = false;
   try {
+    supported = typeof PerformanceResourceTiming !== 'undefined' && 'responseStatus' in PerformanceResourceTiming.prototype;
     const all = performance.getEntriesByType('resource');
     const origin = performance.timeOrigin;
     for (let i = Math.max(0, all.length - max); i < all.length; i++) {
       const e = /** @type {PerformanceResourceTiming & {responseStatus?: number}} */ (all[i]);
       if (e.initiatorType !== 'fetch' && e.initiatorType !== 'xmlhttprequest') continue;
       const has = typeof e.responseStatus === 'number';
-      if (has) supported = true;
       entries.push({ name: String(e.name), type: e.initiatorType, status: has ? Number(e.responseStatus) : null, end: Math.round(origin + (e.responseEnd || e.startTime)) });
     }
   } catch {

@@ -86,8 +86,9 @@ function fill(section) {
     section.setAttribute('aria-labelledby', 'h-api');
     append(section, [h('h2', { id: 'h-api' }, t('apiHeading')), a.hosts.map((x) => hostBlock(x, a))]);
   } else {
-    if (a.read && a.supported) append(section, [h('p', { id: 'api-none', class: 'help' }, t('apiNone', String(a.checked)))]);
-    else if (!a.watched) append(section, [h('p', { id: 'api-unsupported', class: 'help' }, t('apiUnsupported'))]);
+    if (a.read && a.supported) {
+      if (a.checked) append(section, [h('p', { id: 'api-none', class: 'help' }, t('apiNone', String(a.checked)))]);
+    } else if (a.read && !a.watched) append(section, [h('p', { id: 'api-unsupported', class: 'help' }, t('apiUnsupported'))]);
   }
   if (a.hidden.length) {
     const list = a.hidden.map((x) => t('apiHiddenHost', [x.host, String(x.count)])).join(t('listSeparator'));

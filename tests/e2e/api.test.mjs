@@ -15,6 +15,7 @@ import http from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS, badgeColor, badgeText, launch, openPopup, tabIdOf, waitFor, waitForBadge } from './browser.mjs';
+import { axeViolations } from './a11y.mjs';
 import { API_BADGE } from '../../extension/lib/api-calls.js';
 
 mkdirSync(SHOTS, { recursive: true });
@@ -83,7 +84,7 @@ async function openApp(s) {
 
 /** @param {import('playwright-core').Page} popup */
 async function apiView(popup) {
-  await popup.waitForSelector('#api-calls[aria-busy="false"]', { timeout: 10000 });
+  await popup.waitForSelector('#api-calls[aria-busy="false"]', { state: 'attached', timeout: 10000 });
   return popup.evaluate(() => ({
     verdict: document.querySelector('#verdict')?.textContent ?? '',
     text: document.body.textContent ?? '',
@@ -128,6 +129,7 @@ describe('as shipped: the popup reads the page once', () => {
     assert.ok(!v.hosts.some((x) => x.endpoints.some((e) => /nocors|opaque/.test(e.url ?? ''))), 'no status invented for hidden calls');
     assert.ok(!/secret|user=42/.test(v.text), 'no query string shown');
     await popup.screenshot({ path: join(SHOTS, 'popup-en-api-502.png') });
+    assert.deepEqual(await axeViolations(popup), [], 'axe-core on the API view');
 
     // Down for everyone? probes that endpoint itself (no cookies, on loopback).
     const before = log.filter((l) => l === `${self} GET /api/items`).length;
@@ -157,7 +159,7 @@ describe('as shipped: the popup reads the page once', () => {
     const page = await s.context.newPage();
     await page.goto(`http://127.0.0.1:${port}/other`);
     const popup = await openPopup(s, await tabIdOf(s, page));
-    await popup.waitForSelector('#api-calls[aria-busy="false"]');
+    await popup.waitForSelector('#api-calls[aria-busy="false"]', { state: 'attached' });
     assert.equal(await popup.locator('#verdict').innerText(), 'This page loaded fine');
     assert.equal(await popup.locator('.api-host').count(), 0);
     await popup.close();
