@@ -194,3 +194,26 @@ describe('with webRequest granted: the API badge as calls fail', () => {
     await waitFor(async () => !(await s.control.evaluate(async (id) => (await chrome.storage.session.get(`api:${id}`))[`api:${id}`], tabId)), 'record cleared');
   });
 });
+
+for (const [lang, verdict, hidden] of [
+  ['zh-CN', (/** @type {string} */ h) => `此网站的 API（${h}）返回 502 错误，不是你的问题。`, '浏览器隐藏了部分请求的状态'],
+  ['zh-TW', (/** @type {string} */ h) => `這個網站的 API（${h}）回應 502 錯誤，不是你的問題。`, '瀏覽器隱藏了部分請求的狀態'],
+]) {
+  describe(`in ${lang}`, () => {
+    /** @type {import('./browser.mjs').Session} */
+    let s;
+    before(async () => { s = await launch({ lang: String(lang) }); });
+    after(async () => { await s?.close(); });
+
+    it('the verdict per host and what the browser hides, in its language', async () => {
+      const { tabId } = await openApp(s);
+      const popup = await openPopup(s, tabId);
+      const v = await apiView(popup);
+      assert.equal(v.verdict, /** @type {(h: string) => string} */ (verdict)(`127.0.0.1:${port}`));
+      assert.equal(v.hosts[1]?.heading, /** @type {(h: string) => string} */ (verdict)(`api.example.com:${port}`));
+      assert.ok(v.hidden?.startsWith(String(hidden)), v.hidden ?? 'no hidden note');
+      await popup.screenshot({ path: join(SHOTS, `popup-${lang}-api-502.png`) });
+      await popup.close();
+    });
+  });
+}

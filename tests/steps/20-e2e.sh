@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The extension end to end in real Chromium (--headless=new) against real servers on 127.0.0.1:
-# nginx/Apache/HAProxy/Varnish errors, replayed vendor pages, network errors, a healthy page; the
+# nginx/Apache/HAProxy/Varnish errors, replayed vendor pages, network errors, a healthy page, failing API calls behind a loaded page (api.test.mjs); the
 # actions (hard-reload, clear-site-cache, auto-retry), options, axe-core, zh-CN, zh-TW. Twice over: with
 # response headers on (extension.test.mjs, webRequest granted) and as shipped (light.test.mjs,
 # zh-cn.test.mjs, zh-tw.test.mjs, popup-layout.test.mjs: status from navigation timing, no webRequest), and what a hostile
