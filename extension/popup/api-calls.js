@@ -108,7 +108,6 @@ function hostBlock(x, a) {
   return h('div', { class: 'api-host', 'data-host': x.host, 'data-fault': x.fault, 'data-status': String(x.status) },
     h('h3', { class: 'api-verdict' }, t(verdictKey(x.fault), [x.host, String(x.status)])),
     h('p', { class: 'api-meaning' }, [x.meaning_title, x.fault_label ? `${t('whereLabel')} ${x.fault_label}` : null].filter(Boolean).join(' · ')),
-    h('p', { class: 'help api-engine-verdict' }, x.verdict),
     h('ul', { class: 'api-endpoints' }, x.endpoints.map((e) => endpointItem(e, a.retry))));
 }
 

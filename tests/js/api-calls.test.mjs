@@ -5,7 +5,8 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { API_BADGE, MAX_ENDPOINTS, addCall, byHost, endpointOf, groupTiming, isApiFailure, mergeCalls, verdictKey } from '../../extension/lib/api-calls.js';
+import http from 'node:http';
+import { API_BADGE, MAX_ENDPOINTS, addCall, byHost, endpointOf, groupTiming, isApiFailure, mergeCalls, readApiTiming, verdictKey } from '../../extension/lib/api-calls.js';
 import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 
 const page = 'https://app.example.com/dashboard';
@@ -88,4 +89,30 @@ test('the verdict follows the engine\'s fault; the API badge is its own', () => 
   assert.equal(verdictKey('client'), 'apiVerdictClient');
   assert.ok(!(/** @type {string[]} */ (Object.values(FAULT_COLORS))).includes(API_BADGE.color), 'a colour no failed page uses');
   assert.ok(!/^\d+$/.test(API_BADGE.text));
+});
+
+test('the page-side reader is self-contained and reads fetch() entries of a real resource timing', async () => {
+  const srv = http.createServer((_req, res) => { res.writeHead(502).end('x'); });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', () => r(undefined)));
+  try {
+    const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (srv.address()).port}/api/items?token=1`;
+    await (await fetch(url)).text();
+    // As executeScript runs it: its source alone, no closure.
+    const injected = /** @type {typeof readApiTiming} */ (new Function(`return (${readApiTiming.toString()})`)());
+    // Node adds the entry a moment after the body is read.
+    let read = injected(100);
+    for (let i = 0; i < 50 && !read.entries.some((e) => e.name === url); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      read = injected(100);
+    }
+    const mine = read.entries.filter((e) => e.name === url);
+    assert.equal(mine.length, 1, JSON.stringify(read));
+    assert.equal(mine[0]?.type, 'fetch');
+    // Node's resource timing has no responseStatus (Chromium's and Firefox's do): unknown, not 0.
+    assert.equal(read.supported, 'responseStatus' in PerformanceResourceTiming.prototype);
+    if (!read.supported) assert.equal(mine[0]?.status, null);
+    else assert.equal(mine[0]?.status, 502);
+  } finally {
+    srv.close();
+  }
 });
