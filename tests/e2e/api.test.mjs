@@ -7,7 +7,9 @@
  * and lists the endpoints with status and count, the verdict per host, what the browser hides;
  * "down for everyone?" probes the endpoint itself and "tell me when it answers" watches it and
  * says when it answers 200, without reloading the page. With webRequest granted the API badge
- * appears as the calls fail, without the popup, and goes with the next navigation.
+ * appears as the calls fail, without the popup, and goes with the next navigation. An API
+ * answering 429 is put on the client side by the engine ("slow down"); zh-CN and zh-TW say it all
+ * in their words.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +48,15 @@ before(async () => {
     log.push(`${host} ${req.method} ${path}`);
     if (path === '/' || path === '/other') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(path === '/' ? shell() : '<title>Other</title>fine');
+      return;
+    }
+    if (path === '/limited') {
+      res.writeHead(200, { 'content-type': 'text/html' })
+        .end(`<title>Feed</title><script>fetch('http://rate.example.com:${port}/v1/feed').finally(() => { document.title = 'settled'; });</script>`);
+      return;
+    }
+    if (path === '/v1/feed') {
+      res.writeHead(429, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end('{}');
       return;
     }
     if (path.startsWith('/api/items')) {
@@ -153,6 +164,19 @@ describe('as shipped: the popup reads the page once', () => {
     assert.ok(log.filter((l) => l === `${api} GET /v1/cors`).length > probesBefore, 'the watch asked the endpoint (without its query)');
     assert.equal(loads(), loadsBefore, 'the page was not reloaded');
     await popup.close();
+  });
+
+  it('an API answering 429: the engine puts it on the client side, and the verdict says to slow down', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/limited`);
+    await page.waitForFunction(() => document.title === 'settled', null, { timeout: 10000 });
+    const popup = await openPopup(s, await tabIdOf(s, page));
+    const v = await apiView(popup);
+    const host = `rate.example.com:${port}`;
+    assert.equal(v.verdict, `This site’s API (${host}) answers 429: too many requests came from your browser or network. Wait a little before trying again.`);
+    assert.deepEqual(v.hosts.map((x) => [x.host, x.fault, x.endpoints.map((e) => e.status).join()]), [[host, 'client', '429']]);
+    await popup.close();
+    await page.close();
   });
 
   it('a page whose calls all answer says none failed', async () => {
