@@ -9,6 +9,7 @@ import { append, clear, h, svg } from './lib/dom.js';
 import { HOPS, engineOs, hopStates } from './lib/verdict.js';
 import { historyLine } from './popup/probe-views.js';
 import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
+import { apiSection } from './popup/api-calls.js';
 import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, popupHead, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
@@ -169,8 +170,10 @@ function renderHealthy(s) {
   append(app, [
     h('section', { class: 'verdict fault-none', id: 'healthy' },
       h('h1', { id: 'verdict' }, t('healthyTitle')),
-      h('p', null, t('healthyText')),
+      h('p', { id: 'healthy-text' }, t('healthyText')),
       s.tab?.url ? h('p', { class: 'url' }, s.tab.url) : null),
+    // The page's own API calls, read once now (popup/api-calls.js); their verdict replaces the above when they fail.
+    tabId != null && /^https?:/.test(s.tab?.url ?? '') ? apiSection({ t, tabId, send }) : null,
     h('p', null, btn),
     status,
   ]);

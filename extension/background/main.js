@@ -14,12 +14,18 @@ import { forgetProbeResults } from './probe-handlers.js';
 import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
 import * as platform from '../lib/platform.js';
+import { answerApi, forgetApiTab, listenApi, onTopCommit } from './api-watch.js';
+import { API_ALARM_PREFIX, onApiRetryAlarm } from './api-retry.js';
 
 // History, probe settings and options: for our own pages and this worker only.
 platform.restrictStorage().catch(logError);
 nav.listenWebRequest();
+listenApi();
 platform.onPermissionAdded((p) => {
-  if (p.permissions?.includes('webRequest')) nav.headersGranted();
+  if (p.permissions?.includes('webRequest')) {
+    nav.headersGranted();
+    listenApi();
+  }
 });
 platform.onPermissionRemoved((p) => {
   if (p.permissions?.includes('webRequest')) nav.headersRevoked();
@@ -31,6 +37,8 @@ platform.onInstalledOrStartup(() => {
 });
 
 platform.onNavCommitted(nav.onCommitEvent);
+// A new page starts with no failing API calls (api-watch.js).
+platform.onNavCommitted(onTopCommit);
 platform.onNavCompleted(nav.onCompletedEvent);
 platform.onNavError(nav.onErrorEvent);
 
@@ -38,12 +46,18 @@ platform.onTabRemoved((tabId) => {
   nav.forgetTabMemory(tabId);
   forgetProbeResults(tabId).catch(() => {});
   forgetGuidance(tabId).catch(() => {});
+  forgetApiTab(tabId).catch(() => {});
   Promise.all([st.clearTab(tabId), cancelRetry(tabId)])
     .then(() => st.forgetTab(tabId))
     .catch(logError);
 });
 
 platform.onAlarm((name) => {
+  if (name.startsWith(API_ALARM_PREFIX)) {
+    const id = Number(name.slice(API_ALARM_PREFIX.length));
+    if (Number.isInteger(id)) onApiRetryAlarm(id).catch(logError);
+    return;
+  }
   if (!name.startsWith(ALARM_PREFIX)) return;
   const tabId = Number(name.slice(ALARM_PREFIX.length));
   if (Number.isInteger(tabId)) onRetryAlarm(tabId).catch(logError);
@@ -66,6 +80,6 @@ platform.onNotificationClicked((id) => {
 });
 
 // Messages from our own pages only (platform.js checks the sender), keyed by `type`.
-platform.onOwnMessage(answer);
+platform.onOwnMessage((msg) => answer(msg) ?? answerApi(msg));
 
 ready.catch(logError);

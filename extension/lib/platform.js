@@ -404,3 +404,25 @@ export async function clearSiteData(origin, opts) {
     await chrome.browsingData.remove({ origins: [origin] }, { cache: true, cacheStorage: true, serviceWorkers: true, ...cookies });
   }
 }
+
+// --- Item 1: failing API calls -------------------------------------------------------------------
+
+const API_REQUESTS = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['xmlhttprequest'] });
+/** @type {WeakMap<Function, (d: HeadersDetails) => undefined>} */
+const apiListeners = new WeakMap();
+
+/**
+ * Listens to the answers of pages' fetch() and XMLHttpRequest calls (webRequest's
+ * `xmlhttprequest` covers both), once; only where webRequest is held. No headers asked for: the
+ * status is enough, and the listener never blocks.
+ * @param {(d: HeadersDetails) => undefined} fn
+ */
+export function listenApiResponses(fn) {
+  if (!webRequestApi()) return;
+  let l = apiListeners.get(fn);
+  if (!l) {
+    l = (d) => fn(clipped(d));
+    apiListeners.set(fn, l);
+  }
+  if (!chrome.webRequest.onHeadersReceived.hasListener(l)) chrome.webRequest.onHeadersReceived.addListener(l, API_REQUESTS);
+}

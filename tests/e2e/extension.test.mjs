@@ -258,12 +258,15 @@ describe('healthy pages', () => {
     assert.equal(await scriptCalls(tabId), before, 'no script ran on healthy pages');
 
     const popup = await openPopup(s, tabId);
+    // Opening the popup reads the page's API calls once (api.test.mjs), and nothing else.
+    await popup.waitForSelector('#api-calls[aria-busy="false"]', { state: 'attached' });
     assert.equal(await popup.locator('#verdict').textContent(), 'This page loaded fine');
+    assert.equal(await scriptCalls(tabId), before + 1, 'the popup read the page\'s API calls once, on opening');
     await popup.screenshot({ path: join(SHOTS, 'popup-en-healthy.png') });
     await popup.locator('#diagnose-now').click();
     await popup.waitForSelector('#summary #verdict');
     assert.equal(await popup.locator('#verdict').textContent(), 'No error found on this page');
-    assert.equal(await scriptCalls(tabId), before + 1, 'diagnose anyway reads the page once, on request');
+    assert.equal(await scriptCalls(tabId), before + 2, 'diagnose anyway reads the page once, on request');
     assert.equal(await badgeText(s, tabId), '', 'still no badge');
     await popup.close();
     await page.close();

@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import * as srv from '../servers/servers.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -342,5 +343,34 @@ describe('Firefox (firefox-esr, headless): dist/firefox on a real nginx 502', { 
     const popup = await openPopup();
     assert.equal(await b.call(popup, () => document.querySelector('#healthy #verdict')?.textContent ?? null), 'This page loaded fine');
     await closeTab(popup);
+  });
+
+  // Issue 13 item 1: webRequest is always held here, so a page's failing API calls set the API
+  // badge as they happen, and the popup lists the endpoint with the engine's verdict.
+  it('a page that loads while its API answers 502: the API badge, and the popup lists the endpoint', async () => {
+    assert.ok(tabId >= 0, 'the 502 test ran first');
+    const app = http.createServer((req, res) => {
+      if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end("<title>App</title><script>fetch('/api/items?t=1').then(() => { document.title = 'settled'; });</script>");
+      else res.writeHead(502, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise((r) => app.listen(0, '127.0.0.1', () => r(undefined)));
+    try {
+      const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.address()).port}`;
+      await b.send('browsingContext.navigate', { context: page, url: `${base}/`, wait: 'complete' });
+      await waitFor(async () => (await badgeOf(tabId)) === 'API', 'the API badge', 15000);
+      const popup = await openPopup();
+      const li = await waitFor(() => b.call(popup, () => {
+        const el = document.querySelector('#api-calls[aria-busy="false"] .api-endpoint');
+        return el ? { url: el.getAttribute('data-endpoint'), status: el.getAttribute('data-status'), verdict: document.querySelector('#verdict')?.textContent } : null;
+      }), 'the failing endpoint in the popup');
+      assert.deepEqual(li, { url: `${base}/api/items`, status: '502', verdict: `This site’s API (${new URL(base).host}) is failing with 502; it’s not you.` });
+      // Whether this Firefox gives resource timing's responseStatus (the popup's read without webRequest).
+      const read = await b.call(control, async (id) => chrome.runtime.sendMessage({ type: 'api-calls', tabId: id, read: false }), [tabId]);
+      console.log(`# resource timing responseStatus here: ${read?.supported ? 'yes' : 'no'}`);
+      await closeTab(popup);
+    } finally {
+      app.closeAllConnections();
+      app.close();
+    }
   });
 });
