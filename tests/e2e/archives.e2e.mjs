@@ -5,8 +5,9 @@
  * API, each answering in the shape its documentation shows (docs/probes.md, "Archives"). Every
  * other request goes to a proxy that refuses and logs it. Checked: each button sends exactly its
  * documented request (path, no query of the page, no cookies) and only on its click; the answer
- * shows the copy's date and age with a link; "no copy found" and "could not reach" differ; the
- * default-archive setting decides which archive leads; the age in Chinese.
+ * shows the copy's date and age with a link; "no copy found" and "could not reach" differ; a
+ * local or reserved name goes to none of them; the default-archive setting decides which archive
+ * leads; the age in Chinese.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -266,6 +267,22 @@ describe('archived copy in three archives', () => {
       assert.equal(await b.popup.$eval(`.probe-result[data-archive="${archive}"]`, (e) => e.getAttribute('data-unreached')), 'true');
     }
     await closeAll(b.popup, b.page);
+    await setProbe(arch.settings());
+  });
+
+  it('a local or reserved name is sent to none of the three (their real addresses)', async () => {
+    await (await worker(s)).evaluate(() => chrome.storage.local.remove(['probe.archiveEndpoint', 'probe.archiveTodayEndpoint', 'probe.mementoEndpoint']));
+    const before = arch.hits.length;
+    const seen = trap.seen.length;
+    const { page, popup } = await errorTab(`http://intranet.test:${site.port}/502`);
+    for (const archive of ['wayback', 'archive-today', 'memento']) {
+      const r = await ask(popup, archive);
+      assert.equal(r.verdict, 'failed:local-host', `${archive}: ${r.text}`);
+      assert.match(r.text, /intranet\.test is a local or reserved name, which is never sent to outside services/);
+    }
+    assert.equal(arch.hits.length, before);
+    assert.deepEqual(trap.seen.slice(seen).filter((x) => /archive|mementoweb/.test(x)), [], 'no archive contacted');
+    await closeAll(popup, page);
     await setProbe(arch.settings());
   });
 
