@@ -13,7 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHOTS, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{archive: string, path: string, cookie: string|null, method: string}} Hit */
@@ -241,6 +243,8 @@ describe('archived copy in three archives', () => {
     const today = await popup.$eval('.probe-result[data-archive="archive-today"] a.archive-open', (a) => a.getAttribute('href'));
     assert.match(today ?? '', new RegExp(`/${stamp(Date.now() - 3 * DAY).slice(0, 8)}\\d{6}/`));
     assert.deepEqual(trap.seen.filter((x) => /archive|mementoweb/.test(x)), [], 'no real archive contacted');
+    mkdirSync(SHOTS, { recursive: true });
+    await popup.locator('[data-probe-control="archived-copy"]').screenshot({ path: join(SHOTS, 'popup-en-archives.png') });
     await closeAll(popup, tab);
   });
 
