@@ -2,14 +2,14 @@
  * Options page section for the network checks (loaded by options.html beside options.js): the
  * automatic check on error (off by default), the region whose services the checks use (auto from
  * the time zone, mainland China or global), the DoH resolver, connectivity URL, the
- * down-for-everyone page, archive API,
+ * down-for-everyone page, the archive the popup leads with and the three archives' addresses,
  * the optional public checker, a status page override and the timeout, saved to
  * chrome.storage.local on every change; plus a link to the error history page.
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { loadSettings } from './lib/settings.js';
 import { h } from './lib/dom.js';
-import { RESOLVERS, currentTimeZone, detectRegion, endpointUrl, loadProbeSettings, saveProbeSettings } from './lib/probe-settings.js';
+import { ARCHIVES, RESOLVERS, archiveId, currentTimeZone, detectRegion, endpointUrl, loadProbeSettings, saveProbeSettings } from './lib/probe-settings.js';
 
 /** @typedef {import('./lib/probe-settings.js').ProbeSettings} ProbeSettings */
 
@@ -50,7 +50,13 @@ function build() {
       urlField('resolverUrl', 'opt_resolver_url'),
       urlField('connectivityUrl', 'opt_connectivity'),
       urlField('downLink', 'opt_down_link'),
+      h('p', null,
+        h('label', { for: 'defaultArchive', 'data-i18n': 'opt_archive_default' }), ' ',
+        h('select', { id: 'defaultArchive', name: 'defaultArchive' },
+          ARCHIVES.map((a) => h('option', { value: a, 'data-i18n': `archive_name_${a.replace('-', '_')}` })))),
       urlField('archiveEndpoint', 'opt_archive'),
+      urlField('archiveTodayEndpoint', 'opt_archive_today'),
+      urlField('mementoEndpoint', 'opt_archive_memento'),
       h('p', { class: 'check' },
         h('input', { type: 'checkbox', id: 'checkerEnabled', name: 'checkerEnabled' }), ' ',
         h('label', { for: 'checkerEnabled', 'data-i18n': 'opt_checker_enabled' })),
@@ -85,6 +91,9 @@ function fill(s, chosen) {
   el('connectivityUrl').value = s.connectivityUrl;
   el('downLink').value = s.downLink;
   el('archiveEndpoint').value = s.archiveEndpoint;
+  el('archiveTodayEndpoint').value = s.archiveTodayEndpoint;
+  el('mementoEndpoint').value = s.mementoEndpoint;
+  /** @type {HTMLSelectElement} */ (document.getElementById('defaultArchive')).value = s.defaultArchive;
   el('checkerEnabled').checked = s.checkerEnabled;
   el('checkerEndpoint').value = s.checkerEndpoint;
   el('statuspageBase').value = s.statuspageBase;
@@ -118,7 +127,7 @@ async function main() {
     // Say which field is wrong instead of silently falling back to a default. An emptied
     // region endpoint is fine: it goes back to the region's default.
     const followsRegion = ['resolverUrl', 'connectivityUrl', 'downLink'];
-    for (const id of ['resolverUrl', 'connectivityUrl', 'downLink', 'archiveEndpoint', 'checkerEndpoint', 'statuspageBase']) {
+    for (const id of ['resolverUrl', 'connectivityUrl', 'downLink', 'archiveEndpoint', 'archiveTodayEndpoint', 'mementoEndpoint', 'checkerEndpoint', 'statuspageBase']) {
       const v = el(id).value.trim();
       const optional = id === 'checkerEndpoint' || id === 'statuspageBase' || followsRegion.includes(id);
       if ((v || !optional) && !endpointUrl(v)) {
@@ -134,6 +143,9 @@ async function main() {
       connectivityUrl: el('connectivityUrl').value.trim(),
       downLink: el('downLink').value.trim(),
       archiveEndpoint: el('archiveEndpoint').value.trim(),
+      archiveTodayEndpoint: el('archiveTodayEndpoint').value.trim(),
+      mementoEndpoint: el('mementoEndpoint').value.trim(),
+      defaultArchive: archiveId(/** @type {HTMLSelectElement} */ (document.getElementById('defaultArchive')).value) ?? undefined,
       checkerEnabled: el('checkerEnabled').checked,
       checkerEndpoint: el('checkerEndpoint').value.trim(),
       statuspageBase: el('statuspageBase').value.trim(),

@@ -206,3 +206,37 @@ async fn probes_send_no_cookies_and_bypass_the_cache() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn archive_today_timemap_and_memento_json() {
+    let tm = format!("{}/timemap/", base());
+    let s = fetch::archive_today_copy(&tm, "https://example.test/page", 4000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.timestamp, "20240620154339", "the newest copy");
+    assert!(
+        fetch::archive_today_copy(&tm, "https://none.test/", 4000)
+            .await
+            .unwrap()
+            .is_none(),
+        "404 is no copy"
+    );
+    assert_eq!(
+        fetch::archive_today_copy(&tm, "https://captcha.test/", 4000)
+            .await
+            .unwrap_err()
+            .kind,
+        "malformed"
+    );
+    let tt = format!("{}/api/json/", base());
+    let s = fetch::memento_copy(&tt, "https://example.test/page", 4000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.when.as_deref(), Some("2013-01-15 10:20"));
+    assert!(fetch::memento_copy(&tt, "https://none.test/", 4000)
+        .await
+        .unwrap()
+        .is_none());
+}

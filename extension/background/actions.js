@@ -153,7 +153,7 @@ const handlers = {
     const state = await st.getTab(tabId);
     const action = state?.diagnosis.actions.find((a) => a.id === kind) ?? null;
     const url = state?.url ?? '';
-    return runProbe(kind, { tabId, url, host: httpUrl(url)?.hostname ?? null, action, alt: msg.alt === true });
+    return runProbe(kind, { tabId, url, host: httpUrl(url)?.hostname ?? null, action, alt: msg.alt === true, ...(typeof msg.archive === 'string' ? { archive: msg.archive } : {}) });
   },
 
   /** Opens the browser's own DNS cache page (Chromium only; Firefox does not let extensions open about:networking). */

@@ -11,7 +11,7 @@ import { engineCall, ready } from './engine.js';
 import { runProbe as wasmRunProbe } from '../engine/engine.js';
 import { registerProbe } from './probes.js';
 import * as st from './state.js';
-import { alternativeFor, loadProbeSettings, serviceFor, withAlternative } from '../lib/probe-settings.js';
+import { alternativeFor, archiveEndpointFor, archiveId, loadProbeSettings, serviceFor, withAlternative } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
 import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
@@ -20,8 +20,9 @@ import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
  * @typedef {{kind: string, detail: string}} ProbeError
  * @typedef {{ok: boolean, result?: any, error?: ProbeError}} EngineReply
  * @typedef {{kind: string, probe: EngineReply, checker: EngineReply|null, host: string|null, url: string,
- *   timeoutMs: number, at: number, auto: boolean, service: string|null, alternative: string|null}} Outcome
- *   `service` is the third-party endpoint the probe contacted (resolver, connectivity URL,
+ *   timeoutMs: number, at: number, auto: boolean, service: string|null, alternative: string|null,
+ *   archive?: import('../lib/probe-settings.js').Archive}} Outcome
+ *   `archive`: for archived-copy, the archive asked. `service` is the third-party endpoint the probe contacted (resolver, connectivity URL,
  *   archive); `alternative` the one to offer when it could not be reached (null after a run
  *   that already used it).
  * @typedef {import('./probes.js').ProbeContext} ProbeContext
@@ -88,6 +89,8 @@ async function runKind(kind, ctx, auto) {
   const url = ctx.url || state?.url || '';
   const host = ctx.host ?? null;
   const timeout_ms = s.timeoutMs;
+  // archived-copy: the archive clicked, else the one the settings lead with.
+  const archive = kind === 'archived-copy' ? archiveId(ctx.archive) ?? s.defaultArchive : null;
   /** @type {EngineReply} */
   let probe;
   /** @type {EngineReply|null} */
@@ -98,7 +101,7 @@ async function runKind(kind, ctx, auto) {
   const kept = () => /** @type {EngineReply} */ ({ ok: false, error: { kind: 'local-host', detail: host ?? '' } });
   if (!httpUrl(url) || !host) {
     probe = badInput('not a web page');
-  } else if ((kind === 'check-dns' && !isIpLiteral(host) && leaks(s.resolver)) || (kind === 'archived-copy' && leaks(s.archiveEndpoint))) {
+  } else if ((kind === 'check-dns' && !isIpLiteral(host) && leaks(s.resolver)) || (archive && leaks(archiveEndpointFor(archive, s)))) {
     probe = kept();
   } else {
     switch (kind) {
@@ -134,7 +137,7 @@ async function runKind(kind, ctx, auto) {
       }
       case 'archived-copy':
         // Without the query: the popup says so next to the button (withoutQuery says why).
-        probe = await engineProbe({ kind: 'archived-copy', endpoint: s.archiveEndpoint, url: withoutQuery(url), timeout_ms });
+        probe = await engineProbe({ kind: 'archived-copy', archive, endpoint: archiveEndpointFor(/** @type {import('../lib/probe-settings.js').Archive} */ (archive), s), url: withoutQuery(url), timeout_ms });
         break;
       default:
         probe = badInput(`unknown probe ${kind}`);
@@ -143,15 +146,24 @@ async function runKind(kind, ctx, auto) {
   /** @type {Outcome} */
   const out = {
     kind, probe, checker, host, url, timeoutMs: timeout_ms, at: Date.now(), auto,
-    service: serviceFor(kind, s),
+    service: serviceFor(kind, s, archive),
     alternative: ctx.alt ? null : alternativeFor(kind, saved),
+    ...(archive ? { archive } : {}),
   };
   await remember(ctx.tabId, out).catch(() => {});
   return out;
 }
 
 /**
- * Keeps the newest outcome per kind for the tab's current URL.
+ * Where an outcome is kept among a tab's results: its kind, and for archived-copy the archive
+ * too (each archive's answer is shown beside its own button).
+ * @param {string} kind
+ * @param {string|null|undefined} [archive]
+ */
+export const resultSlot = (kind, archive) => (kind === 'archived-copy' && archive ? `${kind}:${archive}` : kind);
+
+/**
+ * Keeps the newest outcome per kind (and archive) for the tab's current URL.
  * @param {number} tabId
  * @param {Outcome} out
  */
@@ -159,7 +171,7 @@ async function remember(tabId, out) {
   const k = resultsKey(tabId);
   const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ ((await storage.session.get(k))[k]);
   const results = got && got.url === out.url ? { ...got.results } : {};
-  results[out.kind] = out;
+  results[resultSlot(out.kind, out.archive)] = out;
   await storage.session.set({ [k]: { url: out.url, results } });
 }
 
@@ -170,7 +182,7 @@ async function remember(tabId, out) {
  * @param {boolean} [auto]
  */
 export function probe(kind, ctx, auto = false) {
-  return joinOrStart(`${ctx.tabId}:${kind}${ctx.alt ? ':alt' : ''}`, () => runKind(kind, ctx, auto));
+  return joinOrStart(`${ctx.tabId}:${resultSlot(kind, ctx.archive)}${ctx.alt ? ':alt' : ''}`, () => runKind(kind, ctx, auto));
 }
 
 for (const kind of ['check-down', 'check-dns', 'provider-status', 'archived-copy']) {

@@ -5,8 +5,9 @@
  */
 
 /**
- * @typedef {{tabId: number, url: string, host: string|null, action: import('./engine.js').Action|null, alt?: boolean}} ProbeContext
- *   `alt`: use the alternative service for this run (after the usual one could not be reached)
+ * @typedef {{tabId: number, url: string, host: string|null, action: import('./engine.js').Action|null, alt?: boolean, archive?: string}} ProbeContext
+ *   `alt`: use the alternative service for this run (after the usual one could not be reached);
+ *   `archive`: for archived-copy, the archive clicked (else the one the settings lead with)
  * @typedef {(ctx: ProbeContext) => Promise<Record<string, unknown>>} ProbeFn
  */
 

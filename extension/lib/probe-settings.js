@@ -15,6 +15,7 @@ import { httpUrl } from './url.js';
 
 /**
  * @typedef {'auto'|'cn'|'global'} Region
+ * @typedef {'wayback'|'archive-today'|'memento'} Archive
  * @typedef {object} ProbeSettings
  * @property {Region}  region            the setting (auto: from the time zone)
  * @property {'cn'|'global'} effectiveRegion the region whose defaults apply
@@ -22,6 +23,9 @@ import { httpUrl } from './url.js';
  * @property {string}  connectivityUrl   a URL that answers when the internet works
  * @property {string}  downLink          down-for-everyone page; `{host}` stands for the host (appended when absent)
  * @property {string}  archiveEndpoint   Wayback Machine availability API
+ * @property {string}  archiveTodayEndpoint archive.today's Memento TimeMap base (the page URL is appended)
+ * @property {string}  mementoEndpoint   Memento TimeTravel JSON API base (`<stamp>/<page URL>` appended)
+ * @property {Archive} defaultArchive    the archive the popup leads with (the others one click away)
  * @property {boolean} checkerEnabled    ask the public checker too (off by default)
  * @property {string}  checkerEndpoint   its URL ('' until the user sets one)
  * @property {string}  statuspageBase    '' = the provider's own status page; else this base
@@ -35,6 +39,43 @@ export const RESOLVERS = Object.freeze({
   google: 'https://dns.google/resolve',
   alidns: 'https://dns.alidns.com/resolve',
 });
+
+/** The archives `archived-copy` can ask (ids shared with the engine's `archived-copy` request). */
+export const ARCHIVES = Object.freeze(/** @type {Archive[]} */ (['wayback', 'archive-today', 'memento']));
+
+/**
+ * The archive each region leads with. Both keep the Wayback Machine, as before there were three:
+ * no archive could be established as reachable from mainland China (docs/probes.md, "Region
+ * defaults"); there the popup says archive.org could not be reached and the other two are one
+ * click away.
+ * @type {Readonly<Record<'cn'|'global', Archive>>}
+ */
+export const DEFAULT_ARCHIVE = Object.freeze({ global: 'wayback', cn: 'wayback' });
+
+/** Which setting holds each archive's endpoint. */
+const ARCHIVE_KEY = Object.freeze(/** @type {Record<Archive, 'archiveEndpoint'|'archiveTodayEndpoint'|'mementoEndpoint'>} */ ({
+  wayback: 'archiveEndpoint',
+  'archive-today': 'archiveTodayEndpoint',
+  memento: 'mementoEndpoint',
+}));
+
+/**
+ * The endpoint asked for an archive with these settings.
+ * @param {Archive} archive
+ * @param {ProbeSettings} s
+ */
+export function archiveEndpointFor(archive, s) {
+  return s[ARCHIVE_KEY[archive] ?? 'archiveEndpoint'];
+}
+
+/**
+ * The archive named, when it is one of ours; else null.
+ * @param {unknown} v
+ * @returns {Archive|null}
+ */
+export function archiveId(v) {
+  return ARCHIVES.includes(/** @type {Archive} */ (v)) ? /** @type {Archive} */ (v) : null;
+}
 
 /** The region settings offered. */
 export const REGIONS = Object.freeze(/** @type {Region[]} */ (['auto', 'cn', 'global']));
@@ -117,9 +158,11 @@ const SERVICE_KEY = Object.freeze(/** @type {Record<string, 'resolver'|'connecti
  * The third-party endpoint a probe kind contacts with these settings (null: none).
  * @param {string} kind
  * @param {ProbeSettings} s
+ * @param {Archive|null} [archive] for archived-copy: which archive (default: the setting's)
  * @returns {string|null}
  */
-export function serviceFor(kind, s) {
+export function serviceFor(kind, s, archive = null) {
+  if (kind === 'archived-copy') return archiveEndpointFor(archive ?? s.defaultArchive, s);
   const k = SERVICE_KEY[kind];
   return k ? s[k] : null;
 }
@@ -159,6 +202,9 @@ export const PROBE_DEFAULTS = Object.freeze({
   effectiveRegion: 'global',
   ...REGION_DEFAULTS.global,
   archiveEndpoint: 'https://archive.org/wayback/available',
+  archiveTodayEndpoint: 'https://archive.ph/timemap/',
+  mementoEndpoint: 'http://timetravel.mementoweb.org/api/json/',
+  defaultArchive: DEFAULT_ARCHIVE.global,
   checkerEnabled: false,
   checkerEndpoint: '',
   statuspageBase: '',
@@ -211,6 +257,10 @@ export function normalizeProbeSettings(raw, timeZone = currentTimeZone()) {
     connectivityUrl: url('connectivityUrl'),
     downLink: url('downLink'),
     archiveEndpoint: url('archiveEndpoint'),
+    archiveTodayEndpoint: url('archiveTodayEndpoint'),
+    mementoEndpoint: url('mementoEndpoint'),
+    // Stored empty (or junk): the region's archive.
+    defaultArchive: archiveId(r.defaultArchive) ?? DEFAULT_ARCHIVE[eff],
     // The checker only runs with an endpoint: "enabled" without one stays off.
     checkerEnabled: bool('checkerEnabled') && checkerEndpoint !== '',
     checkerEndpoint,
@@ -238,7 +288,7 @@ export function contactsFor(kind, s, statusBase = null) {
     case 'provider-status':
       return [host(s.statuspageBase || statusBase || '')].filter(Boolean);
     case 'archived-copy':
-      return [host(s.archiveEndpoint)].filter(Boolean);
+      return [host(archiveEndpointFor(s.defaultArchive, s))].filter(Boolean);
     default:
       return [];
   }
@@ -255,6 +305,7 @@ export function storedForm(s) {
   const out = { ...s };
   delete out.effectiveRegion;
   for (const k of REGION_KEYS) if (s[k] === REGION_DEFAULTS[s.effectiveRegion][k]) out[k] = '';
+  if (s.defaultArchive === DEFAULT_ARCHIVE[s.effectiveRegion]) out.defaultArchive = '';
   return out;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Popup words for a check whose own service could not be reached (the resolver, the
  * connectivity URL, the archive): "could not reach <service> from your network", never a
- * verdict about the site, with the alternative to try (the other region's service, one click)
- * or, for the archive, links to other archives. Mainland China blocks several of the default
- * services (docs/probes.md, "Region defaults"), so this is an everyday answer there.
+ * verdict about the site, with the alternative to try (the other region's service, one click;
+ * for the archives, the other archives' buttons beside it); and the words for any other
+ * failure. Mainland China blocks several of the default services (docs/probes.md, "Region defaults"), so this is an everyday answer there.
  */
 import { h } from '../lib/dom.js';
 import { httpUrl } from '../lib/url.js';
@@ -57,29 +57,28 @@ export function alternativeButton(out, t, runAlt) {
 }
 
 /**
- * Now as the archives' `YYYYMMDDhhmmss` (Memento asks for the copy nearest a moment).
- * @param {Date} d
- */
-function stamp(d) {
-  return d.toISOString().replace(/\D/g, '').slice(0, 14);
-}
-
-/**
- * Links to archives other than the one that could not be reached: Memento Time Travel (which
- * asks many archives at once; API at timetravel.mementoweb.org/guide/api/) and archive.today.
- * Plain links: nothing is fetched until the user opens one.
- * @param {string} pageUrl the page, without its query (as sent to the archive)
+ * A short, translated sentence for a failed check.
+ * @param {{kind?: string, detail?: string}|undefined} e
+ * @param {number} timeoutMs
  * @param {Translate} t
- * @param {Date} [now]
- * @returns {HTMLElement}
  */
-export function otherArchives(pageUrl, t, now = new Date()) {
-  const links = [
-    { id: 'archive-memento', href: `http://timetravel.mementoweb.org/memento/${stamp(now)}/${pageUrl}`, name: 'Memento Time Travel' },
-    { id: 'archive-today', href: `https://archive.ph/newest/${pageUrl}`, name: 'archive.today' },
-  ].filter((l) => httpUrl(l.href));
-  return h('div', { class: 'other-archives' },
-    h('p', null, t('pv_reach_archives')),
-    h('ul', null, links.map((l) => h('li', null,
-      h('a', { href: /** @type {URL} */ (httpUrl(l.href)).href, target: '_blank', rel: 'noopener noreferrer', id: l.id }, l.name)))));
+export function failedText(e, timeoutMs, t) {
+  const kind = e?.kind ?? 'other';
+  const detail = e?.detail ?? '';
+  switch (kind) {
+    case 'timeout':
+      return t('pv_failed_timeout', String(Math.ceil(timeoutMs / 1000)));
+    case 'network':
+      return t('pv_failed_network', detail);
+    case 'http':
+      return t('pv_failed_http', detail);
+    case 'malformed':
+      return t('pv_failed_malformed', detail);
+    case 'too-large':
+      return t('pv_failed_too_large');
+    case 'local-host':
+      return t('pv_local_host', detail);
+    default:
+      return t('pv_failed_other', detail || kind);
+  }
 }

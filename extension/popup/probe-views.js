@@ -1,13 +1,14 @@
 /**
  * Popup side of the probes and the history: the control for each probe action (button, what it
- * contacts, its result), `renderProbe` turning a probe reply into plain words, and the "this site
+ * contacts, its result; archived-copy's is archive-views.js), `renderProbe` turning a probe reply into plain words, and the "this site
  * failed N times in the last 24 h" line. Everything remote-derived goes in as text nodes.
  */
 import { h, append, clear } from '../lib/dom.js';
 import { contactsFor, downLinkFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js';
-import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
-import { alternativeButton, couldNotReach, otherArchives, unreachedLines } from './probe-reach.js';
+import { httpUrl, isLocalHost } from '../lib/url.js';
+import { alternativeButton, couldNotReach, failedText, unreachedLines } from './probe-reach.js';
+import { archiveControl } from './archive-views.js';
 import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
 
 /**
@@ -31,32 +32,6 @@ const FLUSH = Object.freeze({
   cros: [],
 });
 
-/**
- * A short, translated sentence for a failed check.
- * @param {ProbeError|undefined} e
- * @param {number} timeoutMs
- * @param {Translate} t
- */
-function failedText(e, timeoutMs, t) {
-  const kind = e?.kind ?? 'other';
-  const detail = e?.detail ?? '';
-  switch (kind) {
-    case 'timeout':
-      return t('pv_failed_timeout', String(Math.ceil(timeoutMs / 1000)));
-    case 'network':
-      return t('pv_failed_network', detail);
-    case 'http':
-      return t('pv_failed_http', detail);
-    case 'malformed':
-      return t('pv_failed_malformed', detail);
-    case 'too-large':
-      return t('pv_failed_too_large');
-    case 'local-host':
-      return t('pv_local_host', detail);
-    default:
-      return t('pv_failed_other', detail || kind);
-  }
-}
 /** @typedef {import('../background/probe-handlers.js').ProbeError} ProbeError */
 
 /**
@@ -97,7 +72,7 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
       // The check's own service did not answer: say so, and what else to try.
       box.setAttribute('data-unreached', 'true');
       append(box, unreachedLines(out.service, p?.error, out.timeoutMs, t));
-      append(box, [kind === 'archived-copy' ? otherArchives(withoutQuery(out.url), t) : alternativeButton(out, t, env.runAlt)]);
+      append(box, [alternativeButton(out, t, env.runAlt)]);
     } else {
       append(box, [h('p', { class: 'probe-failed' }, failedText(p?.error, out.timeoutMs, t))]);
     }
@@ -118,9 +93,6 @@ export function renderProbe(kind, reply, t = browserT, env = {}) {
         break;
       case 'provider-status':
         statusView(box, p.result, t);
-        break;
-      case 'archived-copy':
-        archiveView(box, p.result, t);
         break;
       default:
         box.setAttribute('data-verdict', 'unknown');
@@ -259,25 +231,6 @@ function statusView(box, s, t) {
 }
 
 /**
- * @param {HTMLElement} box
- * @param {{url: string, timestamp: string, when: string|null, status: string}|null} snap
- * @param {Translate} t
- */
-function archiveView(box, snap, t) {
-  const href = snap ? safeHref(snap.url) : null;
-  if (!snap || !href) {
-    box.setAttribute('data-verdict', 'none');
-    append(box, [h('p', { class: 'probe-verdict' }, t('pv_archive_none'))]);
-    return;
-  }
-  box.setAttribute('data-verdict', 'found');
-  append(box, [
-    h('p', { class: 'probe-verdict' }, t('pv_archive_found', snap.when ?? snap.timestamp)),
-    h('p', null, h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'button archive-open', id: 'archive-open' }, t('pv_archive_open'))),
-  ]);
-}
-
-/**
  * Only http(s) links become hrefs (the engine already filters; this is the second lock).
  * @param {string|null|undefined} u
  * @returns {string|null}
@@ -304,6 +257,8 @@ function ensureStyles() {
 export function probeControl(a, d, ctx) {
   const { t } = ctx;
   ensureStyles();
+  // One button per archive: its own control (archive-views.js).
+  if (a.id === 'archived-copy') return archiveControl(a, ctx);
   const host = a.host ?? d.host ?? '';
   const wrap = h('div', { class: 'probe', 'data-probe-control': a.id });
   const note = h('p', { class: 'help probe-contacts', 'data-contacts': a.id, id: `probe-note-${a.id}` });
@@ -334,10 +289,6 @@ export function probeControl(a, d, ctx) {
     if (!btn.disabled) run();
   });
   append(wrap, [btn, note]);
-  if (a.id === 'archived-copy' && ctx.url) {
-    // What leaves the browser, shown before the click: the address without its query string.
-    wrap.appendChild(h('p', { class: 'help', id: 'archive-sends' }, t('pv_archive_sends', withoutQuery(ctx.url))));
-  }
   // Filled in once the settings are read (the page depends on the region). No link that would
   // hand a local or reserved name to an outside checker.
   const downLine = a.id === 'check-down' && host && !isLocalHost(host) ? h('p', { class: 'help', hidden: true }) : null;

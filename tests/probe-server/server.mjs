@@ -14,6 +14,9 @@
  *   /resolve?name=N&type=A|1|AAAA|28  the same names in AliDNS's shape (`Question` an object, as
  *        Alibaba's "JSON API for DoH" example shows; `type` by name or number)
  *   /wayback/available?url=U        snapshot unless U contains "none"; "malformed" → bad JSON
+ *   /timemap/U                      archive.today's Memento TimeMap (link-format) of U; 404 if U
+ *        contains "none", an HTML page if "captcha"
+ *   /api/json/STAMP/U               Memento TimeTravel JSON for U; 404 if U contains "none"
  *   /checker?host=H                 {"status":"down"} if H contains "down", else "up"
  *   /site/ok → 200, /site/502 → 502, /site/flap → 502/200 alternating, /site/slow → never answers
  *   /generate_204 → 204
@@ -125,6 +128,26 @@ export async function startProbeServer(port = 0) {
       if (target.includes('none')) return send(200, { url: target, archived_snapshots: {} });
       const host = req.headers.host || '127.0.0.1';
       return send(200, { url: target, archived_snapshots: { closest: { status: '200', available: true, url: `http://${host}/web/20260101120000/${target}`, timestamp: '20260101120000' } } });
+    }
+    if (p.startsWith('/timemap/')) {
+      const target = p.slice('/timemap/'.length);
+      const host = req.headers.host || '127.0.0.1';
+      if (target.includes('none')) return send(404, 'TimeMap does not exists', 'text/plain');
+      if (target.includes('captcha')) return send(200, '<!doctype html><title>Please complete the security check</title>', 'text/html');
+      return send(200, [
+        `<${target}>; rel="original",`,
+        `<http://${host}/timegate/${target}>; rel="timegate",`,
+        `<http://${host}/20150531154001/${target}>; rel="first memento"; datetime="Sun, 31 May 2015 15:40:01 GMT",`,
+        `<http://${host}/20240620154339/${target}>; rel="last memento"; datetime="Thu, 20 Jun 2024 15:43:39 GMT"`,
+      ].join('\n'), 'application/link-format');
+    }
+    if (p.startsWith('/api/json/')) {
+      const m = p.match(/^\/api\/json\/(\d{1,14})\/(.+)$/);
+      if (!m) return send(400, { error: 'bad request' });
+      const target = m[2] || '';
+      if (target.includes('none')) return send(404, { error: 'not found' });
+      const host = req.headers.host || '127.0.0.1';
+      return send(200, { original_uri: target, mementos: { closest: { datetime: '2013-01-15T10:20:34Z', uri: [`http://${host}/web/20130115102034/${target}`] } } });
     }
     if (p.startsWith('/web/')) return send(200, '<!doctype html><title>Archived copy</title><h1>Archived copy</h1>', 'text/html');
     if (p === '/checker') {

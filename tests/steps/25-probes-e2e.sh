@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/chrome/manifest.json ] || { echo "dist/chrome missing: run ./build.sh" >&2; exit 1; }
-[ -f dist/chrome/popup/probe-views.js ] || { echo "dist/chrome is older than the probe views: run ./build.sh" >&2; exit 1; }
+[ -f dist/chrome/popup/archive-views.js ] || { echo "dist/chrome is older than the archive views: run ./build.sh" >&2; exit 1; }
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "chromium not installed (build.sh ensure_test_packages)" >&2; exit 1; }
 timeout 600 node --test --test-reporter=spec tests/e2e/probes.e2e.mjs
+# Item 3 of issue 13: the three archives (own stand-ins, own browser).
+timeout 300 node --test --test-reporter=spec tests/e2e/archives.e2e.mjs

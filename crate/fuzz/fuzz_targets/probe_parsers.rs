@@ -1,8 +1,11 @@
 //! Fuzz target: the probes' answer parsers (Statuspage summary, DNS-over-HTTPS, Wayback,
-//! public checker) and URL builders on arbitrary text; the first byte picks which.
+//! archive.today TimeMap, TimeTravel JSON, public checker), the archives' date readers and
+//! URL builders on arbitrary text; the first byte picks which.
 #![no_main]
 
-use gateway_doctor::probes::{self, checker, dns, statuspage, wayback};
+use gateway_doctor::probes::{
+    self, archive_today, archives, checker, dns, statuspage, timetravel, wayback,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let body = String::from_utf8_lossy(rest);
-    match which % 6 {
+    match which % 9 {
         0 => {
             if let Ok(s) = statuspage::parse_summary(&body) {
                 assert!(s.incidents.len() <= 10);
@@ -42,6 +45,35 @@ fuzz_target!(|data: &[u8]| {
                     "query url not a safe link: {u:?}"
                 );
             }
+        }
+        5 => {
+            if let Ok(Some(s)) = archive_today::parse_timemap(&body) {
+                assert!(probes::safe_link(&s.url).is_some());
+                assert_eq!(s.timestamp.len(), 14);
+            }
+            let _ = archive_today::timemap_url("https://archive.ph/timemap/", &body);
+        }
+        6 => {
+            if let Ok(Some(s)) = timetravel::parse(&body) {
+                assert!(probes::safe_link(&s.url).is_some());
+                serde_json::to_string(&s).expect("serialises");
+            }
+            let _ = timetravel::query_url("http://t.test/api/json/", "2026", &body);
+        }
+        7 => {
+            // The date readers agree with each other whatever they are given.
+            for stamp in [
+                archives::stamp_from_iso(&body),
+                archives::stamp_from_http_date(&body),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let e = archives::stamp_to_epoch(&stamp).expect("a produced stamp is valid");
+                assert_eq!(archives::epoch_to_stamp(e as u64), stamp);
+            }
+            let _ = archives::stamp_to_epoch(&body);
+            let _ = archives::url_host(&body);
         }
         _ => {
             if let Some(u) = statuspage::summary_url(&body) {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{checker, dns, down, statuspage, wayback, ProbeError};
+use super::{archives, checker, dns, down, statuspage, ProbeError};
 
 /// Default timeout of one request, ms.
 pub const DEFAULT_TIMEOUT_MS: u32 = 8000;
@@ -56,10 +56,14 @@ pub enum ProbeRequest {
         #[serde(default)]
         timeout_ms: Option<u32>,
     },
-    /// The closest Wayback Machine snapshot of the page `url`.
+    /// The newest archived copy of the page `url` in one archive: `archive` is `wayback`
+    /// (the default: the availability API at `endpoint`), `archive-today` (its TimeMap
+    /// endpoint) or `memento` (the TimeTravel JSON API endpoint).
     ArchivedCopy {
         endpoint: String,
         url: String,
+        #[serde(default)]
+        archive: Option<String>,
         #[serde(default)]
         timeout_ms: Option<u32>,
     },
@@ -79,7 +83,7 @@ impl ProbeRequest {
 
 /// What a probe found, by kind: `check-down` gives a [`down::DownVerdict`], `public-checker` a
 /// [`checker::CheckerResult`], `check-dns` a [`dns::DnsVerdict`], `provider-status` a
-/// [`statuspage::StatusSummary`], `archived-copy` a [`wayback::Snapshot`] or `null` (none).
+/// [`statuspage::StatusSummary`], `archived-copy` a [`archives::Snapshot`] or `null` (none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(untagged)]
@@ -88,7 +92,7 @@ pub enum ProbeAnswer {
     Checker(checker::CheckerResult),
     Dns(dns::DnsVerdict),
     Status(statuspage::StatusSummary),
-    Archive(Option<wayback::Snapshot>),
+    Archive(Option<archives::Snapshot>),
 }
 
 /// A probe's reply: a failed check is an answer, not an exception.
@@ -150,6 +154,11 @@ mod tests {
                 ..
             }
         ));
+        let r = req(r#"{"kind":"archived-copy","endpoint":"https://archive.ph/timemap/","url":"https://a.test/","archive":"archive-today"}"#)
+            .unwrap();
+        assert!(
+            matches!(r, ProbeRequest::ArchivedCopy { archive: Some(ref a), .. } if a == "archive-today")
+        );
         // Unknown fields (another kind's) are ignored, as the extension may send a superset.
         assert!(req(r#"{"kind":"provider-status","base":"https://s.test","url":"x"}"#).is_ok());
     }

@@ -17,7 +17,8 @@ use web_sys::{
 };
 
 use super::api::{ProbeAnswer, ProbeReply, ProbeRequest};
-use super::{checker, dns, down, statuspage, wayback, ProbeError, MAX_BODY};
+use super::{archive_today, archives, checker, dns, down, statuspage, timetravel, wayback};
+use super::{ProbeError, MAX_BODY};
 
 pub use super::api::DEFAULT_TIMEOUT_MS;
 
@@ -55,8 +56,15 @@ fn failure(signal: &AbortSignal, timeout_ms: u32, detail: String) -> ProbeError 
 }
 
 /// The one request helper. `accept: None` means status only (the body is not read); otherwise
-/// a non-2xx status is an `http` error and the body is read, refused beyond [`MAX_BODY`].
-async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got, ProbeError> {
+/// a non-2xx status is an `http` error (except a 404 when `not_found_ok`: the archives say
+/// "no copy" that way, and it comes back as status 404 without a body) and the body is read,
+/// refused beyond [`MAX_BODY`].
+async fn request(
+    url: &str,
+    accept: Option<&str>,
+    timeout_ms: u32,
+    not_found_ok: bool,
+) -> Result<Got, ProbeError> {
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
     let mut req = Request::get(url)
         .cache(RequestCache::NoStore)
@@ -90,6 +98,9 @@ async fn request(url: &str, accept: Option<&str>, timeout_ms: u32) -> Result<Got
                 super::tidy(url, 120)
             ),
         ));
+    }
+    if not_found_ok && status == 404 {
+        return Ok(Got { status, body: None });
     }
     if !(200..300).contains(&status) {
         return Err(ProbeError::new(
@@ -166,10 +177,20 @@ fn js_detail(e: &JsValue) -> String {
 /// GET `url` and return its body (2xx only, at most [`MAX_BODY`] bytes). Public for the
 /// wasm tests.
 pub async fn get_text(url: &str, accept: &str, timeout_ms: u32) -> Result<String, ProbeError> {
-    Ok(request(url, Some(accept), timeout_ms)
+    Ok(request(url, Some(accept), timeout_ms, false)
         .await?
         .body
         .unwrap_or_default())
+}
+
+/// GET `url` like [`get_text`], but a 404 is `Ok(None)` (an archive's "no copy").
+pub async fn get_text_or_missing(
+    url: &str,
+    accept: &str,
+    timeout_ms: u32,
+) -> Result<Option<String>, ProbeError> {
+    let got = request(url, Some(accept), timeout_ms, true).await?;
+    Ok(if got.status == 404 { None } else { got.body })
 }
 
 const JSON: &str = "application/json";
@@ -177,7 +198,7 @@ const JSON: &str = "application/json";
 /// One clean probe of `url`: its status and time, or why it failed.
 pub async fn attempt(url: &str, timeout_ms: u32) -> down::Attempt {
     let t0 = js_sys::Date::now();
-    let r = request(url, None, timeout_ms).await;
+    let r = request(url, None, timeout_ms, false).await;
     let ms = (js_sys::Date::now() - t0).clamp(0.0, u32::MAX as f64) as u32;
     match r {
         Ok(got) => down::Attempt {
@@ -270,7 +291,7 @@ pub async fn archived_copy(
     endpoint: &str,
     page_url: &str,
     timeout_ms: u32,
-) -> Result<Option<wayback::Snapshot>, ProbeError> {
+) -> Result<Option<archives::Snapshot>, ProbeError> {
     let base = super::safe_link(endpoint)
         .ok_or_else(|| ProbeError::new("bad-input", "archive endpoint must be http(s)"))?;
     let page = super::safe_link(page_url)
@@ -278,6 +299,38 @@ pub async fn archived_copy(
     let sep = if base.contains('?') { '&' } else { '?' };
     let q = js_sys::encode_uri_component(&page);
     wayback::parse_available(&get_text(&format!("{base}{sep}url={q}"), JSON, timeout_ms).await?)
+}
+
+/// `archived-copy` in archive.today: the newest copy its Memento TimeMap lists.
+pub async fn archive_today_copy(
+    endpoint: &str,
+    page_url: &str,
+    timeout_ms: u32,
+) -> Result<Option<archives::Snapshot>, ProbeError> {
+    let url = archive_today::timemap_url(endpoint, page_url).ok_or_else(|| {
+        ProbeError::new("bad-input", "archive and page must be http(s) addresses")
+    })?;
+    match get_text_or_missing(&url, "application/link-format", timeout_ms).await? {
+        Some(body) => archive_today::parse_timemap(&body),
+        None => Ok(None),
+    }
+}
+
+/// `archived-copy` through the Memento TimeTravel aggregator: the copy closest to now.
+pub async fn memento_copy(
+    endpoint: &str,
+    page_url: &str,
+    timeout_ms: u32,
+) -> Result<Option<archives::Snapshot>, ProbeError> {
+    let now = (js_sys::Date::now() / 1000.0).max(0.0) as u64;
+    let url = timetravel::query_url(endpoint, &archives::epoch_to_stamp(now), page_url)
+        .ok_or_else(|| {
+            ProbeError::new("bad-input", "archive and page must be http(s) addresses")
+        })?;
+    match get_text_or_missing(&url, JSON, timeout_ms).await? {
+        Some(body) => timetravel::parse(&body),
+        None => Ok(None),
+    }
 }
 
 /// Runs one probe request to its reply.
@@ -318,9 +371,17 @@ pub async fn run(req: &ProbeRequest) -> ProbeReply {
         ProbeRequest::ProviderStatus { base, .. } => provider_status(base, timeout)
             .await
             .map(ProbeAnswer::Status),
-        ProbeRequest::ArchivedCopy { endpoint, url, .. } => archived_copy(endpoint, url, timeout)
-            .await
-            .map(ProbeAnswer::Archive),
+        ProbeRequest::ArchivedCopy {
+            endpoint,
+            url,
+            archive,
+            ..
+        } => match archives::archive_id(archive.as_deref()) {
+            "archive-today" => archive_today_copy(endpoint, url, timeout).await,
+            "memento" => memento_copy(endpoint, url, timeout).await,
+            _ => archived_copy(endpoint, url, timeout).await,
+        }
+        .map(ProbeAnswer::Archive),
     };
     answer.into()
 }

@@ -4,10 +4,13 @@
 //! Each answer is read into a derived serde type of its raw shape, then checked and tidied.
 
 pub mod api;
+pub mod archive_today;
+pub mod archives;
 pub mod checker;
 pub mod dns;
 pub mod down;
 pub mod statuspage;
+pub mod timetravel;
 pub mod wayback;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,21 +1,11 @@
 //! `archived-copy`: reads the Wayback Machine availability API
 //! (`/wayback/available?url=…`) into the closest snapshot, or says plainly there is none.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{parse_json, safe_link, tidy, ProbeError};
 
-/// The closest archived copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct Snapshot {
-    pub url: String,
-    /// `YYYYMMDDhhmmss` as the archive gives it.
-    pub timestamp: String,
-    /// ISO-like `YYYY-MM-DD hh:mm` for display, when the timestamp is well-formed.
-    pub when: Option<String>,
-    pub status: String,
-}
+pub use super::archives::Snapshot;
 
 /// The availability API's answer as it comes.
 #[derive(Deserialize)]
@@ -48,22 +38,12 @@ pub fn parse_available(body: &str) -> Result<Option<Snapshot>, ProbeError> {
     let url = safe_link(c.url.as_deref().unwrap_or(""))
         .ok_or_else(|| ProbeError::malformed("snapshot url is not http(s)"))?;
     let ts = tidy(c.timestamp.as_deref().unwrap_or(""), 14);
-    let when = (ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit())).then(|| {
-        format!(
-            "{}-{}-{} {}:{}",
-            &ts[0..4],
-            &ts[4..6],
-            &ts[6..8],
-            &ts[8..10],
-            &ts[10..12]
-        )
-    });
-    Ok(Some(Snapshot {
+    Ok(Some(Snapshot::new(
+        "wayback",
         url,
-        timestamp: ts,
-        when,
-        status: tidy(c.status.as_deref().unwrap_or(""), 3),
-    }))
+        ts,
+        tidy(c.status.as_deref().unwrap_or(""), 3),
+    )))
 }
 
 #[cfg(test)]
@@ -74,6 +54,10 @@ mod tests {
     fn closest_snapshot() {
         let s = parse_available(r#"{"url":"example.com","archived_snapshots":{"closest":{"status":"200","available":true,"url":"http://web.archive.org/web/20260101120000/https://example.com/","timestamp":"20260101120000"}}}"#).unwrap().unwrap();
         assert_eq!(s.when.as_deref(), Some("2026-01-01 12:00"));
+        assert_eq!(
+            (s.archive.as_str(), s.epoch_s),
+            ("wayback", Some(1_767_268_800))
+        );
         assert!(s.url.starts_with("http://web.archive.org/"));
     }
 
