@@ -11,7 +11,7 @@ import { setBadge } from './badge.js';
 import { currentSeq } from './navigation.js';
 import { siteOf, updateHistory } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
-import { isCandidateStatus } from '../lib/verdict.js';
+import { failed, isCandidateStatus } from '../lib/verdict.js';
 import { PROBE_TIMEOUT_MS } from '../lib/retry-policy.js';
 
 /** The network error Chromium reports for an error response it replaced with its own page. */
@@ -63,7 +63,7 @@ export async function learnHiddenStatus(tabId, state, lang) {
   if (currentSeq(tabId) !== seq) return state;
   const next = { ...state, input, diagnosis, learned: true };
   await st.setTab(tabId, next);
-  if (diagnosis.is_error) await setBadge(tabId, diagnosis);
+  if (failed(diagnosis)) await setBadge(tabId, diagnosis);
   await fixHistory(state, diagnosis);
   return next;
 }

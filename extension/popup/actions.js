@@ -6,7 +6,7 @@
  */
 import { h } from '../lib/dom.js';
 import { BROWSING_DATA, requestPermission } from '../lib/platform.js';
-import { stepsFor } from '../lib/verdict.js';
+import { situationOf, stepsFor } from '../lib/verdict.js';
 import { probeControl } from './probe-views.js';
 
 /** @typedef {import('../background/engine.js').Diagnosis} Diagnosis */
@@ -104,13 +104,13 @@ export function actionControl(a, d, s, ctx) {
       box.appendChild(retryControl(s.retry, status, ctx));
       break;
     case 'clear-site-cache': {
-      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning' });
+      // A cookie or header too large is fixed by deleting the site's cookies: the box starts
+      // ticked there (and only there), its sign-out warning shown with it.
+      const cookiesFirst = situationOf(d) === 'client-fixable';
+      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning', checked: cookiesFirst });
       // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
-      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: true }, t('cookiesWarning'));
-      cb.addEventListener('change', () => { warning.hidden = !cb.checked; });
-      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
-      box.appendChild(warning);
-      box.appendChild(button(t, t('btnClearCache'), async () => {
+      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: !cookiesFirst }, t('cookiesWarning'));
+      const go = button(t, t(cookiesFirst ? 'btnClearCookies' : 'btnClearCache'), async () => {
         // Asked for on first use, in this click (a prompt needs the click: nothing awaited before
         // it); granted once, it resolves at once without asking again.
         if (!(await requestPermission(BROWSING_DATA))) {
@@ -119,7 +119,16 @@ export function actionControl(a, d, s, ctx) {
         }
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
         report(t(r.reloaded === false ? 'cacheClearedNoReload' : 'cacheCleared', String(r.origin)));
-      }, status));
+      }, status);
+      go.id = 'clear-site-data';
+      // The button says what it will delete.
+      cb.addEventListener('change', () => {
+        warning.hidden = !cb.checked;
+        go.textContent = t(cb.checked ? 'btnClearCookies' : 'btnClearCache');
+      });
+      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
+      box.appendChild(warning);
+      box.appendChild(go);
       break;
     }
     case 'flush-dns': {
