@@ -199,7 +199,8 @@ function renderDiagnosis(d, s) {
       // verdict; any other page that is fine gets the plain "no error".
       h('h1', { id: 'verdict' }, failed(d) || d.provider ? d.verdict : t('noErrorFound')),
       h('p', { class: 'status-line', id: 'status' }, ...statusLine),
-      d.fault_label ? h('p', { class: 'where' }, h('span', { class: 'where-label' }, t('whereLabel')), h('span', { id: 'fault-label' }, d.fault_label)) : null,
+      // A block is no failure of any hop: "where it failed: nothing wrong" would contradict it.
+      d.fault_label && !(situationOf(d) === 'firewall-block' && d.fault === 'none') ? h('p', { class: 'where' }, h('span', { class: 'where-label' }, t('whereLabel')), h('span', { id: 'fault-label' }, d.fault_label)) : null,
       s.state?.url ? h('p', { class: 'url' }, s.state.url) : null),
   ]);
   if (s.state?.url) {
