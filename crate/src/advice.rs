@@ -5,7 +5,7 @@
 //! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS.
 
 use crate::guidance::{self, Texts};
-use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
+use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind, Situation};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
@@ -91,6 +91,11 @@ fn plan(
             "archived-copy",
             "contact-host",
         ],
+        // Blocked inside this browser: a window without extensions, or another browser, shows
+        // whether an extension did it; nothing on the site's side can help.
+        (Fault::Client, Some("net-blocked-by-client" | "net-blocked-by-policy")) => {
+            vec!["try-other-browser", "reload"]
+        }
         (Fault::Client, Some("http-429")) => {
             vec!["auto-retry", "reload", "try-other-browser", "archived-copy"]
         }
@@ -249,8 +254,16 @@ pub fn net_error(
     let benign = status::is_benign_net_error(ne);
     let (meaning, fault) = status::net_error_meaning(ne);
     let zh = guidance::is_zh(lang);
+    let situation = if benign {
+        Situation::None
+    } else if status::is_blocked_by_client(ne) {
+        Situation::BlockedByClient
+    } else {
+        Situation::Outage
+    };
     let mut d = Diagnosis {
         is_error: !benign,
+        situation,
         status: None,
         net_error: Some(ne.to_string()),
         meaning: (!benign).then(|| meaning.to_string()),
@@ -293,7 +306,13 @@ pub fn net_error(
         host,
         lang: lang.to_string(),
     };
-    finish(&mut d, None, None, url, texts);
+    // Blocked inside this browser: the note says how to find the extension or policy that did it.
+    let note = match meaning {
+        "net-blocked-by-client" if !benign => Some("blocked-by-client"),
+        "net-blocked-by-policy" if !benign => Some("blocked-by-policy"),
+        _ => None,
+    };
+    finish(&mut d, None, note, url, texts);
     d
 }
 

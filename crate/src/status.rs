@@ -49,11 +49,22 @@ pub fn normalise_net_error(raw: &str) -> Option<String> {
     ok.then(|| t.to_string())
 }
 
-/// Network errors that are not failures the user sees (they stopped, navigated away, or the
-/// page was blocked on purpose), by their normalised names. The one list for the engine (such a
-/// page is not an error) and the extension (which does not diagnose them: [`ignored_net_errors`]).
-pub const IGNORED_NET_ERRORS: [&str; 3] =
-    ["ERR_ABORTED", "NS_BINDING_ABORTED", "ERR_BLOCKED_BY_CLIENT"];
+/// Network errors that are not failures the user sees (they stopped or navigated away), by
+/// their normalised names. The one list for the engine (such a page is not an error) and the
+/// extension (which does not diagnose them: [`ignored_net_errors`]). A load blocked by another
+/// extension or a policy is not here: the user sees a failed page, and is told who blocked it
+/// ([`is_blocked_by_client`]).
+pub const IGNORED_NET_ERRORS: [&str; 2] = ["ERR_ABORTED", "NS_BINDING_ABORTED"];
+
+/// Was the load blocked inside the browser: by an extension (Chromium's
+/// `ERR_BLOCKED_BY_CLIENT`) or by an administrator's policy (Chromium's
+/// `ERR_BLOCKED_BY_ADMINISTRATOR`, Firefox's `NS_ERROR_BLOCKED_BY_POLICY`)?
+pub fn is_blocked_by_client(e: &str) -> bool {
+    matches!(
+        e,
+        "ERR_BLOCKED_BY_CLIENT" | "ERR_BLOCKED_BY_ADMINISTRATOR" | "NS_ERROR_BLOCKED_BY_POLICY"
+    )
+}
 
 /// Is this normalised network error one of [`IGNORED_NET_ERRORS`]?
 pub fn is_benign_net_error(e: &str) -> bool {
@@ -109,6 +120,11 @@ pub fn net_error_meaning(e: &str) -> (&'static str, Fault) {
             ("net-tls", Fault::Origin)
         }
         "ERR_TOO_MANY_REDIRECTS" => ("net-redirects", Fault::Origin),
+        // Blocked inside this browser, by an extension or a policy: nothing was asked of the site.
+        "ERR_BLOCKED_BY_CLIENT" => ("net-blocked-by-client", Fault::Client),
+        "ERR_BLOCKED_BY_ADMINISTRATOR" | "NS_ERROR_BLOCKED_BY_POLICY" => {
+            ("net-blocked-by-policy", Fault::Client)
+        }
         // Chromium's name for an error status with an empty body: it shows its own error page.
         // The code itself is only known to a caller that saw the response (webRequest).
         "ERR_HTTP_RESPONSE_CODE_FAILURE" => ("net-http-error", Fault::Origin),
@@ -190,13 +206,14 @@ mod tests {
     #[test]
     fn ignored_net_errors_cover_every_form() {
         let all = ignored_net_errors();
-        for raw in [
-            "net::ERR_ABORTED",
-            "ERR_ABORTED",
-            "NS_BINDING_ABORTED",
-            "net::ERR_BLOCKED_BY_CLIENT",
-        ] {
+        for raw in ["net::ERR_ABORTED", "ERR_ABORTED", "NS_BINDING_ABORTED"] {
             assert!(all.iter().any(|e| e == raw), "{raw} missing from {all:?}");
+        }
+        // Blocked by an extension or a policy is a failure the user sees: diagnosed, not ignored.
+        for blocked in ["ERR_BLOCKED_BY_CLIENT", "ERR_BLOCKED_BY_ADMINISTRATOR"] {
+            assert!(!all.iter().any(|e| e.ends_with(blocked)), "{all:?}");
+            assert!(is_blocked_by_client(blocked));
+            assert_eq!(net_error_meaning(blocked).1, Fault::Client);
         }
         for e in &all {
             let n = normalise_net_error(e).expect("a network error name");

@@ -7,7 +7,7 @@
 mod score;
 
 use crate::guidance;
-use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
+use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId, Situation};
 use crate::page::clip;
 use crate::rules::compile::Matched;
 use crate::rules::schema::ProviderRules;
@@ -146,6 +146,13 @@ pub(crate) fn judge<'a>(
         (None, None, None)
     };
 
+    // The recognised page may say what sort it is (a block, a fixable request); otherwise an
+    // error is an outage and anything else an ordinary page.
+    let situation = match variant.and_then(|v| v.situation) {
+        Some(s) => s,
+        None if is_error => Situation::Outage,
+        None => Situation::None,
+    };
     let fault = if !is_error {
         Fault::None
     } else {
@@ -187,6 +194,7 @@ pub(crate) fn judge<'a>(
 
     let diagnosis = Diagnosis {
         is_error,
+        situation,
         status: page.status,
         net_error: None,
         meaning_title: None,
