@@ -12,12 +12,27 @@ use crate::status;
 /// The action ids for a verdict, best first.
 fn plan(
     fault: Fault,
+    situation: Situation,
     meaning: Option<&str>,
     kind: Option<ProviderKind>,
     has_status_page: bool,
 ) -> Vec<&'static str> {
     let cdn = kind == Some(ProviderKind::Cdn);
     let mut v: Vec<&'static str> = match (fault, meaning) {
+        // Headers or cookies too large: clearing this site's cookies (the box the extension
+        // ticks for this page) is the fix; another browser shows it is this one's cookies.
+        _ if situation == Situation::ClientFixable => vec![
+            "clear-site-cache",
+            "try-other-browser",
+            "reload",
+            "check-down",
+        ],
+        // A firewall refused this visit: another browser or network (no VPN, proxy or
+        // extension) gets past most blocks; the archive shows the page meanwhile. Retrying the
+        // same request only repeats what was refused.
+        _ if situation == Situation::FirewallBlock => {
+            vec!["try-other-browser", "reload", "archived-copy"]
+        }
         (Fault::None, _) => vec![],
         (Fault::Cdn, _) => vec![
             "auto-retry",
@@ -99,6 +114,14 @@ fn plan(
         (Fault::Client, Some("http-429")) => {
             vec!["auto-retry", "reload", "try-other-browser", "archived-copy"]
         }
+        // The server refused what this browser sent: most often cookies grown too large.
+        (Fault::Client, Some("http-400" | "http-431" | "http-494")) => vec![
+            "clear-site-cache",
+            "try-other-browser",
+            "hard-reload",
+            "reload",
+            "check-down",
+        ],
         (Fault::Client, _) => vec![
             "hard-reload",
             "clear-site-cache",
@@ -205,33 +228,39 @@ pub fn finish(
     // .example) fails to resolve by design: flushing a DNS cache cannot help.
     let impossible_name =
         d.meaning.as_deref() == Some("net-dns") && d.host.as_deref().is_some_and(reserved_name);
-    d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
-        .into_iter()
-        .filter(|id| !(impossible_name && *id == "flush-dns"))
-        .map(|id| {
-            let mut a = make_action(id, texts);
-            a.steps
-                .retain(|s| s.stack.as_deref().is_none_or(stack_possible));
-            match id {
-                // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
-                // schedule decides (it starts shorter than any fixed default would).
-                "auto-retry" => a.delay = d.retry_after,
-                "provider-status" => {
-                    a.url = d.status_page.clone();
-                    a.api = statuspage.map(str::to_string);
-                }
-                "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
-                    a.host = d.host.clone();
-                    a.url = url.map(str::to_string);
-                }
-                "archived-copy" | "reload" | "hard-reload" | "try-other-browser" => {
-                    a.url = url.map(str::to_string)
-                }
-                _ => {}
+    d.actions = plan(
+        d.fault,
+        d.situation,
+        d.meaning.as_deref(),
+        kind,
+        has_status_page,
+    )
+    .into_iter()
+    .filter(|id| !(impossible_name && *id == "flush-dns"))
+    .map(|id| {
+        let mut a = make_action(id, texts);
+        a.steps
+            .retain(|s| s.stack.as_deref().is_none_or(stack_possible));
+        match id {
+            // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
+            // schedule decides (it starts shorter than any fixed default would).
+            "auto-retry" => a.delay = d.retry_after,
+            "provider-status" => {
+                a.url = d.status_page.clone();
+                a.api = statuspage.map(str::to_string);
             }
-            a
-        })
-        .collect();
+            "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
+                a.host = d.host.clone();
+                a.url = url.map(str::to_string);
+            }
+            "archived-copy" | "reload" | "hard-reload" | "try-other-browser" => {
+                a.url = url.map(str::to_string)
+            }
+            _ => {}
+        }
+        a
+    })
+    .collect();
 }
 
 /// Is `host` under a top-level name that public DNS never holds (`.invalid`, `.test`, `.example`)?
@@ -333,12 +362,19 @@ mod tests {
     #[test]
     fn plans_lead_with_the_right_thing() {
         assert_eq!(
-            plan(Fault::Cdn, Some("http-502"), Some(ProviderKind::Cdn), true)[..2],
+            plan(
+                Fault::Cdn,
+                Situation::Outage,
+                Some("http-502"),
+                Some(ProviderKind::Cdn),
+                true
+            )[..2],
             ["auto-retry", "provider-status"]
         );
         assert_eq!(
             plan(
                 Fault::Origin,
+                Situation::Outage,
                 Some("http-502"),
                 Some(ProviderKind::Cdn),
                 true
@@ -348,6 +384,7 @@ mod tests {
         assert_eq!(
             plan(
                 Fault::Network,
+                Situation::Outage,
                 Some("net-dns"),
                 Some(ProviderKind::Browser),
                 false
@@ -356,6 +393,7 @@ mod tests {
         );
         assert!(!plan(
             Fault::Origin,
+            Situation::Outage,
             Some("http-502"),
             Some(ProviderKind::Server),
             false
@@ -363,34 +401,115 @@ mod tests {
         .contains(&"provider-status"));
         assert!(!plan(
             Fault::Origin,
+            Situation::Outage,
             Some("http-502"),
             Some(ProviderKind::Server),
             false
         )
         .contains(&"disable-cdn"));
-        assert!(plan(Fault::None, None, None, true).is_empty());
+        assert!(plan(Fault::None, Situation::None, None, None, true).is_empty());
         assert_eq!(
-            plan(Fault::Network, Some("net-offline"), None, false)[0],
+            plan(
+                Fault::Network,
+                Situation::Outage,
+                Some("net-offline"),
+                None,
+                false
+            )[0],
             "reload"
         );
         assert_eq!(
-            plan(Fault::Origin, Some("net-redirects"), None, false)[0],
+            plan(
+                Fault::Origin,
+                Situation::Outage,
+                Some("net-redirects"),
+                None,
+                false
+            )[0],
             "clear-site-cache"
         );
     }
 
     #[test]
-    fn every_plan_uses_known_action_ids() {
-        for f in [
-            Fault::Client,
-            Fault::Network,
-            Fault::Cdn,
-            Fault::Origin,
-            Fault::Unknown,
+    fn fixable_and_blocked_pages_lead_with_their_own_fix() {
+        assert_eq!(
+            plan(
+                Fault::Client,
+                Situation::ClientFixable,
+                Some("http-400"),
+                Some(ProviderKind::Server),
+                false
+            )[0],
+            "clear-site-cache"
+        );
+        let block = plan(
+            Fault::None,
+            Situation::FirewallBlock,
+            None,
+            Some(ProviderKind::Cdn),
+            true,
+        );
+        assert_eq!(block[0], "try-other-browser");
+        assert!(!block.contains(&"auto-retry"), "{block:?}");
+        assert_eq!(
+            plan(
+                Fault::Client,
+                Situation::BlockedByClient,
+                Some("net-blocked-by-client"),
+                Some(ProviderKind::Browser),
+                false
+            ),
+            ["try-other-browser", "reload"]
+        );
+    }
+
+    #[test]
+    fn a_load_blocked_in_the_browser_says_how_to_find_the_blocker() {
+        for (lang, ne, want) in [
+            ("en", "net::ERR_BLOCKED_BY_CLIENT", "chrome://policy"),
+            ("zh-CN", "net::ERR_BLOCKED_BY_CLIENT", "about:policies"),
+            (
+                "zh-TW",
+                "net::ERR_BLOCKED_BY_ADMINISTRATOR",
+                "chrome://policy",
+            ),
         ] {
-            for m in [None, Some("net-dns"), Some("net-tls"), Some("http-429")] {
-                for a in plan(f, m, Some(ProviderKind::Cdn), true) {
-                    assert!(crate::guidance::ACTION_IDS.contains(&a), "{a}");
+            let d = crate::diagnose(&crate::PageInput {
+                net_error: Some(ne.into()),
+                lang: Some(lang.into()),
+                ..Default::default()
+            })
+            .expect("diagnoses");
+            assert!(d.is_error, "{ne}");
+            assert_eq!(d.situation, Situation::BlockedByClient, "{ne}");
+            assert_eq!(d.fault, Fault::Client, "{ne}");
+            let note = d.note.unwrap_or_default();
+            assert!(note.contains(want), "{lang} {ne}: {note:?}");
+            assert!(
+                d.meaning_title.is_some() && !d.verdict.is_empty(),
+                "{lang} {ne}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_plan_uses_known_action_ids() {
+        for s in [
+            Situation::Outage,
+            Situation::ClientFixable,
+            Situation::FirewallBlock,
+        ] {
+            for f in [
+                Fault::Client,
+                Fault::Network,
+                Fault::Cdn,
+                Fault::Origin,
+                Fault::Unknown,
+            ] {
+                for m in [None, Some("net-dns"), Some("net-tls"), Some("http-429")] {
+                    for a in plan(f, s, m, Some(ProviderKind::Cdn), true) {
+                        assert!(crate::guidance::ACTION_IDS.contains(&a), "{a}");
+                    }
                 }
             }
         }

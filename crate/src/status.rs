@@ -3,15 +3,34 @@
 
 use crate::model::Fault;
 
-/// Statuses with a meaning text of their own; other 5xx fall back to `http-5xx`.
-pub const KNOWN_STATUSES: [u16; 22] = [
-    429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521, 522, 523, 524, 525,
-    526, 527, 530,
+/// Statuses with a meaning text of their own; other 5xx fall back to `http-5xx`, other 4xx to
+/// `http-4xx`.
+pub const KNOWN_STATUSES: [u16; 26] = [
+    400, 403, 429, 431, 494, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521,
+    522, 523, 524, 525, 526, 527, 530,
 ];
 
-/// Is this status one we help with?
+/// Is this a server-side failure or a rate limit (5xx, 429)? What an outage answers; a clean
+/// probe getting one finds the site still failing.
 pub fn is_error_status(s: u16) -> bool {
     (500..=599).contains(&s) || s == 429
+}
+
+/// Did the server refuse what the browser sent: 400 Bad Request, or a request header or
+/// cookie too large (431, and nginx's 494 where it is passed on)? A failed page the user can
+/// often fix, never an ordinary one.
+pub fn is_refused_request(s: u16) -> bool {
+    matches!(s, 400 | 431 | 494)
+}
+
+/// Headers or cookies too large, said by the status alone.
+pub fn is_header_too_large(s: u16) -> bool {
+    matches!(s, 431 | 494)
+}
+
+/// "Not found" and "gone": a dead link, not a failure to help with; such a page stays quiet.
+pub fn is_quiet_status(s: u16) -> bool {
+    matches!(s, 404 | 410)
 }
 
 pub fn meaning_for_status(s: u16) -> Option<String> {
@@ -19,6 +38,8 @@ pub fn meaning_for_status(s: u16) -> Option<String> {
         Some(format!("http-{s}"))
     } else if (500..=599).contains(&s) {
         Some("http-5xx".to_string())
+    } else if (400..=499).contains(&s) && !is_quiet_status(s) {
+        Some("http-4xx".to_string())
     } else {
         None
     }
@@ -29,6 +50,8 @@ pub fn default_fault(s: u16) -> Fault {
     match s {
         // Rate limited: it is about the requests coming from you.
         429 => Fault::Client,
+        // The server refused what this browser sent (most often its cookies grew too large).
+        s if is_refused_request(s) => Fault::Client,
         // 511: a captive portal (hotel or café Wi-Fi) wants you to sign in.
         511 => Fault::Network,
         500..=599 => Fault::Origin,

@@ -127,7 +127,12 @@ pub(crate) fn judge<'a>(
 
     let is_error = match (variant, page.status) {
         (Some(v), _) if !v.error => false,
-        (_, Some(st)) if status::is_error_status(st) => true,
+        (_, Some(st)) if status::is_error_status(st) || status::is_refused_request(st) => true,
+        // Any other refusal but "not found" or "gone" (403, 401, 405…) failed too, when the
+        // page says who answered or is short: a long one is the site's own designed page.
+        (_, Some(st)) if (400..500).contains(&st) && !status::is_quiet_status(st) => {
+            best.is_some() || page.text_chars < SHORT_PAGE_CHARS
+        }
         // A success or client-error status: only a short page that is plainly a vendor's error page.
         (Some(_), Some(st)) if st < 400 => {
             page.text_chars < SHORT_PAGE_CHARS && title_names_error(&page.title) && score >= 2.0
@@ -150,6 +155,10 @@ pub(crate) fn judge<'a>(
     // error is an outage and anything else an ordinary page.
     let situation = match variant.and_then(|v| v.situation) {
         Some(s) => s,
+        // 431/494 name the fix themselves: headers or cookies too large.
+        None if is_error && page.status.is_some_and(status::is_header_too_large) => {
+            Situation::ClientFixable
+        }
         None if is_error => Situation::Outage,
         None => Situation::None,
     };
@@ -285,7 +294,8 @@ fn request_ids(
 /// The fault of a provider's page we have no specific rule for.
 fn generic_fault(kind: ProviderKind, st: Option<u16>) -> Fault {
     match (kind, st) {
-        (_, Some(429)) => Fault::Client,
+        // A refusal (4xx) is about the request, whoever signed the page.
+        (_, Some(st)) if (400..500).contains(&st) => status::default_fault(st),
         (ProviderKind::Browser, _) => Fault::Network,
         // A generic 5xx passing through a CDN or platform is almost always the origin's.
         _ => Fault::Origin,
