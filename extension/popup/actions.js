@@ -78,7 +78,12 @@ function stepList(ctx, steps) {
  */
 export function actionControl(a, d, s, ctx) {
   const { t, tabId, send } = ctx;
-  const head = [h('h3', null, a.title), a.summary && a.summary !== a.title ? h('p', { class: 'summary' }, a.summary) : null];
+  // A cookie too large: this control's job is the cookies, so it says so (the engine's title is
+  // the general "clear this site's cache").
+  const cookies = a.id === 'clear-site-cache' && situationOf(d) === 'client-fixable';
+  const title = cookies ? t('clearCookiesTitle') : a.title;
+  const summary = cookies ? t('clearCookiesSummary') : a.summary;
+  const head = [h('h3', null, title), summary && summary !== title ? h('p', { class: 'summary' }, summary) : null];
   if (PANEL_ACTIONS.has(a.id)) {
     return h('details', { class: 'action panel', 'data-action': a.id },
       h('summary', null, a.title),
@@ -106,7 +111,7 @@ export function actionControl(a, d, s, ctx) {
     case 'clear-site-cache': {
       // A cookie or header too large is fixed by deleting the site's cookies: the box starts
       // ticked there (and only there), its sign-out warning shown with it.
-      const cookiesFirst = situationOf(d) === 'client-fixable';
+      const cookiesFirst = cookies;
       const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning', checked: cookiesFirst });
       // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
       const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: !cookiesFirst }, t('cookiesWarning'));

@@ -77,6 +77,7 @@ it('a cookie too large for a real nginx: a 400 badge, "you can fix this", clear 
   assert.equal(ids[0], 'clear-site-cache', `clearing the site's data leads: ${ids.join(', ')}`);
   assert.ok(!ids.includes('auto-retry'), 'no auto-retry: the same cookie fails the same way');
   const first = popup.locator('#actions [data-action="clear-site-cache"]');
+  assert.equal(await first.locator('h3').textContent(), 'Clear this site’s cookies', 'the action says what fixes it');
   assert.equal(await first.locator('#clear-cookies').isChecked(), true, 'the cookies box starts ticked');
   assert.equal(await first.locator('#cookie-warning').isVisible(), true, 'with its sign-out warning');
   assert.match((await first.locator('#cookie-warning').textContent()) ?? '', /signs you out/);
