@@ -7,8 +7,9 @@
  * request", the block id shown and copied, what triggers blocks, no outage actions. A page another
  * extension blocks (a second, tiny extension with a declarativeNetRequest rule: a real
  * ERR_BLOCKED_BY_CLIENT): the BLK badge, who can block a page and how to find which, and the
- * extensions page opened from the popup. Saves popup-en-firewall-block.png and
- * popup-en-cookie-too-large.png (GD_SCREENSHOTS=docs/screenshots refreshes the README's copies).
+ * extensions page opened from the popup. Saves popup-en-firewall-block.png,
+ * popup-en-cookie-too-large.png and popup-en-blocked-by-client.png (GD_SCREENSHOTS=docs/screenshots
+ * refreshes the README's copies).
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -186,6 +187,7 @@ it('a page another extension blocked (a real ERR_BLOCKED_BY_CLIENT): the BLK bad
   assert.match(steps[1] ?? '', /private window/);
   assert.match(steps[3] ?? '', /chrome:\/\/management/);
   assert.ok(!(await actionIds(popup)).includes('auto-retry'), 'no auto-retry');
+  await popup.screenshot({ path: join(SHOTS, 'popup-en-blocked-by-client.png') });
   assert.deepEqual(await axeViolations(popup), []);
   // A page cannot link to chrome://extensions; the extension opens it.
   const opened = s.context.waitForEvent('page', { timeout: 10000 });
