@@ -11,16 +11,16 @@
  * popup-en-cookie-too-large.png and popup-en-blocked-by-client.png (GD_SCREENSHOTS=docs/screenshots
  * refreshes the README's copies).
  */
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import { BLOCK_COLOR, FAULT_COLORS } from '../../extension/lib/verdict.js';
-import { SHOTS, badgeColor, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+import { ROOT, SHOTS, badgeColor, badgeText, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -197,4 +197,62 @@ it('a page another extension blocked (a real ERR_BLOCKED_BY_CLIENT): the BLK bad
   await ext.close();
   await popup.close();
   await page.close();
+});
+
+/**
+ * Every firewall block page in the fixture corpus (each replayed with its captured headers), as
+ * someone reading in Simplified Chinese with "read response headers" on sees it: the WAF badge,
+ * the block framed in Chinese, and the block id the engine found shown to copy.
+ * @returns {{name: string, ids: string[]}[]}
+ */
+function blockFixtures() {
+  const dir = join(ROOT, 'tests', 'fixtures');
+  return readdirSync(dir).flatMap((provider) => readdirSync(join(dir, provider))
+    .filter((f) => f.endsWith('.expect.json') && existsSync(join(dir, provider, f.replace(/\.expect\.json$/, '.http'))))
+    .map((f) => ({ name: `${provider}/${f.replace(/\.expect\.json$/, '')}`, expect: JSON.parse(readFileSync(join(dir, provider, f), 'utf8')) }))
+    .filter((x) => x.expect.situation === 'firewall-block')
+    .map((x) => ({ name: x.name, ids: x.expect.ids ?? [] })));
+}
+
+describe('every firewall block fixture, headers read, in zh-CN', () => {
+  /** @type {import('./browser.mjs').Session} */
+  let zh;
+  /** @type {import('./replay.mjs').ReplayHandle} */
+  let replay;
+  const fixtures = blockFixtures();
+  before(async () => {
+    replay = await startReplay();
+    servers.push(replay);
+    zh = await launch({ lang: 'zh-CN', headers: true });
+  });
+  after(async () => { await zh?.close(); });
+
+  it('the corpus has block pages from several vendors', () => {
+    assert.ok(new Set(fixtures.map((f) => f.name.split('/')[0])).size >= 5, fixtures.map((f) => f.name).join(', '));
+  });
+  for (const fx of fixtures) {
+    it(fx.name, async () => {
+      const url = `${replay.url}/fx/${fx.name}`;
+      const page = await zh.context.newPage();
+      await visit(page, url);
+      const tabId = await tabIdOf(zh, page);
+      const d = await waitDiagnosed(zh, tabId, url);
+      assert.equal(d.situation, 'firewall-block');
+      assert.equal(await badgeText(zh, tabId), 'WAF');
+      assert.equal(await badgeColor(zh, tabId), BLOCK_COLOR);
+      const popup = await openPopup(zh, tabId);
+      assert.match((await popup.locator('#situation-text').textContent()) ?? '', /^网站的防火墙拦截了这次请求。这不是故障/);
+      assert.equal((await popup.locator('#block-triggers li').allTextContents()).length, 3);
+      if (fx.ids.length) {
+        assert.equal(d.ids[0]?.kind, fx.ids[0], 'the block\'s own id first');
+        assert.equal(await popup.locator('#block-id-value').textContent(), d.ids[0].value);
+        assert.match((await popup.locator('#block-id').textContent()) ?? '', /^拦截编号（/);
+      } else {
+        assert.match((await popup.locator('#block-id').textContent()) ?? '', /没有显示拦截编号/);
+      }
+      assert.equal(await popup.locator('[data-action="auto-retry"]').count(), 0);
+      await popup.close();
+      await page.close();
+    });
+  }
 });
