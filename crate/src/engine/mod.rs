@@ -352,6 +352,47 @@ mod tests {
         }
     }
 
+    fn page(status: u16, text: String) -> Diagnosis {
+        crate::diagnose(&PageInput {
+            status: Some(status),
+            text: Some(text),
+            ..Default::default()
+        })
+        .expect("diagnoses")
+    }
+
+    #[test]
+    fn refusals_fail_but_not_found_stays_quiet() {
+        // 431 says the fix by itself, whoever answered.
+        let d = page(431, "Request Header Fields Too Large".into());
+        assert!(d.is_error);
+        assert_eq!(d.situation, Situation::ClientFixable);
+        assert_eq!(d.fault, Fault::Client);
+        assert_eq!(d.actions[0].id, "clear-site-cache");
+        // A bare 400 is the request's fault; a short 401 or 403 failed, the cause unknown.
+        let d = page(400, "Bad Request".into());
+        assert_eq!((d.is_error, d.fault), (true, Fault::Client));
+        assert_eq!(d.meaning.as_deref(), Some("http-400"));
+        let d = page(401, "Unauthorized".into());
+        assert_eq!((d.is_error, d.fault), (true, Fault::Unknown));
+        assert_eq!(d.meaning.as_deref(), Some("http-4xx"));
+        assert_eq!(d.situation, Situation::Outage);
+        // A long page behind a 403 is the site's own designed page (a login wall), not a failure.
+        let d = page(403, "An article about our members' area. ".repeat(120));
+        assert!(!d.is_error);
+        assert_eq!(d.situation, Situation::None);
+        // Not found and gone: a dead link, quiet.
+        for st in [404, 410] {
+            let d = page(st, "Not Found".into());
+            assert!(!d.is_error, "{st}");
+            assert_eq!(
+                (d.fault, d.situation),
+                (Fault::None, Situation::None),
+                "{st}"
+            );
+        }
+    }
+
     #[test]
     fn error_titles() {
         assert!(title_names_error("502 Bad Gateway"));
