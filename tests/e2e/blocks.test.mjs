@@ -200,26 +200,32 @@ it('a page another extension blocked (a real ERR_BLOCKED_BY_CLIENT): the BLK bad
 });
 
 /**
- * Every firewall block page in the fixture corpus (each replayed with its captured headers), as
- * someone reading in Simplified Chinese with "read response headers" on sees it: the WAF badge,
- * the block framed in Chinese, and the block id the engine found shown to copy.
- * @returns {{name: string, ids: string[]}[]}
+ * The fixtures of one situation that have a capture to replay (`.http`), with the ids they expect.
+ * @param {string} situation
+ * @returns {{name: string, ids: string[], status: number}[]}
  */
-function blockFixtures() {
+function fixturesOf(situation) {
   const dir = join(ROOT, 'tests', 'fixtures');
   return readdirSync(dir).flatMap((provider) => readdirSync(join(dir, provider))
     .filter((f) => f.endsWith('.expect.json') && existsSync(join(dir, provider, f.replace(/\.expect\.json$/, '.http'))))
     .map((f) => ({ name: `${provider}/${f.replace(/\.expect\.json$/, '')}`, expect: JSON.parse(readFileSync(join(dir, provider, f), 'utf8')) }))
-    .filter((x) => x.expect.situation === 'firewall-block')
-    .map((x) => ({ name: x.name, ids: x.expect.ids ?? [] })));
+    .filter((x) => x.expect.situation === situation)
+    .map((x) => ({ name: x.name, ids: x.expect.ids ?? [], status: Number(/^HTTP\/[\d.]+ (\d{3})/.exec(readFileSync(join(dir, `${x.name}.http`), 'latin1'))?.[1]) })));
 }
 
-describe('every firewall block fixture, headers read, in zh-CN', () => {
+/**
+ * Every firewall block page and every header-or-cookie-too-large page in the fixture corpus (each
+ * replayed with its captured headers), as someone reading in Simplified Chinese with "read
+ * response headers" on sees it: the WAF badge, the block framed in Chinese, the block id the
+ * engine found shown to copy; the status badge and clearing the site's cookies first.
+ */
+describe('every firewall block and cookie-too-large fixture, headers read, in zh-CN', () => {
   /** @type {import('./browser.mjs').Session} */
   let zh;
   /** @type {import('./replay.mjs').ReplayHandle} */
   let replay;
-  const fixtures = blockFixtures();
+  const fixtures = fixturesOf('firewall-block');
+  const fixable = fixturesOf('client-fixable');
   before(async () => {
     replay = await startReplay();
     servers.push(replay);
@@ -236,11 +242,21 @@ describe('every firewall block fixture, headers read, in zh-CN', () => {
       const page = await zh.context.newPage();
       await visit(page, url);
       const tabId = await tabIdOf(zh, page);
+      /** @type {import('playwright-core').Page} */
+      let popup;
+      if (fx.status < 400) {
+        // A block served as 200 (Imperva's): a 200 page is never read unasked (healthy browsing
+        // costs nothing), so it is found by "diagnose this page anyway", which badges it then.
+        popup = await openPopup(zh, tabId);
+        assert.equal(await badgeText(zh, tabId), '');
+        await popup.locator('#diagnose-now').click();
+        await popup.waitForSelector('#situation[data-situation="firewall-block"]');
+      }
       const d = await waitDiagnosed(zh, tabId, url);
       assert.equal(d.situation, 'firewall-block');
-      assert.equal(await badgeText(zh, tabId), 'WAF');
+      assert.equal(await waitForBadge(zh, tabId, (t) => t !== '', 'badge'), 'WAF');
       assert.equal(await badgeColor(zh, tabId), BLOCK_COLOR);
-      const popup = await openPopup(zh, tabId);
+      popup ??= await openPopup(zh, tabId);
       assert.match((await popup.locator('#situation-text').textContent()) ?? '', /^网站的防火墙拦截了这次请求。这不是故障/);
       assert.equal((await popup.locator('#block-triggers li').allTextContents()).length, 3);
       if (fx.ids.length) {
@@ -251,6 +267,27 @@ describe('every firewall block fixture, headers read, in zh-CN', () => {
         assert.match((await popup.locator('#block-id').textContent()) ?? '', /没有显示拦截编号/);
       }
       assert.equal(await popup.locator('[data-action="auto-retry"]').count(), 0);
+      await popup.close();
+      await page.close();
+    });
+  }
+  for (const fx of fixable) {
+    it(fx.name, async () => {
+      const url = `${replay.url}/fx/${fx.name}`;
+      const page = await zh.context.newPage();
+      await visit(page, url);
+      const tabId = await tabIdOf(zh, page);
+      const d = await waitDiagnosed(zh, tabId, url);
+      assert.equal(d.situation, 'client-fixable');
+      assert.equal(await badgeText(zh, tabId), String(d.status));
+      assert.equal(await badgeColor(zh, tabId), FAULT_COLORS.client);
+      const popup = await openPopup(zh, tabId);
+      assert.match((await popup.locator('#situation-text').textContent()) ?? '', /清除此网站的 Cookie 通常就能解决/);
+      const first = popup.locator('#actions [data-action]').first();
+      assert.equal(await first.getAttribute('data-action'), 'clear-site-cache');
+      assert.equal(await first.locator('h3').textContent(), '清除此网站的 Cookie');
+      assert.equal(await first.locator('#clear-cookies').isChecked(), true);
+      assert.equal(await first.locator('#cookie-warning').isVisible(), true);
       await popup.close();
       await page.close();
     });
