@@ -116,10 +116,10 @@ function render(s) {
     if (k) open.set(k, el.hasAttribute('open'));
   }
   // Nor change a box the user ticked or unticked (deleting cookies too must stay what they chose;
-  // for a cookie too large the box starts ticked).
+  // for a cookie too large the box starts ticked). Boxes never touched take their new default.
   /** @type {Map<string, boolean>} */
   const boxes = new Map();
-  for (const el of app.querySelectorAll('input[type="checkbox"]')) {
+  for (const el of app.querySelectorAll('input[type="checkbox"][data-touched]')) {
     if (el instanceof HTMLInputElement && keyOf(el)) boxes.set(keyOf(el), el.checked);
   }
   const active = document.activeElement;
@@ -144,7 +144,9 @@ function render(s) {
   }
   for (const el of app.querySelectorAll('input[type="checkbox"]')) {
     const was = boxes.get(keyOf(el));
-    if (!(el instanceof HTMLInputElement) || was === undefined || was === el.checked) continue;
+    if (!(el instanceof HTMLInputElement) || was === undefined) continue;
+    el.setAttribute('data-touched', '');
+    if (was === el.checked) continue;
     el.checked = was;
     el.dispatchEvent(new Event('change'));
   }

@@ -128,6 +128,8 @@ export function actionControl(a, d, s, ctx) {
       go.id = 'clear-site-data';
       // The button says what it will delete.
       cb.addEventListener('change', () => {
+        // The user's choice, which a re-render keeps (popup.js).
+        cb.setAttribute('data-touched', '');
         warning.hidden = !cb.checked;
         go.textContent = t(cb.checked ? 'btnClearCookies' : 'btnClearCache');
       });
