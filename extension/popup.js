@@ -6,7 +6,7 @@
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
-import { HOPS, actionsFor, engineOs, failed, hopStates, situationOf } from './lib/verdict.js';
+import { HOPS, actionsFor, engineOs, failed, hopStates, reframeHidden, situationOf } from './lib/verdict.js';
 import { historyLine } from './popup/probe-views.js';
 import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
 import { situationSection } from './popup/situation.js';
@@ -17,7 +17,7 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
 /**
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
- *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean, at?: number}|null, diagnosis: Diagnosis|null,
+ *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean, at?: number, cleanStatus?: number|null}|null, diagnosis: Diagnosis|null,
  *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: import('./lib/lang.js').Lang,
  *   headers?: boolean, storageError?: string|null}} StateReply
  *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)
@@ -128,7 +128,8 @@ function render(s) {
   clear(app);
   stopCountdown();
   app.setAttribute('aria-busy', 'false');
-  const d = s.diagnosis;
+  // A hidden error that a clean request does not repeat is this browser's to fix (verdict.js).
+  const d = s.diagnosis ? reframeHidden(s.diagnosis, s.state?.cleanStatus, t('sit_hidden_verdict')) : null;
   // A page that is fine says so, unless asked for more or recognised as a vendor's page that is
   // no failure but no ordinary page either (a browser check). A page that failed (an error, a
   // block) never reads "loaded fine".

@@ -61,7 +61,7 @@ const handlers = {
     }
     return {
       tab: tab ? { id: tab.id, url: tab.url ?? state?.url ?? '', title: tab.title ?? '' } : null,
-      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form, at: state.at } : null,
+      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form, at: state.at, cleanStatus: state.cleanStatus ?? null } : null,
       diagnosis,
       retry,
       settings,

@@ -74,11 +74,27 @@ export function badgeFor(d) {
   if (situation === 'firewall-block') return { text: 'WAF', color: BLOCK_COLOR };
   if (situation === 'blocked-by-client') return { text: 'BLK', color: FAULT_COLORS.client };
   if (!d || !failed(d)) return { text: '', color: FAULT_COLORS.none };
-  if (situation === 'client-fixable') return { text: d.status ? String(d.status) : 'HDR', color: FAULT_COLORS.client };
-  const color = FAULT_COLORS[/** @type {keyof typeof FAULT_COLORS} */ (d.fault)] ?? FAULT_COLORS.unknown;
+  const color = situation === 'client-fixable' ? FAULT_COLORS.client
+    : FAULT_COLORS[/** @type {keyof typeof FAULT_COLORS} */ (d.fault)] ?? FAULT_COLORS.unknown;
   if (d.status != null && d.status > 0) return { text: String(d.status), color };
   const mark = (d.meaning && NET_MARKS[/** @type {keyof typeof NET_MARKS} */ (d.meaning)]) || 'ERR';
   return { text: mark, color };
+}
+
+/**
+ * An error response Chromium hid behind its own page (status unknown, headers not read) that a
+ * clean request to the same address (no cookies, no cache) answered without an error: what
+ * failed is what this browser sends, most often the site's cookies grown too large (a body-less
+ * 431 from Node.js, say). Framed as an error the user can fix, the clean answer said as the reason.
+ * @template {{situation?: string|null, net_error?: string|null, fault: string, fault_label: string, verdict: string}} D
+ * @param {D} d
+ * @param {number|null|undefined} cleanStatus the clean request's status (learn.js)
+ * @param {string} verdict the shell's verdict for it
+ * @returns {D}
+ */
+export function reframeHidden(d, cleanStatus, verdict) {
+  if (d.net_error !== 'ERR_HTTP_RESPONSE_CODE_FAILURE' || typeof cleanStatus !== 'number' || cleanStatus >= 400) return d;
+  return { ...d, situation: 'client-fixable', fault: 'client', fault_label: '', verdict };
 }
 
 /** Actions about an outage: moot when the site is up and refused, or was never asked. */

@@ -27,8 +27,11 @@ export function situationSection(d, s, ctx) {
     h('section', { id: 'situation', class: `situation ${situation}`, 'data-situation': situation }, ...children);
   switch (situation) {
     case 'client-fixable':
-      // The first action (clear this site's cookies, ticked) follows at once: one sentence here.
-      return box(h('p', { id: 'situation-text' }, ctx.t('sit_fix_text')));
+      // The first action (clear this site's cookies, ticked) follows at once: one sentence here,
+      // and for a hidden error the clean answer that shows it is this browser's request.
+      return box(
+        s.state?.cleanStatus != null ? h('p', { id: 'clean-answer' }, ctx.t('sit_hidden_clean', String(s.state.cleanStatus))) : null,
+        h('p', { id: 'situation-text' }, ctx.t('sit_fix_text')));
     case 'firewall-block':
       return box(...firewallBlock(d, s, ctx));
     case 'blocked-by-client':

@@ -112,6 +112,37 @@ it('a cookie too large for a real nginx: a 400 badge, "you can fix this", clear 
   await page.close();
 });
 
+it('a body-less 431 from a real Node.js server (its 16 KB header limit), headers not read: a hidden error that a clean request does not repeat is framed as the cookies, and clearing them fixes it', async () => {
+  const site = await srv.startHealthy();
+  servers.push(site);
+  const url = `http://bigcookies.test:${site.port}/`;
+  // Five cookies of 4 KB each: every one within a browser's limits, together over Node's 16 KB.
+  await s.context.addCookies([1, 2, 3, 4, 5].map((i) => ({ name: `c${i}`, value: 'y'.repeat(4000), url })));
+  const page = await s.context.newPage();
+  await visit(page, url);
+  const tabId = await tabIdOf(s, page);
+  await waitForBadge(s, tabId, (t) => t !== '', 'badge on the hidden error');
+  const hits = site.hits();
+  // Chromium showed its own page: the status is unknown until the popup asks the site once,
+  // without cookies, and gets its ordinary page.
+  const popup = await openPopup(s, tabId);
+  await popup.waitForSelector('#summary[data-situation="client-fixable"]');
+  assert.equal(site.hits(), hits + 1, 'the site asked once');
+  assert.match((await popup.locator('#clean-answer').textContent()) ?? '', /a clean request to the same address \(without your cookies\) was just answered 200/);
+  assert.equal(await popup.locator('#verdict').textContent(), 'This site answers a clean request but refused your browser’s — most likely because of its cookies.');
+  const first = popup.locator('#actions [data-action]').first();
+  assert.equal(await first.getAttribute('data-action'), 'clear-site-cache');
+  assert.equal(await first.locator('#clear-cookies').isChecked(), true);
+  assert.ok(!(await actionIds(popup)).includes('auto-retry'), 'no auto-retry');
+  await waitFor(async () => (await badgeColor(s, tabId)) === FAULT_COLORS.client, 'the badge in the client colour');
+  await first.locator('#clear-site-data').click();
+  await waitFor(async () => (await s.context.cookies(url)).length === 0, 'the site\'s cookies deleted');
+  await waitFor(async () => (await page.title()) === 'Hello', 'the page itself loaded');
+  await waitForBadge(s, tabId, (t) => t === '', 'badge gone');
+  await popup.close();
+  await page.close();
+});
+
 it('a firewall\'s block (Cloudflare 1020): the neutral WAF badge, "the site\'s firewall blocked this request", the block id shown and copied, no outage actions', async () => {
   const replay = await startReplay();
   servers.push(replay);

@@ -58,3 +58,14 @@ test('history: blocks and cookie errors are recorded with their situation; outag
   const csv = H.toCSV(H.addEntry(H.emptyStore(), /** @type {any} */ (block))).trim().split('\r\n');
   assert.match(csv[1] ?? '', /,firewall-block$/);
 });
+
+test('a hidden error that a clean request does not repeat is framed as fixable; anything else is left as the engine said', () => {
+  const hidden = { ...diag({ net_error: 'ERR_HTTP_RESPONSE_CODE_FAILURE' }), fault_label: "The site's server", verdict: 'engine' };
+  const r = v.reframeHidden(hidden, 200, 'shell');
+  assert.deepEqual([r.situation, r.fault, r.fault_label, r.verdict], ['client-fixable', 'client', '', 'shell']);
+  assert.equal(v.badgeFor(r).color, v.FAULT_COLORS.client);
+  assert.equal(v.reframeHidden(hidden, 502, 'shell'), hidden, 'the clean request failed too: the site');
+  assert.equal(v.reframeHidden(hidden, null, 'shell'), hidden, 'not asked, or no answer');
+  const other = { ...hidden, net_error: 'ERR_CONNECTION_REFUSED' };
+  assert.equal(v.reframeHidden(other, 200, 'shell'), other);
+});
