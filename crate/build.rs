@@ -22,7 +22,7 @@ mod rules_schema;
 mod guidance_schema;
 
 use guidance_schema::{ActionText, MeaningText, Table, Texts};
-use model::{Fault, ProviderKind, Step};
+use model::{Fault, ProviderKind, Situation, Step};
 use rules_schema::{Field, IdRule, ProviderRules, RuleSet, Signal, Variant};
 
 /// Writes a value as a constant expression of the library's type of the same name.
@@ -113,6 +113,7 @@ macro_rules! bake_enums {
 bake_enums!(
     Fault => "crate::model::Fault",
     ProviderKind => "crate::model::ProviderKind",
+    Situation => "crate::model::Situation",
     Field => "crate::rules::schema::Field",
 );
 
@@ -142,7 +143,8 @@ bake_structs! {
     }
     IdRule => "crate::rules::schema::IdRule" { kind, label, label_zh, header, regex, contains }
     Variant => "crate::rules::schema::Variant" {
-        id, name, name_zh, fault, kind, status_page, status, min_score, error, note, signals,
+        id, name, name_zh, fault, kind, status_page, status, min_score, error, situation, note,
+        signals,
     }
     ProviderRules => "crate::rules::schema::ProviderRules" {
         id, name, name_zh, kind, status_page, statuspage, stack, min_score, signals, ids, variants,

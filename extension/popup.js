@@ -6,10 +6,11 @@
  */
 import { applyI18n, translator } from './lib/i18n.js';
 import { append, clear, h, svg } from './lib/dom.js';
-import { HOPS, engineOs, hopStates } from './lib/verdict.js';
+import { HOPS, actionsFor, engineOs, failed, hopStates, reframeHidden, situationOf } from './lib/verdict.js';
 import { historyLine } from './popup/probe-views.js';
 import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
 import { apiSection } from './popup/api-calls.js';
+import { situationSection } from './popup/situation.js';
 import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, popupHead, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
@@ -17,7 +18,7 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
 /** @typedef {import('./lib/i18n.js').Translate} Translate */
 /**
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
- *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean}|null, diagnosis: Diagnosis|null,
+ *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean, at?: number, cleanStatus?: number|null}|null, diagnosis: Diagnosis|null,
  *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: import('./lib/lang.js').Lang,
  *   headers?: boolean, storageError?: string|null}} StateReply
  *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)
@@ -119,18 +120,25 @@ function render(s) {
     const k = keyOf(el);
     if (k) open.set(k, el.hasAttribute('open'));
   }
-  // Nor untick a box the user ticked (deleting cookies too must stay what they chose).
-  const ticked = new Set([...app.querySelectorAll('input[type="checkbox"]:checked')].map(keyOf));
+  // Nor change a box the user ticked or unticked (deleting cookies too must stay what they chose;
+  // for a cookie too large the box starts ticked). Boxes never touched take their new default.
+  /** @type {Map<string, boolean>} */
+  const boxes = new Map();
+  for (const el of app.querySelectorAll('input[type="checkbox"][data-touched]')) {
+    if (el instanceof HTMLInputElement && keyOf(el)) boxes.set(keyOf(el), el.checked);
+  }
   const active = document.activeElement;
   const focusBox = active && app.contains(active) ? active.closest('[data-action], [id]') : null;
   const focusKey = focusBox ? keyOf(focusBox) : '';
   clear(app);
   stopCountdown();
   app.setAttribute('aria-busy', 'false');
-  const d = s.diagnosis;
+  // A hidden error that a clean request does not repeat is this browser's to fix (verdict.js).
+  const d = s.diagnosis ? reframeHidden(s.diagnosis, s.state?.cleanStatus, t('sit_hidden_verdict')) : null;
   // A page that is fine says so, unless asked for more or recognised as a vendor's page that is
-  // no failure but no ordinary page either (a firewall's block, a browser check).
-  if (!d || (!d.is_error && !s.state?.manual && !d.provider)) {
+  // no failure but no ordinary page either (a browser check). A page that failed (an error, a
+  // block) never reads "loaded fine".
+  if (!d || (!failed(d) && !s.state?.manual && !d.provider)) {
     renderHealthy(s);
   } else {
     renderDiagnosis(d, s);
@@ -141,8 +149,11 @@ function render(s) {
     if (was !== undefined) el.toggleAttribute('open', was);
   }
   for (const el of app.querySelectorAll('input[type="checkbox"]')) {
-    if (!(el instanceof HTMLInputElement) || !ticked.has(keyOf(el))) continue;
-    el.checked = true;
+    const was = boxes.get(keyOf(el));
+    if (!(el instanceof HTMLInputElement) || was === undefined) continue;
+    el.setAttribute('data-touched', '');
+    if (was === el.checked) continue;
+    el.checked = was;
     el.dispatchEvent(new Event('change'));
   }
   if (focusKey) {
@@ -193,12 +204,13 @@ function renderDiagnosis(d, s) {
   // explains it (meaning, who answered, the path picture, evidence, request ids, hints) is folded
   // below the actions.
   append(app, [
-    h('section', { class: `verdict fault-${d.fault}`, id: 'summary', 'data-fault': d.fault },
+    h('section', { class: `verdict fault-${d.fault} sit-${situationOf(d)}`, id: 'summary', 'data-fault': d.fault, 'data-situation': situationOf(d) },
       // A recognised page that is no failure (a firewall's block, a browser check) has its own
       // verdict; any other page that is fine gets the plain "no error".
-      h('h1', { id: 'verdict' }, d.is_error || d.provider ? d.verdict : t('noErrorFound')),
+      h('h1', { id: 'verdict' }, failed(d) || d.provider ? d.verdict : t('noErrorFound')),
       h('p', { class: 'status-line', id: 'status' }, ...statusLine),
-      d.fault_label ? h('p', { class: 'where' }, h('span', { class: 'where-label' }, t('whereLabel')), h('span', { id: 'fault-label' }, d.fault_label)) : null,
+      // A block is no failure of any hop: "where it failed: nothing wrong" would contradict it.
+      d.fault_label && !(situationOf(d) === 'firewall-block' && d.fault === 'none') ? h('p', { class: 'where' }, h('span', { class: 'where-label' }, t('whereLabel')), h('span', { id: 'fault-label' }, d.fault_label)) : null,
       s.state?.url ? h('p', { class: 'url' }, s.state.url) : null),
   ]);
   if (s.state?.url) {
@@ -210,9 +222,13 @@ function renderDiagnosis(d, s) {
 
   /** @type {import('./popup/actions.js').Context} */
   const ctx = { t, tabId, os, browser: isFirefox ? 'firefox' : 'chrome', send };
-  const visitor = d.actions.filter((a) => !a.owner);
+  // What kind of failure (an outage, a cookie too large, a block) frames the rest: its words
+  // first, then the actions in the order that suits it.
+  const situation = situationSection(d, s, ctx);
+  if (situation) app.appendChild(situation);
+  const visitor = actionsFor(situationOf(d), d.actions.filter((a) => !a.owner));
   const owner = d.actions.filter((a) => a.owner);
-  if (d.is_error) {
+  if (failed(d) && visitor.length) {
     append(app, [
       h('section', { 'aria-labelledby': 'h-actions', id: 'actions' },
         h('h2', { id: 'h-actions' }, t('actionsHeading')),
@@ -220,7 +236,7 @@ function renderDiagnosis(d, s) {
     ]);
   }
   append(app, [details(d, s)]);
-  if (d.is_error && owner.length) {
+  if (failed(d) && owner.length) {
     append(app, [
       h('details', { id: 'owner-panel', class: 'owner' },
         h('summary', null, t('ownerHeading')),
@@ -237,7 +253,7 @@ function renderDiagnosis(d, s) {
  */
 function details(d, s) {
   // A page that is no failure has no actions: its details are the whole answer, shown open.
-  const box = h('details', { id: 'more', class: 'more', ...(d.is_error ? {} : { open: '' }) }, h('summary', null, t('moreDetails')));
+  const box = h('details', { id: 'more', class: 'more', ...(failed(d) ? {} : { open: '' }) }, h('summary', null, t('moreDetails')));
   if (d.meaning_text) append(box, [h('p', { id: 'meaning' }, d.meaning_text)]);
   append(box, [
     h('section', { 'aria-labelledby': 'h-provider', id: 'provider-section' },

@@ -2,127 +2,16 @@
 //!
 //! The order is the advice: what a person should try first depends on whose fault it is.
 //! A CDN's own failure leads with waiting and the CDN's status page; a host error leads with
-//! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS.
+//! "it's the site, not you" and the down-for-everyone check; a DNS failure leads with DNS
+//! (the order itself: [`plan`]).
 
 use crate::guidance::{self, Texts};
-use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind};
+use crate::model::{Action, Diagnosis, Evidence, Fault, ProviderKind, Situation};
 use crate::rules::schema::ProviderRules;
 use crate::status;
 
-/// The action ids for a verdict, best first.
-fn plan(
-    fault: Fault,
-    meaning: Option<&str>,
-    kind: Option<ProviderKind>,
-    has_status_page: bool,
-) -> Vec<&'static str> {
-    let cdn = kind == Some(ProviderKind::Cdn);
-    let mut v: Vec<&'static str> = match (fault, meaning) {
-        (Fault::None, _) => vec![],
-        (Fault::Cdn, _) => vec![
-            "auto-retry",
-            "provider-status",
-            "reload",
-            "check-down",
-            "archived-copy",
-            "try-other-browser",
-            "contact-host",
-            "disable-cdn",
-            "owner-checklist",
-        ],
-        // Redirect loops usually come from a stale cookie: clearing the site's data fixes most.
-        (Fault::Origin, Some("net-redirects")) => vec![
-            "clear-site-cache",
-            "try-other-browser",
-            "check-down",
-            "reload",
-            "archived-copy",
-            "contact-host",
-            "owner-checklist",
-        ],
-        (Fault::Origin, Some("net-tls")) => vec![
-            "check-down",
-            "try-other-browser",
-            "archived-copy",
-            "reload",
-            "contact-host",
-            "owner-checklist",
-        ],
-        (Fault::Origin, _) => vec![
-            "check-down",
-            "auto-retry",
-            "reload",
-            "archived-copy",
-            "provider-status",
-            "hard-reload",
-            "try-other-browser",
-            // Rarely the cure for a server error, but a stale cached redirect or asset can keep
-            // a fixed page looking broken; it stays low in the list.
-            "clear-site-cache",
-            "contact-host",
-            "owner-checklist",
-            "disable-cdn",
-        ],
-        (Fault::Network, Some("net-dns")) => vec![
-            "check-dns",
-            "flush-dns",
-            "check-down",
-            "reload",
-            "try-other-browser",
-            "archived-copy",
-            "contact-host",
-            "owner-checklist",
-        ],
-        // Offline: nothing can be probed; reload when back, or let auto-retry wait for it.
-        (Fault::Network, Some("net-offline")) => vec![
-            "reload",
-            "auto-retry",
-            "try-other-browser",
-            "flush-dns",
-            "check-down",
-        ],
-        (Fault::Network, _) => vec![
-            "check-down",
-            "reload",
-            "auto-retry",
-            "check-dns",
-            "flush-dns",
-            "try-other-browser",
-            "archived-copy",
-            "contact-host",
-        ],
-        (Fault::Client, Some("http-429")) => {
-            vec!["auto-retry", "reload", "try-other-browser", "archived-copy"]
-        }
-        (Fault::Client, _) => vec![
-            "hard-reload",
-            "clear-site-cache",
-            "try-other-browser",
-            "reload",
-            "check-down",
-            "flush-dns",
-        ],
-        (Fault::Unknown, _) => vec![
-            "reload",
-            "hard-reload",
-            "check-down",
-            "auto-retry",
-            "clear-site-cache",
-            "flush-dns",
-            "check-dns",
-            "archived-copy",
-            "try-other-browser",
-            "contact-host",
-            "owner-checklist",
-        ],
-    };
-    v.retain(|a| match *a {
-        "provider-status" => has_status_page,
-        "disable-cdn" => cdn,
-        _ => true,
-    });
-    v
-}
+mod plan;
+use plan::plan;
 
 fn make_action(id: &str, texts: &Texts) -> Action {
     let t = texts.action.get(id);
@@ -200,33 +89,39 @@ pub fn finish(
     // .example) fails to resolve by design: flushing a DNS cache cannot help.
     let impossible_name =
         d.meaning.as_deref() == Some("net-dns") && d.host.as_deref().is_some_and(reserved_name);
-    d.actions = plan(d.fault, d.meaning.as_deref(), kind, has_status_page)
-        .into_iter()
-        .filter(|id| !(impossible_name && *id == "flush-dns"))
-        .map(|id| {
-            let mut a = make_action(id, texts);
-            a.steps
-                .retain(|s| s.stack.as_deref().is_none_or(stack_possible));
-            match id {
-                // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
-                // schedule decides (it starts shorter than any fixed default would).
-                "auto-retry" => a.delay = d.retry_after,
-                "provider-status" => {
-                    a.url = d.status_page.clone();
-                    a.api = statuspage.map(str::to_string);
-                }
-                "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
-                    a.host = d.host.clone();
-                    a.url = url.map(str::to_string);
-                }
-                "archived-copy" | "reload" | "hard-reload" | "try-other-browser" => {
-                    a.url = url.map(str::to_string)
-                }
-                _ => {}
+    d.actions = plan(
+        d.fault,
+        d.situation,
+        d.meaning.as_deref(),
+        kind,
+        has_status_page,
+    )
+    .into_iter()
+    .filter(|id| !(impossible_name && *id == "flush-dns"))
+    .map(|id| {
+        let mut a = make_action(id, texts);
+        a.steps
+            .retain(|s| s.stack.as_deref().is_none_or(stack_possible));
+        match id {
+            // Only the server's own Retry-After sets a floor; otherwise the retrier's backoff
+            // schedule decides (it starts shorter than any fixed default would).
+            "auto-retry" => a.delay = d.retry_after,
+            "provider-status" => {
+                a.url = d.status_page.clone();
+                a.api = statuspage.map(str::to_string);
             }
-            a
-        })
-        .collect();
+            "check-down" | "check-dns" | "clear-site-cache" | "flush-dns" => {
+                a.host = d.host.clone();
+                a.url = url.map(str::to_string);
+            }
+            "archived-copy" | "reload" | "hard-reload" | "try-other-browser" => {
+                a.url = url.map(str::to_string)
+            }
+            _ => {}
+        }
+        a
+    })
+    .collect();
 }
 
 /// Is `host` under a top-level name that public DNS never holds (`.invalid`, `.test`, `.example`)?
@@ -249,8 +144,16 @@ pub fn net_error(
     let benign = status::is_benign_net_error(ne);
     let (meaning, fault) = status::net_error_meaning(ne);
     let zh = guidance::is_zh(lang);
+    let situation = if benign {
+        Situation::None
+    } else if status::is_blocked_by_client(ne) {
+        Situation::BlockedByClient
+    } else {
+        Situation::Outage
+    };
     let mut d = Diagnosis {
         is_error: !benign,
+        situation,
         status: None,
         net_error: Some(ne.to_string()),
         meaning: (!benign).then(|| meaning.to_string()),
@@ -293,10 +196,15 @@ pub fn net_error(
         host,
         lang: lang.to_string(),
     };
-    finish(&mut d, None, None, url, texts);
+    // Blocked inside this browser: the note says how to find the extension or policy that did it.
+    let note = match meaning {
+        "net-blocked-by-client" if !benign => Some("blocked-by-client"),
+        "net-blocked-by-policy" if !benign => Some("blocked-by-policy"),
+        _ => None,
+    };
+    finish(&mut d, None, note, url, texts);
     d
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,68 +220,31 @@ mod tests {
     }
 
     #[test]
-    fn plans_lead_with_the_right_thing() {
-        assert_eq!(
-            plan(Fault::Cdn, Some("http-502"), Some(ProviderKind::Cdn), true)[..2],
-            ["auto-retry", "provider-status"]
-        );
-        assert_eq!(
-            plan(
-                Fault::Origin,
-                Some("http-502"),
-                Some(ProviderKind::Cdn),
-                true
-            )[0],
-            "check-down"
-        );
-        assert_eq!(
-            plan(
-                Fault::Network,
-                Some("net-dns"),
-                Some(ProviderKind::Browser),
-                false
-            )[0],
-            "check-dns"
-        );
-        assert!(!plan(
-            Fault::Origin,
-            Some("http-502"),
-            Some(ProviderKind::Server),
-            false
-        )
-        .contains(&"provider-status"));
-        assert!(!plan(
-            Fault::Origin,
-            Some("http-502"),
-            Some(ProviderKind::Server),
-            false
-        )
-        .contains(&"disable-cdn"));
-        assert!(plan(Fault::None, None, None, true).is_empty());
-        assert_eq!(
-            plan(Fault::Network, Some("net-offline"), None, false)[0],
-            "reload"
-        );
-        assert_eq!(
-            plan(Fault::Origin, Some("net-redirects"), None, false)[0],
-            "clear-site-cache"
-        );
-    }
-
-    #[test]
-    fn every_plan_uses_known_action_ids() {
-        for f in [
-            Fault::Client,
-            Fault::Network,
-            Fault::Cdn,
-            Fault::Origin,
-            Fault::Unknown,
+    fn a_load_blocked_in_the_browser_says_how_to_find_the_blocker() {
+        for (lang, ne, want) in [
+            ("en", "net::ERR_BLOCKED_BY_CLIENT", "chrome://policy"),
+            ("zh-CN", "net::ERR_BLOCKED_BY_CLIENT", "about:policies"),
+            (
+                "zh-TW",
+                "net::ERR_BLOCKED_BY_ADMINISTRATOR",
+                "chrome://policy",
+            ),
         ] {
-            for m in [None, Some("net-dns"), Some("net-tls"), Some("http-429")] {
-                for a in plan(f, m, Some(ProviderKind::Cdn), true) {
-                    assert!(crate::guidance::ACTION_IDS.contains(&a), "{a}");
-                }
-            }
+            let d = crate::diagnose(&crate::PageInput {
+                net_error: Some(ne.into()),
+                lang: Some(lang.into()),
+                ..Default::default()
+            })
+            .expect("diagnoses");
+            assert!(d.is_error, "{ne}");
+            assert_eq!(d.situation, Situation::BlockedByClient, "{ne}");
+            assert_eq!(d.fault, Fault::Client, "{ne}");
+            let note = d.note.unwrap_or_default();
+            assert!(note.contains(want), "{lang} {ne}: {note:?}");
+            assert!(
+                d.meaning_title.is_some() && !d.verdict.is_empty(),
+                "{lang} {ne}"
+            );
         }
     }
 }

@@ -27,7 +27,7 @@ pub mod status;
 mod bindings;
 
 pub use model::{
-    Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, RequestId, Step,
+    Action, Diagnosis, Evidence, Fault, Header, PageInput, ProviderKind, RequestId, Situation, Step,
 };
 use rules::Compiled;
 

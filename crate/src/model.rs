@@ -43,6 +43,46 @@ impl Fault {
     }
 }
 
+/// What sort of page this is, beyond whose fault: decides how the extension frames it (its
+/// badge, its first action). Serialised in kebab-case: `none`, `outage`, `client-fixable`,
+/// `firewall-block`, `blocked-by-client`.
+///
+/// A rule variant may name `client-fixable` or `firewall-block`; otherwise an error page is an
+/// `outage` and any other page `none`. A firewall's block page stays `is_error: false` (nothing
+/// failed: the site refused this visit on purpose) yet is no ordinary page either: its
+/// situation is what says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Situation {
+    /// Not an error page.
+    None,
+    /// The site or something on the way failed: 5xx, 429, a network failure (the default for errors).
+    Outage,
+    /// The server refused what this browser sent and the user can fix it (a request header or
+    /// cookie too large: 400/431/494).
+    ClientFixable,
+    /// The site's firewall (WAF) refused this request on purpose (Cloudflare 1020 and kin,
+    /// Sucuri, Imperva, Akamai, AWS WAF, Alibaba/Tencent Cloud WAF…).
+    FirewallBlock,
+    /// Another extension or a browser policy blocked the load (`ERR_BLOCKED_BY_CLIENT`,
+    /// `ERR_BLOCKED_BY_ADMINISTRATOR`).
+    BlockedByClient,
+}
+
+impl Situation {
+    /// The serialised name (the same as serde's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Situation::None => "none",
+            Situation::Outage => "outage",
+            Situation::ClientFixable => "client-fixable",
+            Situation::FirewallBlock => "firewall-block",
+            Situation::BlockedByClient => "blocked-by-client",
+        }
+    }
+}
+
 /// What kind of software a provider is; decides the default fault of its generic pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -225,6 +265,8 @@ pub struct Action {
 pub struct Diagnosis {
     /// Is this an error page the user should be helped with?
     pub is_error: bool,
+    /// What sort of page it is: how to frame it (see [`Situation`]).
+    pub situation: Situation,
     pub status: Option<u16>,
     /// The browser network error, normalised (`ERR_NAME_NOT_RESOLVED`), when there was no response.
     pub net_error: Option<String>,

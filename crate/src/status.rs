@@ -3,15 +3,34 @@
 
 use crate::model::Fault;
 
-/// Statuses with a meaning text of their own; other 5xx fall back to `http-5xx`.
-pub const KNOWN_STATUSES: [u16; 22] = [
-    429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521, 522, 523, 524, 525,
-    526, 527, 530,
+/// Statuses with a meaning text of their own; other 5xx fall back to `http-5xx`, other 4xx to
+/// `http-4xx`.
+pub const KNOWN_STATUSES: [u16; 26] = [
+    400, 403, 429, 431, 494, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521,
+    522, 523, 524, 525, 526, 527, 530,
 ];
 
-/// Is this status one we help with?
+/// Is this a server-side failure or a rate limit (5xx, 429)? What an outage answers; a clean
+/// probe getting one finds the site still failing.
 pub fn is_error_status(s: u16) -> bool {
     (500..=599).contains(&s) || s == 429
+}
+
+/// Did the server refuse what the browser sent: 400 Bad Request, or a request header or
+/// cookie too large (431, and nginx's 494 where it is passed on)? A failed page the user can
+/// often fix, never an ordinary one.
+pub fn is_refused_request(s: u16) -> bool {
+    matches!(s, 400 | 431 | 494)
+}
+
+/// Headers or cookies too large, said by the status alone.
+pub fn is_header_too_large(s: u16) -> bool {
+    matches!(s, 431 | 494)
+}
+
+/// "Not found" and "gone": a dead link, not a failure to help with; such a page stays quiet.
+pub fn is_quiet_status(s: u16) -> bool {
+    matches!(s, 404 | 410)
 }
 
 pub fn meaning_for_status(s: u16) -> Option<String> {
@@ -19,6 +38,8 @@ pub fn meaning_for_status(s: u16) -> Option<String> {
         Some(format!("http-{s}"))
     } else if (500..=599).contains(&s) {
         Some("http-5xx".to_string())
+    } else if (400..=499).contains(&s) && !is_quiet_status(s) {
+        Some("http-4xx".to_string())
     } else {
         None
     }
@@ -29,6 +50,8 @@ pub fn default_fault(s: u16) -> Fault {
     match s {
         // Rate limited: it is about the requests coming from you.
         429 => Fault::Client,
+        // The server refused what this browser sent (most often its cookies grew too large).
+        s if is_refused_request(s) => Fault::Client,
         // 511: a captive portal (hotel or café Wi-Fi) wants you to sign in.
         511 => Fault::Network,
         500..=599 => Fault::Origin,
@@ -49,11 +72,22 @@ pub fn normalise_net_error(raw: &str) -> Option<String> {
     ok.then(|| t.to_string())
 }
 
-/// Network errors that are not failures the user sees (they stopped, navigated away, or the
-/// page was blocked on purpose), by their normalised names. The one list for the engine (such a
-/// page is not an error) and the extension (which does not diagnose them: [`ignored_net_errors`]).
-pub const IGNORED_NET_ERRORS: [&str; 3] =
-    ["ERR_ABORTED", "NS_BINDING_ABORTED", "ERR_BLOCKED_BY_CLIENT"];
+/// Network errors that are not failures the user sees (they stopped or navigated away), by
+/// their normalised names. The one list for the engine (such a page is not an error) and the
+/// extension (which does not diagnose them: [`ignored_net_errors`]). A load blocked by another
+/// extension or a policy is not here: the user sees a failed page, and is told who blocked it
+/// ([`is_blocked_by_client`]).
+pub const IGNORED_NET_ERRORS: [&str; 2] = ["ERR_ABORTED", "NS_BINDING_ABORTED"];
+
+/// Was the load blocked inside the browser: by an extension (Chromium's
+/// `ERR_BLOCKED_BY_CLIENT`) or by an administrator's policy (Chromium's
+/// `ERR_BLOCKED_BY_ADMINISTRATOR`, Firefox's `NS_ERROR_BLOCKED_BY_POLICY`)?
+pub fn is_blocked_by_client(e: &str) -> bool {
+    matches!(
+        e,
+        "ERR_BLOCKED_BY_CLIENT" | "ERR_BLOCKED_BY_ADMINISTRATOR" | "NS_ERROR_BLOCKED_BY_POLICY"
+    )
+}
 
 /// Is this normalised network error one of [`IGNORED_NET_ERRORS`]?
 pub fn is_benign_net_error(e: &str) -> bool {
@@ -109,6 +143,11 @@ pub fn net_error_meaning(e: &str) -> (&'static str, Fault) {
             ("net-tls", Fault::Origin)
         }
         "ERR_TOO_MANY_REDIRECTS" => ("net-redirects", Fault::Origin),
+        // Blocked inside this browser, by an extension or a policy: nothing was asked of the site.
+        "ERR_BLOCKED_BY_CLIENT" => ("net-blocked-by-client", Fault::Client),
+        "ERR_BLOCKED_BY_ADMINISTRATOR" | "NS_ERROR_BLOCKED_BY_POLICY" => {
+            ("net-blocked-by-policy", Fault::Client)
+        }
         // Chromium's name for an error status with an empty body: it shows its own error page.
         // The code itself is only known to a caller that saw the response (webRequest).
         "ERR_HTTP_RESPONSE_CODE_FAILURE" => ("net-http-error", Fault::Origin),
@@ -190,13 +229,14 @@ mod tests {
     #[test]
     fn ignored_net_errors_cover_every_form() {
         let all = ignored_net_errors();
-        for raw in [
-            "net::ERR_ABORTED",
-            "ERR_ABORTED",
-            "NS_BINDING_ABORTED",
-            "net::ERR_BLOCKED_BY_CLIENT",
-        ] {
+        for raw in ["net::ERR_ABORTED", "ERR_ABORTED", "NS_BINDING_ABORTED"] {
             assert!(all.iter().any(|e| e == raw), "{raw} missing from {all:?}");
+        }
+        // Blocked by an extension or a policy is a failure the user sees: diagnosed, not ignored.
+        for blocked in ["ERR_BLOCKED_BY_CLIENT", "ERR_BLOCKED_BY_ADMINISTRATOR"] {
+            assert!(!all.iter().any(|e| e.ends_with(blocked)), "{all:?}");
+            assert!(is_blocked_by_client(blocked));
+            assert_eq!(net_error_meaning(blocked).1, Fault::Client);
         }
         for e in &all {
             let n = normalise_net_error(e).expect("a network error name");

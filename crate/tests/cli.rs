@@ -196,6 +196,48 @@ fn net_error() {
 }
 
 #[test]
+fn the_text_report_says_what_sort_of_page_it_is() {
+    for (args, want) in [
+        (
+            vec!["diagnose", "--net-error", "net::ERR_BLOCKED_BY_CLIENT"],
+            "blocked the request before it was sent",
+        ),
+        (
+            vec![
+                "diagnose",
+                "--net-error",
+                "net::ERR_BLOCKED_BY_CLIENT",
+                "--lang",
+                "zh-CN",
+            ],
+            "在这个浏览器内部就被拦下了",
+        ),
+    ] {
+        let o = run(&args, None);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(want), "{args:?}: {out}");
+    }
+    for (rel, want) in [
+        (
+            "nginx/live-400-cookie-too-large.http",
+            "An error you can fix on your side.",
+        ),
+        (
+            "aws-elb/waf-block-403.http",
+            "Blocked on purpose by the site's firewall",
+        ),
+        ("negative/nginx-404.http", "Not an error page."),
+    ] {
+        let path = fixture(rel);
+        let o = run(&["diagnose", path.to_str().expect("utf-8 path")], None);
+        assert!(o.status.success(), "{rel}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(want), "{rel}: {out}");
+    }
+}
+
+#[test]
 fn missing_file() {
     let o = run(&["diagnose", "/nonexistent/dir/page.http"], None);
     assert_clean_failure(&o, 2, "/nonexistent/dir/page.http");

@@ -3,7 +3,7 @@
 //!
 //! Inputs: `NAME.http` (a raw HTTP response, as `curl -si` saves it) or `NAME.input.json`
 //! (a `PageInput`, for network errors and DOM-derived pages). Expectations: `NAME.expect.json`
-//! with `is_error` and optionally `provider`, `variant`, `fault`, `meaning`, `ids` (kinds),
+//! with `is_error` and optionally `situation`, `provider`, `variant`, `fault`, `meaning`, `ids` (kinds),
 //! `first_action`, `actions_include`, `retry_after`; `source` says where the page came from.
 
 use std::collections::BTreeSet;
@@ -44,6 +44,7 @@ fn check(d: &Diagnosis, exp: &Value) -> Vec<String> {
     let got = serde_json::to_value(d).unwrap_or(Value::Null);
     for key in [
         "is_error",
+        "situation",
         "provider",
         "variant",
         "provider_kind",

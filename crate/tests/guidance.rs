@@ -76,7 +76,7 @@ const KIND_SUFFIXES: [&str; 6] = [
 ];
 
 /// The note keys of the team brief.
-const NOTE_KEYS: [&str; 21] = [
+const NOTE_KEYS: [&str; 24] = [
     "cloudflare-cdn",
     "cloudflare-host",
     "cloudflare-520",
@@ -98,6 +98,11 @@ const NOTE_KEYS: [&str; 21] = [
     "challenge",
     "varnish-backend",
     "server-overloaded",
+    // The engine's own notes for a load blocked inside the browser (advice::net_error), and
+    // the header-too-large pages.
+    "blocked-by-client",
+    "blocked-by-policy",
+    "header-too-large",
 ];
 
 fn all() -> Vec<&'static Texts> {

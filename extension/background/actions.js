@@ -15,6 +15,7 @@ import { currentSeq, headersMode, lastResponseOf } from './navigation.js';
 import { langOf } from './env.js';
 import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
 import { loadSettings } from '../lib/settings.js';
+import { failed } from '../lib/verdict.js';
 import { mayAskToWait, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
@@ -60,7 +61,7 @@ const handlers = {
     }
     return {
       tab: tab ? { id: tab.id, url: tab.url ?? state?.url ?? '', title: tab.title ?? '' } : null,
-      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form } : null,
+      state: state ? { url: state.url, pageRead: state.pageRead, manual: state.manual, form: !!state.form, at: state.at, cleanStatus: state.cleanStatus ?? null } : null,
       diagnosis,
       retry,
       settings,
@@ -95,7 +96,7 @@ const handlers = {
     const d = await diagnose({ ...input, lang, now_ms: Date.now() });
     if (currentSeq(tabId) !== seq) throw new Error('the tab navigated');
     await st.setTab(tabId, { url: read.url, input, diagnosis: d, pageRead: true, manual: true, documentId: null, at: Date.now(), done: true });
-    if (d.is_error) await setBadge(tabId, d);
+    if (failed(d)) await setBadge(tabId, d);
     return { diagnosis: d };
   },
 

@@ -11,7 +11,7 @@ import { setBadge } from './badge.js';
 import { currentSeq } from './navigation.js';
 import { siteOf, updateHistory } from '../lib/history.js';
 import { storage } from '../lib/platform.js';
-import { isCandidateStatus } from '../lib/verdict.js';
+import { failed, isCandidateStatus, reframeHidden } from '../lib/verdict.js';
 import { PROBE_TIMEOUT_MS } from '../lib/retry-policy.js';
 
 /** The network error Chromium reports for an error response it replaced with its own page. */
@@ -53,8 +53,11 @@ export async function learnHiddenStatus(tabId, state, lang) {
   // The tab moved on while we asked: that navigation has its own state.
   if (currentSeq(tabId) !== seq) return state;
   if (!got || !isCandidateStatus(got.status)) {
-    const next = { ...state, learned: true };
+    // A clean request answered without an error: the tab's request is what failed (the popup
+    // frames it as an error the user can fix; lib/verdict.js reframeHidden).
+    const next = { ...state, learned: true, ...(got ? { cleanStatus: got.status } : {}) };
     await st.setTab(tabId, next);
+    if (got) await setBadge(tabId, reframeHidden(state.diagnosis, got.status, state.diagnosis.verdict));
     return next;
   }
   /** @type {import('./engine.js').PageInput} */
@@ -63,7 +66,7 @@ export async function learnHiddenStatus(tabId, state, lang) {
   if (currentSeq(tabId) !== seq) return state;
   const next = { ...state, input, diagnosis, learned: true };
   await st.setTab(tabId, next);
-  if (diagnosis.is_error) await setBadge(tabId, diagnosis);
+  if (failed(diagnosis)) await setBadge(tabId, diagnosis);
   await fixHistory(state, diagnosis);
   return next;
 }

@@ -14,7 +14,7 @@ import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
 import { openGuidance } from './guidance-tab.js';
 import { allTabs, listenMainFrameResponses, webRequestApi } from '../lib/platform.js';
-import { isCandidateStatus, isReportableNetError, isTopLevel as topLevel } from '../lib/verdict.js';
+import { failed, isCandidateStatus, isReportableNetError, isTopLevel as topLevel, situationOf } from '../lib/verdict.js';
 import { mayAskToWait, navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
 import { httpUrl, sameDocument } from '../lib/url.js';
 
@@ -260,7 +260,8 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
     await setBadge(tabId, final);
   }
   await st.setTab(tabId, { url, input: finalInput, diagnosis: final, pageRead: !!page || !!read, manual: false, form, documentId, at: Date.now(), done: true });
-  if (!final.is_error) {
+  // A firewall's block or an error the user can fix is a failed page too, whatever is_error says.
+  if (!failed(final)) {
     await clearBadge(tabId);
     return;
   }
@@ -296,7 +297,7 @@ async function onNavError(tabId, url, error) {
   await st.setTab(tabId, { url, input, diagnosis: d, pageRead: false, manual: false, form, documentId: null, at: Date.now(), done: true });
   const retry = await st.getRetry(tabId);
   if (retry && navigatedElsewhere(retry, url)) await cancelRetry(tabId);
-  if (d.is_error) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url), form);
+  if (failed(d)) await afterError(tabId, url, d, settings, !!retry && !navigatedElsewhere(retry, url), form);
 }
 
 /**
@@ -311,7 +312,8 @@ async function onNavError(tabId, url, error) {
 async function afterError(tabId, url, d, settings, retrying, form) {
   // History and the optional automatic check; never let it hold up or break the rest.
   onDiagnosedError(tabId, url, d).catch(logError);
-  const retryAction = d.actions.find((a) => a.id === 'auto-retry');
+  // Only an outage passes by itself: a block or a cookie too large fails the same way every time.
+  const retryAction = situationOf(d) === 'outage' && d.actions.find((a) => a.id === 'auto-retry');
   if (settings.autoRetry && retryAction && !retrying && retryableOrigin(url)) {
     // Without headers the error's Retry-After is unknown: startRetry asks the site once.
     await startRetry(tabId, url, d.retry_after ?? null, form, !headersMode() && mayAskToWait(d.status));

@@ -13,6 +13,7 @@ import { registerProbe } from './probes.js';
 import * as st from './state.js';
 import { alternativeFor, archiveEndpointFor, archiveId, loadProbeSettings, serviceFor, withAlternative } from '../lib/probe-settings.js';
 import { entryFromDiagnosis, record } from '../lib/history.js';
+import { situationOf } from '../lib/verdict.js';
 import { storage } from '../lib/platform.js';
 import { httpUrl, isLocalHost, withoutQuery } from '../lib/url.js';
 
@@ -207,7 +208,8 @@ export async function onDiagnosedError(tabId, url, d) {
   await record(storage.local, entry);
   const s = await loadProbeSettings();
   const web = httpUrl(url);
-  if (s.autoCheck && web) {
+  // The automatic check is for outages: a block or a cookie too large says nothing about being down.
+  if (s.autoCheck && web && situationOf(d) === 'outage') {
     // Not awaited: the check takes seconds and must not hold up the badge or the retry.
     probe('check-down', { tabId, url, host: web.hostname, action: null }, true).catch(() => {});
   }

@@ -10,10 +10,11 @@ import { storage } from '../lib/platform.js';
  * @typedef {import('./engine.js').PageInput} PageInput
  * @typedef {import('./engine.js').Diagnosis} Diagnosis
  * @typedef {{url: string, input: PageInput, diagnosis: Diagnosis, pageRead: boolean, manual: boolean,
- *   form?: boolean, learned?: boolean, documentId: string|null, at: number, done?: boolean}} TabState
+ *   form?: boolean, learned?: boolean, cleanStatus?: number, documentId: string|null, at: number, done?: boolean}} TabState
  *   `done` is false while the first, headers-only diagnosis waits for the page to be read; `form`:
  *   the page is the answer to a form submission, so a reload would send the form again; `learned`:
- *   the site was asked once for the status the browser hid (learn.js).
+ *   the site was asked once for the status the browser hid (learn.js); `cleanStatus`: what it
+ *   answered when that was no error (the tab's own request is what failed).
  * @typedef {{url: string, status: number, headers: {name: string, value: string}[], ip?: string, at: number,
  *   post?: boolean}} Pending  `post`: the answer to a POST (read where webRequest is held)
  * @typedef {import('../lib/retry-policy.js').RetryState & {form?: boolean, offline?: boolean, stopped?: 'cap'|'bad-url'|'back'|null}} RetryRecord

@@ -5,12 +5,15 @@
  * the browser.
  */
 import { httpUrl } from './url.js';
+import { failed, situationOf } from './verdict.js';
 
 /**
  * One noticed error. `status` for HTTP errors, `net_error` (e.g. net::ERR_NAME_NOT_RESOLVED) for
- * network errors; `host` is the URL's host (with port when it has one).
+ * network errors; `host` is the URL's host (with port when it has one); `situation` only when the
+ * failure was no outage (a firewall's block, a cookie too large, a block by the browser), so the
+ * entries of outages read as they always did.
  * @typedef {{time: number, host: string, status: number|null, net_error: string|null,
- *   provider: string|null, fault: string|null}} HistoryEntry
+ *   provider: string|null, fault: string|null, situation?: string}} HistoryEntry
  * @typedef {{v: 1, sites: Record<string, HistoryEntry[]>}} HistoryStore  `sites` has no prototype: a
  *   host named `__proto__` or `constructor` (valid URLs) is a key like any other
 
@@ -29,6 +32,8 @@ export const LIMITS = Object.freeze({ perSite: 50, total: 2000, sites: 200 });
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 const FAULTS = new Set(['client', 'network', 'cdn', 'origin', 'unknown', 'none']);
+/** Situations kept in an entry: the ones that are no outage. */
+const NOT_OUTAGES = new Set(['client-fixable', 'firewall-block', 'blocked-by-client']);
 const HOST_RE = /^[a-z0-9.\-_:[\]]{1,260}$/;
 const IDENT_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
 
@@ -49,12 +54,12 @@ export function siteOf(url) {
 /**
  * The history entry for a diagnosis, or null when it is not an error of an http(s) page.
  * @param {string} url
- * @param {{is_error: boolean, status?: number|null, net_error?: string|null, provider?: string|null, fault?: string|null}} d
+ * @param {{is_error: boolean, situation?: string|null, status?: number|null, net_error?: string|null, provider?: string|null, fault?: string|null}} d
  * @param {number} now
  * @returns {HistoryEntry|null}
  */
 export function entryFromDiagnosis(url, d, now) {
-  if (!d || !d.is_error) return null;
+  if (!d || !failed(d)) return null;
   const host = siteOf(url);
   if (!host) return null;
   return validEntry({
@@ -64,6 +69,7 @@ export function entryFromDiagnosis(url, d, now) {
     net_error: d.net_error ?? null,
     provider: d.provider ?? null,
     fault: d.fault ?? null,
+    situation: situationOf(d),
   });
 }
 
@@ -91,11 +97,13 @@ export function validEntry(raw) {
   if (provider !== null && (typeof provider !== 'string' || !IDENT_RE.test(provider))) return null;
   const fault = r.fault ?? null;
   if (fault !== null && (typeof fault !== 'string' || !FAULTS.has(fault))) return null;
-  return { time, host, status, net_error: netError, provider, fault };
+  const situation = r.situation ?? 'outage';
+  if (typeof situation !== 'string' || !(situation === 'outage' || NOT_OUTAGES.has(situation))) return null;
+  return { time, host, status, net_error: netError, provider, fault, ...(situation === 'outage' ? {} : { situation }) };
 }
 
 /** @param {HistoryEntry} e */
-const entryKey = (e) => `${e.host}|${e.time}|${e.status ?? ''}|${e.net_error ?? ''}|${e.provider ?? ''}|${e.fault ?? ''}`;
+const entryKey = (e) => `${e.host}|${e.time}|${e.status ?? ''}|${e.net_error ?? ''}|${e.provider ?? ''}|${e.fault ?? ''}|${e.situation ?? ''}`;
 
 /**
  * Enforces the bounds in place: each site's ring, then the global entry cap (oldest entries
@@ -290,7 +298,7 @@ export function csvCell(v) {
 }
 
 /** CSV header columns, in order. */
-export const CSV_COLUMNS = Object.freeze(['time', 'time_iso', 'host', 'status', 'net_error', 'provider', 'fault']);
+export const CSV_COLUMNS = Object.freeze(['time', 'time_iso', 'host', 'status', 'net_error', 'provider', 'fault', 'situation']);
 
 /**
  * The CSV export (one row per entry, oldest first).
@@ -299,7 +307,7 @@ export const CSV_COLUMNS = Object.freeze(['time', 'time_iso', 'host', 'status', 
 export function toCSV(store) {
   const rows = [CSV_COLUMNS.join(',')];
   for (const e of allEntries(store)) {
-    rows.push([e.time, new Date(e.time).toISOString(), e.host, e.status, e.net_error, e.provider, e.fault].map(csvCell).join(','));
+    rows.push([e.time, new Date(e.time).toISOString(), e.host, e.status, e.net_error, e.provider, e.fault, e.situation ?? 'outage'].map(csvCell).join(','));
   }
   return rows.join('\r\n') + '\r\n';
 }

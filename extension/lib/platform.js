@@ -426,3 +426,14 @@ export function listenApiResponses(fn) {
   }
   if (!chrome.webRequest.onHeadersReceived.hasListener(l)) chrome.webRequest.onHeadersReceived.addListener(l, API_REQUESTS);
 }
+
+// --- Issue 13 item 2: errors the user can fix, and blocks ---
+
+/**
+ * Opens the browser's extensions page, where the user finds the extension that blocked a page
+ * (ERR_BLOCKED_BY_CLIENT). Chromium only: a web page cannot link to chrome://extensions, but an
+ * extension may open it; Firefox refuses about:addons to extensions, so the popup says it in words.
+ */
+export function openExtensionsPage() {
+  return chrome.tabs.create({ url: 'chrome://extensions/' });
+}

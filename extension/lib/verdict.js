@@ -25,20 +25,98 @@ const NET_MARKS = Object.freeze({
 });
 
 /**
- * @typedef {{text: string, color: string}} Badge
+ * Badge colour of a firewall's block: a neutral slate, not the red and amber of an outage (the
+ * site is up; it refused this one request), dark enough for white text.
  */
+export const BLOCK_COLOR = '#455a64';
+
+/**
+ * @typedef {{text: string, color: string}} Badge
+ * @typedef {'none'|'outage'|'client-fixable'|'firewall-block'|'blocked-by-client'} Situation
+ * @typedef {{is_error: boolean, situation?: string|null}} Situated
+ */
+
+const SITUATIONS = new Set(['none', 'outage', 'client-fixable', 'firewall-block', 'blocked-by-client']);
+
+/**
+ * The engine's situation of a diagnosis (`Diagnosis.situation`): an outage, an error the user can
+ * fix, a firewall's block, a block by the browser itself, or none. A diagnosis stored by an older
+ * version has none: its error is an outage.
+ * @param {Situated|null|undefined} d
+ * @returns {Situation}
+ */
+export function situationOf(d) {
+  if (!d) return 'none';
+  const s = d.situation;
+  if (typeof s === 'string' && SITUATIONS.has(s)) return /** @type {Situation} */ (s);
+  return d.is_error ? 'outage' : 'none';
+}
+
+/**
+ * Is this a page that failed, for the badge, the popup and the history? An error, or a block
+ * (a firewall's block page may not be an "error" in the engine's sense, yet the page failed).
+ * @param {Situated|null|undefined} d
+ */
+export function failed(d) {
+  return !!d && (d.is_error || situationOf(d) !== 'none');
+}
 
 /**
  * Badge for a diagnosis: the status code, or a short mark for a network error; '' when healthy.
- * @param {{is_error: boolean, status?: number|null, meaning?: string|null, fault: string}|null|undefined} d
+ * A firewall's block reads WAF on the neutral slate whatever its status (blocks come as 403, 405,
+ * 406, 429 or even 200); a block by the browser itself reads BLK in the client's colour (the
+ * "you" side); an error the user can fix (a cookie too large) its status in the client's colour.
+ * @param {{is_error: boolean, situation?: string|null, status?: number|null, meaning?: string|null, fault: string}|null|undefined} d
  * @returns {Badge}
  */
 export function badgeFor(d) {
-  if (!d || !d.is_error) return { text: '', color: FAULT_COLORS.none };
-  const color = FAULT_COLORS[/** @type {keyof typeof FAULT_COLORS} */ (d.fault)] ?? FAULT_COLORS.unknown;
+  const situation = situationOf(d);
+  if (situation === 'firewall-block') return { text: 'WAF', color: BLOCK_COLOR };
+  if (situation === 'blocked-by-client') return { text: 'BLK', color: FAULT_COLORS.client };
+  if (!d || !failed(d)) return { text: '', color: FAULT_COLORS.none };
+  const color = situation === 'client-fixable' ? FAULT_COLORS.client
+    : FAULT_COLORS[/** @type {keyof typeof FAULT_COLORS} */ (d.fault)] ?? FAULT_COLORS.unknown;
   if (d.status != null && d.status > 0) return { text: String(d.status), color };
   const mark = (d.meaning && NET_MARKS[/** @type {keyof typeof NET_MARKS} */ (d.meaning)]) || 'ERR';
   return { text: mark, color };
+}
+
+/**
+ * An error response Chromium hid behind its own page (status unknown, headers not read) that a
+ * clean request to the same address (no cookies, no cache) answered without an error: what
+ * failed is what this browser sends, most often the site's cookies grown too large (a body-less
+ * 431 from Node.js, say). Framed as an error the user can fix, the clean answer said as the reason.
+ * @template {{situation?: string|null, net_error?: string|null, fault: string, fault_label: string, verdict: string}} D
+ * @param {D} d
+ * @param {number|null|undefined} cleanStatus the clean request's status (learn.js)
+ * @param {string} verdict the shell's verdict for it
+ * @returns {D}
+ */
+export function reframeHidden(d, cleanStatus, verdict) {
+  if (d.net_error !== 'ERR_HTTP_RESPONSE_CODE_FAILURE' || typeof cleanStatus !== 'number' || cleanStatus >= 400) return d;
+  return { ...d, situation: 'client-fixable', fault: 'client', fault_label: '', verdict };
+}
+
+/** Actions about an outage: moot when the site is up and refused, or was never asked. */
+const OUTAGE_ACTIONS = new Set(['check-down', 'provider-status', 'flush-dns', 'check-dns']);
+
+/**
+ * The actions in the order the popup offers them for a situation. Auto-retry only for an outage:
+ * a request the site refuses (a block, a cookie too large) or the browser never sends fails the
+ * same way every time, and retrying a firewall's block can prolong it. A cookie too large leads
+ * with clearing the site's data; a block leads with what is not about an outage.
+ * @template {{id: string}} A
+ * @param {Situation} situation
+ * @param {A[]} actions
+ * @returns {A[]}
+ */
+export function actionsFor(situation, actions) {
+  if (situation === 'outage' || situation === 'none') return actions;
+  const kept = actions.filter((a) => a.id !== 'auto-retry');
+  if (situation === 'client-fixable') {
+    return [...kept.filter((a) => a.id === 'clear-site-cache'), ...kept.filter((a) => a.id !== 'clear-site-cache')];
+  }
+  return [...kept.filter((a) => !OUTAGE_ACTIONS.has(a.id)), ...kept.filter((a) => OUTAGE_ACTIONS.has(a.id))];
 }
 
 /**

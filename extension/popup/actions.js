@@ -6,7 +6,7 @@
  */
 import { h } from '../lib/dom.js';
 import { BROWSING_DATA, requestPermission } from '../lib/platform.js';
-import { stepsFor } from '../lib/verdict.js';
+import { situationOf, stepsFor } from '../lib/verdict.js';
 import { probeControl } from './probe-views.js';
 
 /** @typedef {import('../background/engine.js').Diagnosis} Diagnosis */
@@ -78,7 +78,12 @@ function stepList(ctx, steps) {
  */
 export function actionControl(a, d, s, ctx) {
   const { t, tabId, send } = ctx;
-  const head = [h('h3', null, a.title), a.summary && a.summary !== a.title ? h('p', { class: 'summary' }, a.summary) : null];
+  // A cookie too large: this control's job is the cookies, so it says so (the engine's title is
+  // the general "clear this site's cache").
+  const cookies = a.id === 'clear-site-cache' && situationOf(d) === 'client-fixable';
+  const title = cookies ? t('clearCookiesTitle') : a.title;
+  const summary = cookies ? t('clearCookiesSummary') : a.summary;
+  const head = [h('h3', null, title), summary && summary !== title ? h('p', { class: 'summary' }, summary) : null];
   if (PANEL_ACTIONS.has(a.id)) {
     return h('details', { class: 'action panel', 'data-action': a.id },
       h('summary', null, a.title),
@@ -104,13 +109,13 @@ export function actionControl(a, d, s, ctx) {
       box.appendChild(retryControl(s.retry, status, ctx));
       break;
     case 'clear-site-cache': {
-      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning' });
+      // A cookie or header too large is fixed by deleting the site's cookies: the box starts
+      // ticked there (and only there), its sign-out warning shown with it.
+      const cookiesFirst = cookies;
+      const cb = h('input', { type: 'checkbox', id: 'clear-cookies', 'aria-describedby': 'cookie-warning', checked: cookiesFirst });
       // The sign-out warning is for someone about to delete cookies: shown once the box is ticked.
-      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: true }, t('cookiesWarning'));
-      cb.addEventListener('change', () => { warning.hidden = !cb.checked; });
-      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
-      box.appendChild(warning);
-      box.appendChild(button(t, t('btnClearCache'), async () => {
+      const warning = h('p', { class: 'warning', id: 'cookie-warning', 'aria-live': 'polite', hidden: !cookiesFirst }, t('cookiesWarning'));
+      const go = button(t, t(cookiesFirst ? 'btnClearCookies' : 'btnClearCache'), async () => {
         // Asked for on first use, in this click (a prompt needs the click: nothing awaited before
         // it); granted once, it resolves at once without asking again.
         if (!(await requestPermission(BROWSING_DATA))) {
@@ -119,7 +124,18 @@ export function actionControl(a, d, s, ctx) {
         }
         const r = await send({ type: 'clear-site-cache', tabId, cookies: cb.checked });
         report(t(r.reloaded === false ? 'cacheClearedNoReload' : 'cacheCleared', String(r.origin)));
-      }, status));
+      }, status);
+      go.id = 'clear-site-data';
+      // The button says what it will delete.
+      cb.addEventListener('change', () => {
+        // The user's choice, which a re-render keeps (popup.js).
+        cb.setAttribute('data-touched', '');
+        warning.hidden = !cb.checked;
+        go.textContent = t(cb.checked ? 'btnClearCookies' : 'btnClearCache');
+      });
+      box.appendChild(h('p', { class: 'check' }, cb, ' ', h('label', { for: 'clear-cookies' }, t('alsoCookies'))));
+      box.appendChild(warning);
+      box.appendChild(go);
       break;
     }
     case 'flush-dns': {

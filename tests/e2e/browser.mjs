@@ -95,16 +95,17 @@ export function launchChromium(profile, opts = {}) {
 }
 
 /**
- * @param {{lang?: string, extraArgs?: string[], headers?: boolean, ext?: string}} [opts] `headers`: load
+ * @param {{lang?: string, extraArgs?: string[], headers?: boolean, ext?: string, more?: string[]}} [opts] `headers`: load
  *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only); `ext`:
- *   another copy of dist/chrome (a benchmark's, with a page added)
+ *   another copy of dist/chrome (a benchmark's, with a page added); `more`: other unpacked
+ *   extensions loaded beside it (one without a service worker, so ours is the one found)
  * @returns {Promise<Session>}
  */
 export async function launch(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
   const ext = opts.ext ?? (opts.headers ? headersBuild() : EXT_DIR);
   const context = await launchChromium(profile, {
-    extensions: [ext],
+    extensions: [ext, ...(opts.more ?? [])],
     ...(opts.lang ? { lang: opts.lang } : {}),
     ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
     viewport: { width: 900, height: 700 },

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import * as srv from '../servers/servers.mjs';
+import { startReplay } from './replay.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const EXT_DIR = join(ROOT, 'dist', 'firefox');
@@ -371,6 +372,33 @@ describe('Firefox (firefox-esr, headless): dist/firefox on a real nginx 502', { 
     } finally {
       app.closeAllConnections();
       app.close();
+    }
+  });
+
+  // Issue 13 item 2 in Firefox: a firewall's block (replayed Cloudflare 1020) is badged WAF and
+  // framed as a block, its id shown to copy.
+  it('a firewall block (Cloudflare 1020): badge "WAF", the popup shows the block id', async () => {
+    const replay = await startReplay();
+    try {
+      const url = `${replay.url}/fx/cloudflare/block-1020-403`;
+      await b.send('browsingContext.navigate', { context: page, url, wait: 'complete' });
+      await waitFor(async () => (await badgeOf(tabId)) === 'WAF', 'badge "WAF" on the block');
+      const s = await waitFor(() => b.call(control, async (id) => {
+        const r = await chrome.runtime.sendMessage({ type: 'get-state', tabId: id });
+        return r?.ok && r.state?.pageRead ? r : null;
+      }, [tabId]), 'the block diagnosed with its page read', 20000);
+      assert.equal(s.diagnosis.situation, 'firewall-block');
+      const popup = await openPopup();
+      const v = await b.call(popup, () => ({
+        situation: document.querySelector('#summary')?.getAttribute('data-situation') ?? '',
+        id: document.querySelector('#block-id-value')?.textContent ?? '',
+        copy: !!document.querySelector('#block-id button.copy'),
+        triggers: document.querySelectorAll('#block-triggers li').length,
+      }));
+      assert.deepEqual(v, { situation: 'firewall-block', id: s.diagnosis.ids[0]?.value, copy: true, triggers: 3 });
+      await closeTab(popup);
+    } finally {
+      await replay.stop();
     }
   });
 });

@@ -116,8 +116,8 @@ test('CSV cells that a spreadsheet would run as formulas are neutralised', () =>
   assert.equal(H.csvCell(502), '502');
   const csv = H.toCSV(H.addEntry(H.emptyStore(), entry({ net_error: null })));
   const lines = csv.trim().split('\r\n');
-  assert.equal(lines[0], 'time,time_iso,host,status,net_error,provider,fault');
-  assert.equal(lines[1], `${NOW},2026-11-24T10:00:00.000Z,a.test,502,,nginx,origin`);
+  assert.equal(lines[0], 'time,time_iso,host,status,net_error,provider,fault,situation');
+  assert.equal(lines[1], `${NOW},2026-11-24T10:00:00.000Z,a.test,502,,nginx,origin,outage`);
 });
 
 test('JSON export round-trips through import', () => {

@@ -65,7 +65,7 @@ test('wasm and native engines agree on every fixture, and both meet its expectat
         bad.push(`${name} (${lang}): wasm differs from native: ${e instanceof Error ? e.message.slice(0, 600) : e}`);
         continue;
       }
-      for (const key of ['is_error', 'provider', 'variant', 'fault', 'provider_kind', 'meaning', 'status_page']) {
+      for (const key of ['is_error', 'situation', 'provider', 'variant', 'fault', 'provider_kind', 'meaning', 'status_page']) {
         if (key in expect && wasm[key] !== expect[key]) bad.push(`${name}: ${key} ${JSON.stringify(wasm[key])}, expected ${JSON.stringify(expect[key])}`);
       }
     }
@@ -90,7 +90,7 @@ test('the engine exports its Retry-After parser and its list of network errors t
   }
 
   const ignored = engine.ignoredNetErrors();
-  for (const e of ['net::ERR_ABORTED', 'ERR_ABORTED', 'NS_BINDING_ABORTED', 'net::ERR_BLOCKED_BY_CLIENT']) {
+  for (const e of ['net::ERR_ABORTED', 'ERR_ABORTED', 'NS_BINDING_ABORTED']) {
     assert.ok(ignored.includes(e), `${e} in ${ignored}`);
   }
   // The engine itself finds none of them an error, and does find a real failure one.
@@ -98,6 +98,12 @@ test('the engine exports its Retry-After parser and its list of network errors t
     assert.equal(engine.diagnose({ net_error: e, headers: [] }).is_error, false, e);
   }
   assert.equal(engine.diagnose({ net_error: 'net::ERR_CONNECTION_REFUSED', headers: [] }).is_error, true);
+  // A load blocked by another extension is a failure the user sees, and says so.
+  assert.ok(!ignored.includes('net::ERR_BLOCKED_BY_CLIENT'), `${ignored}`);
+  const blocked = engine.diagnose({ net_error: 'net::ERR_BLOCKED_BY_CLIENT', headers: [] });
+  assert.equal(blocked.is_error, true);
+  assert.equal(blocked.situation, 'blocked-by-client');
+  assert.equal(blocked.fault, 'client');
   // Input that is no page is thrown as an Error naming the field, not a trap.
   assert.throws(() => engine.diagnose({ status: 'five hundred' }), { message: 'bad diagnose input: invalid type: string "five hundred", expected u16' });
   assert.throws(() => engine.diagnose(null), { message: /^bad diagnose input: / });

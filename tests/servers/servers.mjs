@@ -13,6 +13,8 @@
  * - `startNginxStatus(code, {serverTokens?})` nginx answering `return code;` → its built-in page for that status.
  * - `startNginx504()`          nginx to a stalled upstream (accepts, never answers), proxy_read_timeout 2s → real 504.
  * - `startNginxProxy({upstreamPort, readTimeout?, returnStatus?, serverTokens?})`  nginx in front of any upstream port (used by the two above).
+ * - `startNginxHeaderLimit()`   nginx with small header buffers in front of a healthy upstream: 200, but a
+ *                              cookie over 1 KB gets its real "400 Request Header Or Cookie Too Large".
  * - `startNginxSwitchable({up?})` nginx in front of a switchable upstream; handle has `.upstream` (see below)
  *                              so a test can bring the site back: 502 while down, 200 once `upstream.up()`.
  * - `startApache502({signature?})` Apache mod_proxy to an upstream that accepts and hangs up → real 502 "Proxy Error".
@@ -401,7 +403,8 @@ export async function startSwitchableUpstream(o = {}) {
  * nginx as a reverse proxy in front of `upstreamPort`.
  * With `returnStatus` it answers every request with that status instead (nginx's built-in page
  * for it, as `limit_req` gives 503); `serverTokens: false` drops the version from the signature.
- * @param {{upstreamPort?: number, readTimeout?: number, connectTimeout?: number, returnStatus?: number, serverTokens?: boolean}} o
+ * `headerBuffers` sets large_client_header_buffers (e.g. "2 1k").
+ * @param {{upstreamPort?: number, readTimeout?: number, connectTimeout?: number, returnStatus?: number, serverTokens?: boolean, headerBuffers?: string}} o
  * @returns {Promise<ServerHandle>}
  */
 export async function startNginxProxy(o) {
@@ -426,7 +429,7 @@ http {
     listen 127.0.0.1:${port};
     server_name localhost;
     server_tokens ${o.serverTokens === false ? "off" : "on"};
-    location / {
+${o.headerBuffers ? `    large_client_header_buffers ${o.headerBuffers};\n` : ""}    location / {
 ${
   o.returnStatus
     ? `      return ${o.returnStatus};`
@@ -472,6 +475,22 @@ export async function startNginx504() {
   try {
     const s = await startNginxProxy({ upstreamPort: up.port, readTimeout: 2 });
     return { ...s, stop: async () => (await s.stop(), await up.stop()) };
+  } catch (e) {
+    await up.stop();
+    throw e;
+  }
+}
+
+/**
+ * nginx with header buffers of 1 KB in front of a healthy upstream: the page loads (200) until the
+ * browser sends a header line longer than 1 KB (a big cookie), which nginx refuses with its real
+ * "400 Bad Request — Request Header Or Cookie Too Large" page.
+ */
+export async function startNginxHeaderLimit() {
+  const up = await startHealthy();
+  try {
+    const s = await startNginxProxy({ upstreamPort: up.port, headerBuffers: "2 1k" });
+    return { ...s, upstream: up, stop: async () => (await s.stop(), await up.stop()) };
   } catch (e) {
     await up.stop();
     throw e;

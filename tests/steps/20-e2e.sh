@@ -17,4 +17,5 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
 fi
 timeout 1200 node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec \
   tests/e2e/extension.test.mjs tests/e2e/light.test.mjs tests/e2e/zh-cn.test.mjs tests/e2e/zh-tw.test.mjs \
-  tests/e2e/popup-layout.test.mjs tests/e2e/hardening.test.mjs tests/e2e/no-harm.test.mjs tests/e2e/api.test.mjs
+  tests/e2e/popup-layout.test.mjs tests/e2e/hardening.test.mjs tests/e2e/no-harm.test.mjs tests/e2e/api.test.mjs \
+  tests/e2e/blocks.test.mjs

@@ -7,7 +7,7 @@
 mod score;
 
 use crate::guidance;
-use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId};
+use crate::model::{Diagnosis, Evidence, Fault, PageInput, ProviderKind, RequestId, Situation};
 use crate::page::clip;
 use crate::rules::compile::Matched;
 use crate::rules::schema::ProviderRules;
@@ -54,6 +54,24 @@ fn status_evidence(st: u16) -> Evidence {
         weight: 1.0,
         rule: None,
     }
+}
+
+/// How servers word "the headers or cookies you sent are too large", for a refusal no rule
+/// recognised (a server that hides its name, a page known by its text alone).
+const HEADER_TOO_LARGE_WORDS: [&str; 4] = [
+    "request header or cookie too large",      // nginx and its forks
+    "size of a request header field exceeds",  // Apache httpd
+    "size of the request headers is too long", // Windows HTTP.sys
+    "request header fields too large",         // 431's reason phrase
+];
+
+/// Does the page say its request's headers or cookies were too large?
+fn says_header_too_large(text: &str, title: &str) -> bool {
+    let has = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        HEADER_TOO_LARGE_WORDS.iter().any(|w| s.contains(w))
+    };
+    has(title) || has(text)
 }
 
 /// Does the title look like "502 Bad Gateway", "Error 503", "HTTP 500"…?
@@ -127,7 +145,12 @@ pub(crate) fn judge<'a>(
 
     let is_error = match (variant, page.status) {
         (Some(v), _) if !v.error => false,
-        (_, Some(st)) if status::is_error_status(st) => true,
+        (_, Some(st)) if status::is_error_status(st) || status::is_refused_request(st) => true,
+        // Any other refusal but "not found" or "gone" (403, 401, 405…) failed too, when the
+        // page says who answered or is short: a long one is the site's own designed page.
+        (_, Some(st)) if (400..500).contains(&st) && !status::is_quiet_status(st) => {
+            best.is_some() || page.text_chars < SHORT_PAGE_CHARS
+        }
         // A success or client-error status: only a short page that is plainly a vendor's error page.
         (Some(_), Some(st)) if st < 400 => {
             page.text_chars < SHORT_PAGE_CHARS && title_names_error(&page.title) && score >= 2.0
@@ -146,6 +169,23 @@ pub(crate) fn judge<'a>(
         (None, None, None)
     };
 
+    // The recognised page may say what sort it is (a block, a fixable request); otherwise an
+    // error is an outage and anything else an ordinary page.
+    let situation = match variant.and_then(|v| v.situation) {
+        Some(s) => s,
+        // 431/494 name the fix themselves, and so does a refusal that says so in words.
+        None if is_error
+            && page.status.is_some_and(|st| {
+                status::is_header_too_large(st)
+                    || (status::is_refused_request(st)
+                        && says_header_too_large(&page.text, &page.title))
+            }) =>
+        {
+            Situation::ClientFixable
+        }
+        None if is_error => Situation::Outage,
+        None => Situation::None,
+    };
     let fault = if !is_error {
         Fault::None
     } else {
@@ -187,6 +227,7 @@ pub(crate) fn judge<'a>(
 
     let diagnosis = Diagnosis {
         is_error,
+        situation,
         status: page.status,
         net_error: None,
         meaning_title: None,
@@ -277,7 +318,8 @@ fn request_ids(
 /// The fault of a provider's page we have no specific rule for.
 fn generic_fault(kind: ProviderKind, st: Option<u16>) -> Fault {
     match (kind, st) {
-        (_, Some(429)) => Fault::Client,
+        // A refusal (4xx) is about the request, whoever signed the page.
+        (_, Some(st)) if (400..500).contains(&st) => status::default_fault(st),
         (ProviderKind::Browser, _) => Fault::Network,
         // A generic 5xx passing through a CDN or platform is almost always the origin's.
         _ => Fault::Origin,

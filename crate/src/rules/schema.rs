@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::{Fault, List, ProviderKind, Str};
+pub use crate::model::{Fault, List, ProviderKind, Situation, Str};
 
 /// Which part of the response a signal looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +122,10 @@ pub struct Variant {
     /// `false` for pages that are not errors to help with (challenge pages, block pages).
     #[serde(default = "yes")]
     pub error: bool,
+    /// What sort of page it is, when not what `error` implies (an outage, or no error):
+    /// `client-fixable` (the user can fix what the browser sent) or `firewall-block`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Situation>,
     /// Optional key of a guidance text explaining this page (e.g. `variant.cloudflare-host-error`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Str>,
@@ -350,6 +354,31 @@ impl RuleSet {
                         &format!("provider {} variant {} signal #{}", p.id, v.id, i + 1),
                         s,
                     )?;
+                }
+                match (v.situation, v.error) {
+                    (None, _)
+                    | (Some(Situation::ClientFixable), true)
+                    | (Some(Situation::FirewallBlock), false) => {}
+                    (Some(s), _) => {
+                        return Err(format!(
+                            "provider {} variant {}: situation {:?} with error = {}: a variant may \
+                             name client-fixable (an error) or firewall-block (error = false)",
+                            p.id,
+                            v.id,
+                            s.as_str(),
+                            v.error
+                        ))
+                    }
+                }
+                // A block page's note and its situation say the same thing: one without the
+                // other would frame the page as an ordinary one.
+                if (v.note.as_deref() == Some("firewall-block"))
+                    != (v.situation == Some(Situation::FirewallBlock))
+                {
+                    return Err(format!(
+                        "provider {} variant {}: note \"firewall-block\" and situation \"firewall-block\" go together",
+                        p.id, v.id
+                    ));
                 }
                 if v.status.iter().any(|s| !(100..=999).contains(s)) {
                     return Err(format!(

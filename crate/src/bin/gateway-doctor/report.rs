@@ -2,7 +2,7 @@
 //! failed, why we think so, what to do), in English or Chinese, with page text neutralised for
 //! the terminal.
 
-use gateway_doctor::Diagnosis;
+use gateway_doctor::{Diagnosis, Situation};
 
 /// Page text printed to a terminal must not carry escape sequences.
 pub fn safe(s: &str) -> String {
@@ -40,6 +40,13 @@ pub fn text_report(d: &Diagnosis) -> String {
                 "网站的服务器，但浏览器没有转交状态码，显示的是浏览器自己的错误页",
             )
         ),
+        (None, Some(ne)) if d.situation == Situation::BlockedByClient => format!(
+            "{} ({ne})",
+            l(
+                "no server — this browser blocked the request before it was sent",
+                "没有服务器响应 — 请求在发出之前就被这个浏览器拦下了",
+            )
+        ),
         (None, Some(ne)) => format!(
             "{} ({ne})",
             l(
@@ -55,8 +62,25 @@ pub fn text_report(d: &Diagnosis) -> String {
         },
     };
     o += &format!("{}: {}\n", l("Who answered", "由谁响应"), safe(&who));
-    if !d.is_error {
-        o += &format!("{}\n", l("Not an error page.", "这不是错误页面。"));
+    // What sort of page it is, where that is more than "an outage".
+    let kind = match d.situation {
+        Situation::None => Some(l("Not an error page.", "这不是错误页面。")),
+        Situation::Outage => None,
+        Situation::ClientFixable => Some(l(
+            "An error you can fix on your side.",
+            "这个错误可以在你这边解决。",
+        )),
+        Situation::FirewallBlock => Some(l(
+            "Blocked on purpose by the site's firewall — not an outage.",
+            "被网站的防火墙有意拦截 — 不是故障。",
+        )),
+        Situation::BlockedByClient => Some(l(
+            "Blocked inside this browser, by an extension or a policy.",
+            "在这个浏览器内部就被拦下了，不是网站拦的。",
+        )),
+    };
+    if let Some(k) = kind {
+        o += &format!("{k}\n");
     }
     o += &format!("{}: {}\n", l("Verdict", "结论"), safe(&d.verdict));
     if let Some(m) = &d.meaning_text {
