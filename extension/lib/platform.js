@@ -395,3 +395,22 @@ export async function clearSiteData(origin, opts) {
     await chrome.browsingData.remove({ origins: [origin] }, { cache: true, cacheStorage: true, serviceWorkers: true, ...cookies });
   }
 }
+
+// --- Item 4: the user decides where it runs ------------------------------------------------------
+
+/**
+ * Calls `fn` when the extension is first installed (runtime.onInstalled with reason "install"):
+ * not on an update, a browser start or a worker restart.
+ * @param {() => void} fn
+ */
+export function onFirstInstall(fn) {
+  chrome.runtime.onInstalled.addListener((d) => {
+    if (d.reason === 'install') fn();
+  });
+}
+
+/** What the manifest asks for: required and optional permissions, and host permissions. */
+export function manifestPermissions() {
+  const m = chrome.runtime.getManifest();
+  return { permissions: m.permissions ?? [], optional: m.optional_permissions ?? [], hosts: m.host_permissions ?? [] };
+}
