@@ -385,10 +385,7 @@ async function readStatus(tabId, documentId) {
   unread.delete(tabId);
   if (navSeq.get(tabId) !== c.seq) return;
   // "Never on this site": nothing of the page is read, not even its status.
-  if (excludedNow(c.url) ?? await excluded(c.url)) {
-    if (navSeq.get(tabId) === c.seq) await onCommitted(tabId, c.url, c.documentId, c.when);
-    return;
-  }
+  if (excludedNow(c.url) ?? await excluded(c.url)) return navSeq.get(tabId) === c.seq ? onCommitted(tabId, c.url, c.documentId, c.when) : undefined;
   // One call: the status, and the page itself only when the status is a failure. Null when not
   // scriptable (the browser's own pages, the web store) or gone: nothing to say.
   const read = await readTab(tabId, c.documentId, true);
