@@ -36,7 +36,7 @@ function show(sites, t) {
   }));
   list.hidden = sites.length === 0;
   empty.hidden = sites.length > 0;
-  list.closest('section')?.setAttribute('data-ready', 'true');
+  list.closest('fieldset')?.setAttribute('data-ready', 'true');
 }
 
 async function main() {
