@@ -7,6 +7,8 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 const PLATFORM = 'extension/lib/platform.js';
+/** The platform layer's classic script: the popup's first questions, asked before its modules load. */
+const PLATFORM_HEAD = 'extension/lib/platform-popup-head.js';
 const viaPlatform = `Call the browser through ${PLATFORM}, the one platform layer.`;
 
 /** `chrome`/`browser` by any name: the globals, and as properties of the global object. */
@@ -60,7 +62,7 @@ export default [
   },
   {
     // The one platform layer.
-    files: [PLATFORM],
+    files: [PLATFORM, PLATFORM_HEAD],
     rules: {
       'no-restricted-globals': 'off',
       'no-restricted-properties': ['error', ...markupProperties, { property: 'outerHTML', message: 'No outerHTML.' }],

@@ -10,7 +10,7 @@ import { HOPS, engineOs, hopStates } from './lib/verdict.js';
 import { historyLine } from './popup/probe-views.js';
 import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
 import { excludedView, neverControl } from './popup/never.js';
-import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, sendMessage } from './lib/platform.js';
+import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, popupHead, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
 /** @typedef {import('./background/state.js').RetryRecord} RetryRecord */
@@ -53,15 +53,19 @@ function checked(r) {
 }
 
 async function main() {
-  // The OS and the tab's state are asked at once: neither answer waits for the other.
-  const osReady = platformOs().catch(() => '');
+  // The OS and the tab's state are asked at once: neither answer waits for the other. The head
+  // script (lib/platform-popup-head.js) asked both before this module loaded.
+  const head = popupHead();
+  const osReady = (head ? head.os : platformOs()).catch(() => '');
   const q = new URLSearchParams(location.search).get('tab');
-  if (q && /^\d{1,10}$/.test(q)) {
+  if (head) {
+    tabId = await head.tabId;
+  } else if (q && /^\d{1,10}$/.test(q)) {
     tabId = Number(q);
   } else {
     tabId = await activeTabId();
   }
-  const asked = tabId == null ? undefined : sendMessage({ type: 'get-state', tabId });
+  const asked = tabId == null ? undefined : head ? head.state : sendMessage({ type: 'get-state', tabId });
   asked?.catch(() => {});
   os = engineOs(await osReady);
   const openTab = document.getElementById('open-tab');

@@ -128,6 +128,15 @@ export function onOwnMessage(answer) {
 }
 
 /**
+ * The popup's first questions (its tab, that tab's state from the worker, the OS), already asked
+ * by platform-popup-head.js before the modules loaded; null on a page without that script.
+ * @returns {{tabId: Promise<number|null>, state: Promise<any>, os: Promise<string>}|null}
+ */
+export function popupHead() {
+  return /** @type {any} */ (globalThis).gdPopupHead ?? null;
+}
+
+/**
  * Sends a message to the service worker; resolves with its reply.
  * @param {Record<string, unknown>} msg
  * @returns {Promise<any>}
