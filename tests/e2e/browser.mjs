@@ -135,9 +135,9 @@ export async function launch(opts = {}) {
     'extension listeners registered', 15000);
   // The first-run page (opened on install): closed here unless the test is about it. A build
   // without one (an older dist) has nothing to wait for. Closed before the control page opens:
-  // the other order (the last page with Playwright's locale emulation closing after the control
-  // page opened) left the extension's renderer on the default locale, and the zh-HK test's worker
-  // answered in English (tests/e2e/zh-tw.test.mjs, 4 of 4 runs).
+  // in the other order the zh-HK test's worker answered in English (tests/e2e/zh-tw.test.mjs, 4
+  // of 4 runs), as if the UI language it sees followed Playwright's locale emulation of the
+  // extension's pages (a guess, not checked further).
   const welcome = existsSync(join(ext, 'welcome.html')) ? await welcomePage(context, extId) : undefined;
   if (welcome && !opts.keepWelcome) await welcome.close();
   const control = await context.newPage();
