@@ -11,6 +11,7 @@ import { historyLine } from './popup/probe-views.js';
 import { actionControl, copyButton, stopCountdown } from './popup/actions.js';
 import { apiSection } from './popup/api-calls.js';
 import { situationSection } from './popup/situation.js';
+import { excludedView, neverControl } from './popup/never.js';
 import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage, platformOs, popupHead, sendMessage } from './lib/platform.js';
 
 /** @typedef {import('./background/engine.js').Diagnosis} Diagnosis */
@@ -20,8 +21,9 @@ import { activeTabId, isFirefox as onFirefox, onStorageChanged, openOptionsPage,
  * @typedef {{ok: boolean, error?: string, tab: {id: number, url: string, title: string}|null,
  *   state: {url: string, pageRead: boolean, manual: boolean, form?: boolean, at?: number, cleanStatus?: number|null}|null, diagnosis: Diagnosis|null,
  *   retry: RetryRecord|null, settings: import('./lib/settings.js').Settings, lang: import('./lib/lang.js').Lang,
- *   headers?: boolean, storageError?: string|null}} StateReply
- *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed)
+ *   headers?: boolean, storageError?: string|null, site?: string|null, excluded?: boolean}} StateReply
+ *   `storageError`: the worker's last failed write of a tab's state (shown, never swallowed);
+ *   `site`: the tab's site as "never on this site" names it, `excluded`: the extension is off there
  */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -135,14 +137,19 @@ function render(s) {
   app.setAttribute('aria-busy', 'false');
   // A hidden error that a clean request does not repeat is this browser's to fix (verdict.js).
   const d = s.diagnosis ? reframeHidden(s.diagnosis, s.state?.cleanStatus, t('sit_hidden_verdict')) : null;
+  const site = s.site ?? '';
   // A page that is fine says so, unless asked for more or recognised as a vendor's page that is
   // no failure but no ordinary page either (a browser check). A page that failed (an error, a
-  // block) never reads "loaded fine".
-  if (!d || (!failed(d) && !s.state?.manual && !d.provider)) {
+  // block) never reads "loaded fine". A site the user turned it off for says so first.
+  if (s.excluded && site) {
+    const done = () => refresh().then(() => app.appendChild(h('p', { id: 'never-status', class: 'status-line', role: 'status' }, t('never_turned_on'))));
+    append(app, [excludedView({ site, t, send, done: () => { done().catch(showError); } })]);
+  } else if (!d || (!failed(d) && !s.state?.manual && !d.provider)) {
     renderHealthy(s);
   } else {
     renderDiagnosis(d, s);
   }
+  if (site && !s.excluded) append(app, [neverControl({ site, tabId, t, send, done: () => { refresh().catch(showError); } })]);
   if (s.storageError) app.appendChild(h('p', { id: 'storage-error', class: 'error', role: 'alert' }, t('storageWriteFailed', s.storageError)));
   for (const el of app.querySelectorAll('details')) {
     const was = open.get(keyOf(el));

@@ -11,7 +11,9 @@ import { cancelRetry, startRetry } from './retry.js';
 import { runProbe, PROBE_KINDS } from './probes.js';
 import { setBadge } from './badge.js';
 import { learnHiddenStatus } from './learn.js';
-import { currentSeq, headersMode, lastResponseOf } from './navigation.js';
+import { currentSeq, dropSites, headersMode, lastResponseOf } from './navigation.js';
+import { excluded, turnOff, turnOn } from './excluded.js';
+import { siteOfUrl } from '../lib/excluded-sites.js';
 import { langOf } from './env.js';
 import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
 import { loadSettings } from '../lib/settings.js';
@@ -52,6 +54,11 @@ const handlers = {
       loadSettings(),
     ]);
     const lang = langOf(settings);
+    // "Never on this site": the popup says so and offers to turn it back on; nothing else.
+    const site = siteOfUrl(tab?.url ?? '');
+    if (site && await excluded(tab?.url ?? '')) {
+      return { tab: { id: tabId, url: tab?.url ?? '', title: tab?.title ?? '' }, state: null, diagnosis: null, retry: null, settings, lang, site, excluded: true };
+    }
     // An empty error response the browser replaced with its own page: ask the site once.
     const state = stateRead ? await learnHiddenStatus(tabId, stateRead, lang) : null;
     let diagnosis = state?.diagnosis ?? null;
@@ -70,13 +77,35 @@ const handlers = {
       headers: headersMode(),
       // A lost write of any tab's state (storage.session full): said, not hidden.
       storageError: st.storageFailure()?.message ?? null,
+      site,
+      excluded: false,
     };
+  },
+
+  /** "Never on this site" for the tab's host: stored, and its tabs cleared at once. */
+  async 'never-site'(msg) {
+    const tab = await getTab(tabIdOf(msg));
+    const site = siteOfUrl(tab.url ?? '');
+    if (!site) throw new Error('not a web page');
+    await turnOff(site);
+    await dropSites([site]);
+    return { site };
+  },
+
+  /** Turns it back on for a host (the popup's undo). */
+  async 'allow-site'(msg) {
+    const site = siteOfUrl(`https://${String(msg.site ?? '')}/`);
+    if (!site) throw new Error('not a host name');
+    await turnOn(site);
+    return { site };
   },
 
   /** "Diagnose this page anyway": read the current page and run the engine on it. */
   async 'diagnose-now'(msg) {
     const tabId = tabIdOf(msg);
     const seq = currentSeq(tabId);
+    const tab = await getTab(tabId);
+    if (await excluded(tab.url ?? '')) throw new Error('turned off on this site');
     const read = await readTab(tabId, null);
     if (!read) throw new Error('cannot read this page');
     const resp = lastResponseOf(tabId);

@@ -13,6 +13,8 @@ import { ALARM_PREFIX, cancelRetry, onRetryAlarm, resumeOffline } from './retry.
 import { forgetProbeResults } from './probe-handlers.js';
 import { forgetGuidance } from './guidance-tab.js';
 import { forgetSettings, logError } from './env.js';
+import { takeChange } from './excluded.js';
+import { openFirstRun } from './first-run.js';
 import * as platform from '../lib/platform.js';
 import { answerApi, forgetApiTab, listenApi, onTopCommit } from './api-watch.js';
 import { API_ALARM_PREFIX, onApiRetryAlarm } from './api-retry.js';
@@ -68,8 +70,15 @@ platform.onOnline(() => {
   resumeOffline().catch(logError);
 });
 
-platform.onStorageChanged((_changes, area) => {
+platform.onStorageChanged((changes, area) => {
   if (area === 'sync') forgetSettings();
+  // "Never on this site" changed (the popup, the options): sites just turned off lose their badges.
+  if (area === 'local') nav.dropSites(takeChange(changes)).catch(logError);
+});
+
+// The first-run page: on install only (not on an update, a browser start or a worker restart).
+platform.onFirstInstall(() => {
+  openFirstRun().catch(logError);
 });
 
 // "<host> is back": a click brings its tab to the front.

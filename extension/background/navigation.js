@@ -13,6 +13,8 @@ import { onDiagnosedError } from './probe-handlers.js';
 import { clearBadge, setBadge } from './badge.js';
 import { langOf, logError, settingsNow } from './env.js';
 import { openGuidance } from './guidance-tab.js';
+import { excluded, excludedNow } from './excluded.js';
+import { siteOfUrl } from '../lib/excluded-sites.js';
 import { allTabs, listenMainFrameResponses, webRequestApi } from '../lib/platform.js';
 import { failed, isCandidateStatus, isReportableNetError, isTopLevel as topLevel, situationOf } from '../lib/verdict.js';
 import { mayAskToWait, navigatedElsewhere, retryableOrigin } from '../lib/retry-policy.js';
@@ -115,7 +117,8 @@ export function headersRevoked() {
 
 /** @param {import('../lib/platform.js').HeadersDetails} d */
 function onHeaders(d) {
-  if (!topLevel(d)) return undefined;
+  // "Never on this site": not even kept in memory (a list still loading: onCommitted decides).
+  if (!topLevel(d) || excludedNow(d.url)) return undefined;
   const p = {
     url: d.url, status: d.statusCode, headers: (d.responseHeaders ?? []).map((h) => ({ name: h.name, value: h.value ?? '' })), at: d.timeStamp,
     // A POST answered: reloading it would send the form again.
@@ -207,24 +210,20 @@ export function onErrorEvent(d) {
 async function onCommitted(tabId, url, documentId, when, page = null) {
   const seq = bump(tabId);
   awaitingResponse.delete(tabId);
+  // "Never on this site": a page there is treated as healthy (whatever the tab held is cleared).
+  const off = excludedNow(url) ?? await excluded(url);
   const fits = (/** @type {Pending|null|undefined} */ p) =>
-    !!p && sameDocument(p.url, url) && p.at > when.prev && p.at <= when.at;
+    !off && !!p && sameDocument(p.url, url) && p.at > when.prev && p.at <= when.at;
   let resp = lastResponse.get(tabId) ?? null;
-  if (!fits(resp)) {
+  if (!off && !fits(resp)) {
     const stored = await st.getPending(tabId);
     // Read memory again: a late response may have arrived during the await.
     const mem = lastResponse.get(tabId);
     resp = fits(mem) ? mem ?? null : fits(stored) ? stored : null;
   }
-  if (!resp && httpUrl(url)) awaitingResponse.set(tabId, { url, documentId, seq, when });
+  if (!resp && !off && httpUrl(url)) awaitingResponse.set(tabId, { url, documentId, seq, when });
   if (!resp || !isCandidateStatus(resp.status)) {
-    // Healthy browsing in a tab we hold nothing for costs nothing: no storage, no badge calls
-    // (the browser already resets a tab's own badge when it navigates).
-    if (!(await st.mayHaveState(tabId))) return;
-    const retry = await st.getRetry(tabId);
-    // Elsewhere: the retry is moot. The same page, healthy again: the retry is done.
-    await Promise.all([clearBadge(tabId), st.clearTab(tabId), retry ? cancelRetry(tabId) : undefined]);
-    if (navSeq.get(tabId) === seq) st.forgetTab(tabId);
+    await settle(tabId, seq);
     return;
   }
   // A form's answer (or a reload of one, which sent it again) is never reloaded by us unasked.
@@ -269,6 +268,40 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
 }
 
 /**
+ * A healthy page (or one on a site where the extension is off) ends whatever the tab held: its
+ * badge, state and auto-retry (elsewhere the retry is moot; the same page, healthy again, the
+ * retry is done). Healthy browsing in a tab we hold nothing for costs nothing: no storage, no
+ * badge calls (the browser already resets a tab's own badge when it navigates).
+ * @param {number} tabId
+ * @param {number} seq
+ */
+async function settle(tabId, seq) {
+  if (!(await st.mayHaveState(tabId))) return;
+  const retry = await st.getRetry(tabId);
+  await Promise.all([clearBadge(tabId), st.clearTab(tabId), retry ? cancelRetry(tabId) : undefined]);
+  if (navSeq.get(tabId) === seq) st.forgetTab(tabId);
+}
+
+/**
+ * Sites just turned off ("never on this site"): their open tabs lose badge, state and auto-retry
+ * now, and any read or diagnosis under way for them is dropped (their navigation counter moves on).
+ * @param {string[]} hosts keys as lib/excluded-sites.js gives them
+ */
+export async function dropSites(hosts) {
+  if (!hosts.length) return;
+  const off = new Set(hosts);
+  for (const tab of await allTabs()) {
+    const k = tab.id == null ? null : siteOfUrl(tab.url ?? '');
+    if (tab.id == null || !k || !off.has(k)) continue;
+    const seq = bump(tab.id);
+    unread.delete(tab.id);
+    awaitingResponse.delete(tab.id);
+    lastResponse.delete(tab.id);
+    await settle(tab.id, seq);
+  }
+}
+
+/**
  * A top-level navigation failed without a usable response (DNS, refused, timeout, …), or Chrome
  * replaced an empty error response with its own page.
  * @param {number} tabId
@@ -278,6 +311,10 @@ async function onCommitted(tabId, url, documentId, when, page = null) {
 async function onNavError(tabId, url, error) {
   const seq = bump(tabId);
   unread.delete(tabId);
+  if (excludedNow(url) ?? await excluded(url)) {
+    await settle(tabId, seq);
+    return;
+  }
   // Without webRequest the status of an empty error response is not known: Chromium's own error
   // page cannot be read. (A remembered response here would be an older page's.)
   const resp = headersMode() ? lastResponse.get(tabId) : undefined;
@@ -349,6 +386,8 @@ async function readStatus(tabId, documentId) {
   if (!c || (documentId && c.documentId && c.documentId !== documentId)) return;
   unread.delete(tabId);
   if (navSeq.get(tabId) !== c.seq) return;
+  // "Never on this site": nothing of the page is read, not even its status.
+  if (excludedNow(c.url) ?? await excluded(c.url)) return navSeq.get(tabId) === c.seq ? onCommitted(tabId, c.url, c.documentId, c.when) : undefined;
   // One call: the status, and the page itself only when the status is a failure. Null when not
   // scriptable (the browser's own pages, the web store) or gone: nothing to say.
   const read = await readTab(tabId, c.documentId, true);

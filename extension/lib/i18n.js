@@ -50,8 +50,11 @@ export async function translator(option) {
   if (lang === 'auto') {
     const ui = langOf(uiLocale());
     // Each messages.json names its own language in `uiLang`: the one chrome.i18n really chose.
-    if (ui === langOf(message('uiLang'))) return { t: (key, subs) => message(key, subs), lang: ui };
-    // chrome.i18n chose another folder (zh-HK: none of its own, so English): read ours.
+    const chosen = message('uiLang');
+    if (chosen && ui === langOf(chosen)) return { t: (key, subs) => message(key, subs), lang: ui };
+    // chrome.i18n chose another folder (zh-HK: none of its own, so English), or answered nothing
+    // at all (seen in Chromium 156: every key '' in pages opened after the extension's first-run
+    // tab was closed, tests/e2e/no-harm.test.mjs): read ours.
     lang = ui;
   }
   const res = await fetch(extensionUrl(`_locales/${localeDir(lang)}/messages.json`));

@@ -437,3 +437,22 @@ export function listenApiResponses(fn) {
 export function openExtensionsPage() {
   return chrome.tabs.create({ url: 'chrome://extensions/' });
 }
+
+// --- Item 4: the user decides where it runs ------------------------------------------------------
+
+/**
+ * Calls `fn` when the extension is first installed (runtime.onInstalled with reason "install"):
+ * not on an update, a browser start or a worker restart.
+ * @param {() => void} fn
+ */
+export function onFirstInstall(fn) {
+  chrome.runtime.onInstalled.addListener((d) => {
+    if (d.reason === 'install') fn();
+  });
+}
+
+/** What the manifest asks for: required and optional permissions, and host permissions. */
+export function manifestPermissions() {
+  const m = chrome.runtime.getManifest();
+  return { permissions: m.permissions ?? [], optional: m.optional_permissions ?? [], hosts: m.host_permissions ?? [] };
+}

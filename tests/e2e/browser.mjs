@@ -4,7 +4,7 @@
  * plus helpers that read what a person would see (badge text, popup page).
  */
 import { chromium } from 'playwright-core';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,11 +41,12 @@ export const SHOTS = resolve(ROOT, process.env.GD_SCREENSHOTS ?? 'target/screens
  * @typedef {import('playwright-core').BrowserContext} BrowserContext
  * @typedef {import('playwright-core').Worker} Worker
  * @typedef {import('playwright-core').Page} Page
- * @typedef {{context: BrowserContext, sw: Worker, extId: string, control: Page, close: () => Promise<void>}} Session
+ * @typedef {{context: BrowserContext, sw: Worker, extId: string, control: Page, close: () => Promise<void>, welcome?: Page}} Session
  *   `control` is an extension page (options.html) the helpers use to read extension state
  *   (badge, storage.session, alarms, notifications, tabs) without going through the service
  *   worker, so reads keep working when Chromium stops and restarts the worker (Playwright loses
- *   track of a restarted worker).
+ *   track of a restarted worker). `welcome`: the first-run page, kept open only when launch() was
+ *   asked to (`keepWelcome`).
  */
 
 /**
@@ -95,10 +96,25 @@ export function launchChromium(profile, opts = {}) {
 }
 
 /**
- * @param {{lang?: string, extraArgs?: string[], headers?: boolean, ext?: string, more?: string[]}} [opts] `headers`: load
+ * The first-run page the extension opens when it is installed: every fresh profile is an install.
+ * Waits for it (it opens once the worker has run its onInstalled listener).
+ * @param {BrowserContext} context
+ * @param {string} extId
+ * @param {number} [timeout]
+ * @returns {Promise<Page>}
+ */
+export function welcomePage(context, extId, timeout = 15000) {
+  const url = `chrome-extension://${extId}/welcome.html`;
+  return waitFor(async () => context.pages().find((p) => p.url() === url), 'the first-run page', timeout);
+}
+
+/**
+ * @param {{lang?: string, extraArgs?: string[], headers?: boolean, ext?: string, more?: string[], keepWelcome?: boolean}} [opts] `headers`: load
  *   EXT_DIR_HEADERS (webRequest granted) instead of dist/chrome as shipped (status only); `ext`:
  *   another copy of dist/chrome (a benchmark's, with a page added); `more`: other unpacked
- *   extensions loaded beside it (one without a service worker, so ours is the one found)
+ *   extensions loaded beside it (one without a service worker, so ours is the one found);
+ *   `keepWelcome`: leave the first-run page open (as `welcome`) instead of closing it, which every
+ *   other test wants, so that tab counts and "the last page" are the test's own
  * @returns {Promise<Session>}
  */
 export async function launch(opts = {}) {
@@ -118,6 +134,13 @@ export async function launch(opts = {}) {
   const w = sw;
   await waitFor(() => w.evaluate(() => (!chrome.webRequest || chrome.webRequest.onHeadersReceived.hasListeners()) && chrome.webNavigation.onCommitted.hasListeners()),
     'extension listeners registered', 15000);
+  // The first-run page (opened on install): closed here unless the test is about it. A build
+  // without one (an older dist) has nothing to wait for. Closed before the control page opens:
+  // in the other order the zh-HK test's worker answered in English (tests/e2e/zh-tw.test.mjs, 4
+  // of 4 runs), as if the UI language it sees followed Playwright's locale emulation of the
+  // extension's pages (a guess, not checked further).
+  const welcome = existsSync(join(ext, 'welcome.html')) ? await welcomePage(context, extId) : undefined;
+  if (welcome && !opts.keepWelcome) await welcome.close();
   const control = await context.newPage();
   await control.goto(`chrome-extension://${extId}/options.html`);
   return {
@@ -125,6 +148,7 @@ export async function launch(opts = {}) {
     sw,
     extId,
     control,
+    ...(welcome && opts.keepWelcome ? { welcome } : {}),
     close: async () => {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });

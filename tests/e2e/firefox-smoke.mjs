@@ -346,6 +346,28 @@ describe('Firefox (firefox-esr, headless): dist/firefox on a real nginx 502', { 
     await closeTab(popup);
   });
 
+  it('the first-run page opened once on install, webRequest among the permissions granted on install', async () => {
+    const url = `${EXT_BASE}welcome.html`;
+    const w = (await waitFor(async () => (await b.tabs()).find((t) => t.url === url), 'the first-run page')).context;
+    await waitFor(() => b.call(w, () => document.querySelector('main#welcome')?.getAttribute('aria-busy') === 'false'), 'the first-run page to render');
+    const listed = await b.call(w, () => [...document.querySelectorAll('#perms-required [data-permission]')].map((e) => e.getAttribute('data-permission')));
+    assert.ok(listed.includes('webRequest'), `required here: ${listed}`);
+    assert.equal((await b.tabs()).filter((t) => t.url === url).length, 1, 'one first-run page');
+  });
+
+  it('never on this site: once the host is listed its 502 gets no badge and no state', async () => {
+    assert.ok(nginx && tabId >= 0, 'the 502 test ran first');
+    await nginx.upstream.down();
+    await b.call(control, async () => { await chrome.storage.local.set({ neverSites: ['127.0.0.1'] }); });
+    await b.send('browsingContext.reload', { context: page, wait: 'complete' });
+    assert.match(await b.call(page, () => document.body.textContent), /502 Bad Gateway/, 'the 502 is back');
+    // Past anything the worker would do after a load (its fallback status read is at 2 s).
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await badgeOf(tabId), '', 'no badge');
+    assert.equal(await b.call(control, async (id) => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.endsWith(`:${id}`)).length, [tabId]), 0, 'no state');
+    await b.call(control, async () => { await chrome.storage.local.set({ neverSites: [] }); });
+  });
+
   // Issue 13 item 1: webRequest is always held here, so a page's failing API calls set the API
   // badge as they happen, and the popup lists the endpoint with the engine's verdict.
   it('a page that loads while its API answers 502: the API badge, and the popup lists the endpoint', async () => {
