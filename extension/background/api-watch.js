@@ -15,6 +15,7 @@ import * as st from './state.js';
 import { headersMode } from './navigation.js';
 import { langOf, logError, settingsNow } from './env.js';
 import { cancelApiRetry, getApiRetry, startApiRetry } from './api-retry.js';
+import { excluded } from './excluded.js';
 import { API_BADGE, MAX_ENTRIES, addCall, byHost, groupTiming, isApiFailure, mergeCalls, readApiTiming } from '../lib/api-calls.js';
 import { getTab, listenApiResponses, paintBadge, runInTab, storage } from '../lib/platform.js';
 import { loadProbeSettings, serviceFor } from '../lib/probe-settings.js';
@@ -107,6 +108,9 @@ function flush(tabId) {
     const calls = queued.get(tabId) ?? [];
     queued.delete(tabId);
     if (!calls.length) return;
+    // "Never on this site": its failing calls are neither kept nor badged.
+    const tab = await getTab(tabId).catch(() => null);
+    if (!tab?.url || await excluded(tab.url)) return;
     const rec = (await getApiRecord(tabId)) ?? { net: [], timing: null };
     let net = rec.net;
     for (const c of calls) net = addCall(net, c.url, c.status, c.at);

@@ -29,6 +29,8 @@ let port = 0;
 const log = [];
 /** The API endpoint that comes back during the test. */
 let corsUp = false;
+/** Calls the page made to /api/items (answered 502), to know its calls were made. */
+let apiHits = 0;
 
 const shell = () => `<!doctype html><title>Dashboard</title><p id="spinner">Loading…</p><script>
 const api = 'http://api.example.com:${port}';
@@ -60,6 +62,7 @@ before(async () => {
       return;
     }
     if (path.startsWith('/api/items')) {
+      apiHits += 1;
       res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"bad gateway"}');
       return;
     }
@@ -216,6 +219,21 @@ describe('with webRequest granted: the API badge as calls fail', () => {
     await page.goto(`http://127.0.0.1:${port}/other`);
     await waitFor(async () => (await badgeText(s, tabId)) === '', 'badge cleared');
     await waitFor(async () => !(await s.control.evaluate(async (id) => (await chrome.storage.session.get(`api:${id}`))[`api:${id}`], tabId)), 'record cleared');
+  });
+  it('"never on this site": a listed host\'s failing calls get no API badge and no record', async () => {
+    await s.control.evaluate(() => chrome.storage.local.set({ neverSites: ['127.0.0.1'] }));
+    try {
+      const before = apiHits;
+      const { page, tabId } = await openApp(s);
+      // The page's calls were answered 502 (the server saw them); past the worker's 250 ms batching.
+      await waitFor(async () => apiHits > before, 'the page called its API');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await badgeText(s, tabId), '', 'no badge');
+      assert.equal(await s.control.evaluate(async (id) => (await chrome.storage.session.get(`api:${id}`))[`api:${id}`] ?? null, tabId), null, 'no record');
+      await page.close();
+    } finally {
+      await s.control.evaluate(() => chrome.storage.local.set({ neverSites: [] }));
+    }
   });
 });
 
