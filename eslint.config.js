@@ -9,6 +9,8 @@ import globals from 'globals';
 const PLATFORM = 'extension/lib/platform.js';
 /** The platform layer's classic script: the popup's first questions, asked before its modules load. */
 const PLATFORM_HEAD = 'extension/lib/platform-popup-head.js';
+/** The platform layer's worker half: navigation and response events, badge, alarms, notifications. */
+const PLATFORM_WORKER = 'extension/lib/platform-worker.js';
 const viaPlatform = `Call the browser through ${PLATFORM}, the one platform layer.`;
 
 /** `chrome`/`browser` by any name: the globals, and as properties of the global object. */
@@ -62,7 +64,7 @@ export default [
   },
   {
     // The one platform layer.
-    files: [PLATFORM, PLATFORM_HEAD],
+    files: [PLATFORM, PLATFORM_HEAD, PLATFORM_WORKER],
     rules: {
       'no-restricted-globals': 'off',
       'no-restricted-properties': ['error', ...markupProperties, { property: 'outerHTML', message: 'No outerHTML.' }],

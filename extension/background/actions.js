@@ -15,7 +15,8 @@ import { currentSeq, dropSites, headersMode, lastResponseOf } from './navigation
 import { excluded, turnOff, turnOn } from './excluded.js';
 import { siteOfUrl } from '../lib/excluded-sites.js';
 import { langOf } from './env.js';
-import { clearSiteData, getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
+import { getTab, openDnsCachePage, reloadTab } from '../lib/platform.js';
+import { clearSiteData } from '../lib/platform-worker.js';
 import { loadSettings } from '../lib/settings.js';
 import { failed } from '../lib/verdict.js';
 import { mayAskToWait, retryableOrigin } from '../lib/retry-policy.js';

@@ -11,7 +11,8 @@ import { loadSettings } from '../lib/settings.js';
 import { translator } from '../lib/i18n.js';
 import { addSiteAttempt, siteUsed } from './state.js';
 import { probe } from './retry.js';
-import { clearAlarm, getTab, isOnline, notify, setAlarm, storage } from '../lib/platform.js';
+import { getTab, storage } from '../lib/platform.js';
+import { clearAlarm, isOnline, notify, setAlarm } from '../lib/platform-worker.js';
 
 export const API_ALARM_PREFIX = 'apiretry:';
 /** While offline a due check is put off by this long and not counted (as retry.js does). */

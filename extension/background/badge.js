@@ -3,7 +3,8 @@
  * error) coloured by whose fault it is, with the verdict as its tooltip; taken off when the tab is
  * fine again.
  */
-import { message, paintBadge, resetBadge } from '../lib/platform.js';
+import { message } from '../lib/platform.js';
+import { paintBadge, resetBadge } from '../lib/platform-worker.js';
 import { badgeFor } from '../lib/verdict.js';
 
 /**

@@ -3,7 +3,7 @@
  * (events that wake the worker are not lost) and hands each to the module for its concern:
  * navigation.js (navigation → diagnosis → badge), actions.js (what our pages ask for), retry.js
  * (auto-retry alarms), probe-handlers.js (the network checks). All browser calls go through
- * lib/platform.js.
+ * lib/platform.js and lib/platform-worker.js.
  */
 import { ready } from './engine.js';
 import * as nav from './navigation.js';
@@ -16,6 +16,7 @@ import { forgetSettings, logError } from './env.js';
 import { takeChange } from './excluded.js';
 import { openFirstRun } from './first-run.js';
 import * as platform from '../lib/platform.js';
+import * as events from '../lib/platform-worker.js';
 import { answerApi, forgetApiTab, listenApi, onTopCommit } from './api-watch.js';
 import { API_ALARM_PREFIX, onApiRetryAlarm } from './api-retry.js';
 
@@ -34,15 +35,15 @@ platform.onPermissionRemoved((p) => {
 });
 
 // Tabs that failed before this worker listened (open at install or update, restored at start).
-platform.onInstalledOrStartup(() => {
+events.onInstalledOrStartup(() => {
   nav.readOpenTabs().catch(logError);
 });
 
-platform.onNavCommitted(nav.onCommitEvent);
+events.onNavCommitted(nav.onCommitEvent);
 // A new page starts with no failing API calls (api-watch.js).
-platform.onNavCommitted(onTopCommit);
-platform.onNavCompleted(nav.onCompletedEvent);
-platform.onNavError(nav.onErrorEvent);
+events.onNavCommitted(onTopCommit);
+events.onNavCompleted(nav.onCompletedEvent);
+events.onNavError(nav.onErrorEvent);
 
 platform.onTabRemoved((tabId) => {
   nav.forgetTabMemory(tabId);
@@ -54,7 +55,7 @@ platform.onTabRemoved((tabId) => {
     .catch(logError);
 });
 
-platform.onAlarm((name) => {
+events.onAlarm((name) => {
   if (name.startsWith(API_ALARM_PREFIX)) {
     const id = Number(name.slice(API_ALARM_PREFIX.length));
     if (Number.isInteger(id)) onApiRetryAlarm(id).catch(logError);
@@ -66,7 +67,7 @@ platform.onAlarm((name) => {
 });
 
 // Auto-retry pauses while offline (retry.js); the connection back resumes it.
-platform.onOnline(() => {
+events.onOnline(() => {
   resumeOffline().catch(logError);
 });
 
@@ -77,15 +78,15 @@ platform.onStorageChanged((changes, area) => {
 });
 
 // The first-run page: on install only (not on an update, a browser start or a worker restart).
-platform.onFirstInstall(() => {
+events.onFirstInstall(() => {
   openFirstRun().catch(logError);
 });
 
 // "<host> is back": a click brings its tab to the front.
-platform.onNotificationClicked((id) => {
+events.onNotificationClicked((id) => {
   const m = /^back:(\d+):/.exec(id);
   if (m) platform.focusTab(Number(m[1])).catch(() => {});
-  platform.clearNotification(id).catch(() => {});
+  events.clearNotification(id).catch(() => {});
 });
 
 // Messages from our own pages only (platform.js checks the sender), keyed by `type`.

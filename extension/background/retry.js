@@ -11,7 +11,8 @@ import { loadSettings } from '../lib/settings.js';
 import { translator } from '../lib/i18n.js';
 import { addSiteAttempt, allRetries, getRetry, removeRetry, setRetry, siteUsed } from './state.js';
 import { retryAfter } from './engine-lists.js';
-import { clearAlarm, getTab, isOnline, notify, reloadTab, setAlarm } from '../lib/platform.js';
+import { getTab, reloadTab } from '../lib/platform.js';
+import { clearAlarm, isOnline, notify, setAlarm } from '../lib/platform-worker.js';
 
 export const ALARM_PREFIX = 'retry:';
 /**

@@ -1,6 +1,9 @@
 /**
  * The browser platform layer: every call into the WebExtension API (`chrome.*`) in the extension
- * goes through this module, as uBlock Origin keeps all of its vAPI in its platform files. The
+ * goes through this module and its two siblings, as uBlock Origin keeps all of its vAPI in its
+ * platform files: platform-worker.js (the worker's event sources and outputs: navigation and
+ * response events, badge, alarms, notifications, connectivity, clearing site data) and
+ * platform-popup-head.js (the popup's first questions, asked before its modules load). The
  * rest of the shell is plain modules that Node can load and test. Nothing here touches the API
  * until called, so importing this module outside a browser is harmless. Where Chromium and
  * Firefox differ (browsingData's filter, the badge text colour, the browser's own pages) the
@@ -22,16 +25,6 @@
  */
 
 import { langOf } from './lang.js';
-import { MAX_URL_CHARS, clipUrl } from './url.js';
-
-/**
- * Event details with their address cut to MAX_URL_CHARS on arrival (url.js says why): nothing
- * past this module ever holds a page's megabyte-long address.
- * @template {{url: string}} D
- * @param {D} d
- * @returns {D}
- */
-const clipped = (d) => (d.url.length > MAX_URL_CHARS ? { ...d, url: clipUrl(d.url) } : d);
 
 // --- the extension itself ------------------------------------------------------------------------
 
@@ -58,15 +51,6 @@ export function requiredPermissions() {
 /** The OS name (`win`, `mac`, `linux`, `cros`, `android`, …). */
 export async function platformOs() {
   return (await chrome.runtime.getPlatformInfo()).os;
-}
-
-/**
- * Calls `fn` when the extension is installed or updated, and when the browser starts with it.
- * @param {() => void} fn
- */
-export function onInstalledOrStartup(fn) {
-  chrome.runtime.onInstalled.addListener(() => fn());
-  chrome.runtime.onStartup.addListener(() => fn());
 }
 
 export function openOptionsPage() {
@@ -248,47 +232,10 @@ export async function runInTab(where, func, args, immediately) {
   return res?.result;
 }
 
-// --- navigation events ---------------------------------------------------------------------------
-
-export const onNavCommitted = (/** @type {(d: CommitDetails) => void} */ fn) => chrome.webNavigation.onCommitted.addListener((d) => fn(clipped(d)));
-export const onNavCompleted = (/** @type {(d: LoadDetails) => void} */ fn) => chrome.webNavigation.onCompleted.addListener((d) => fn(clipped(d)));
-export const onNavError = (/** @type {(d: NavErrorDetails) => void} */ fn) => chrome.webNavigation.onErrorOccurred.addListener((d) => fn(clipped(d)));
-
 // --- response headers (webRequest: optional in Chromium, required in Firefox) -------------------
 
 /** The permission that lets us read response headers. */
 export const WEB_REQUEST = /** @type {Readonly<Permissions>} */ (Object.freeze({ permissions: ['webRequest'] }));
-
-/** Whether the webRequest API is there (the object can outlive a removed permission). */
-export function webRequestApi() {
-  return !!chrome.webRequest?.onHeadersReceived;
-}
-
-const MAIN_FRAME = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['main_frame'] });
-
-/**
- * The browser-facing listeners made for each pair given to listenMainFrameResponses (they clip
- * the address first), so a second call finds them registered.
- * @type {WeakMap<Function, {h: (d: HeadersDetails) => undefined, s: (d: ResponseStartedDetails) => void}>}
- */
-const responseListeners = new WeakMap();
-
-/**
- * Listens to top-level responses, once (a second call with the same listener does nothing).
- * @param {(d: HeadersDetails) => undefined} onHeaders
- * @param {(d: ResponseStartedDetails) => void} onStarted
- */
-export function listenMainFrameResponses(onHeaders, onStarted) {
-  if (!webRequestApi()) return;
-  let l = responseListeners.get(onHeaders);
-  if (!l) {
-    l = { h: (d) => onHeaders(clipped(d)), s: (d) => onStarted(clipped(d)) };
-    responseListeners.set(onHeaders, l);
-  }
-  if (chrome.webRequest.onHeadersReceived.hasListener(l.h)) return;
-  chrome.webRequest.onHeadersReceived.addListener(l.h, MAIN_FRAME, ['responseHeaders']);
-  chrome.webRequest.onResponseStarted.addListener(l.s, MAIN_FRAME);
-}
 
 // --- permissions ---------------------------------------------------------------------------------
 
@@ -306,79 +253,6 @@ export const removePermission = (/** @type {Permissions} */ p) => chrome.permiss
 export const onPermissionAdded = (/** @type {(p: Permissions) => void} */ fn) => chrome.permissions.onAdded.addListener(fn);
 export const onPermissionRemoved = (/** @type {(p: Permissions) => void} */ fn) => chrome.permissions.onRemoved.addListener(fn);
 
-// --- badge ---------------------------------------------------------------------------------------
-
-/**
- * Sets a tab's badge and tooltip all at once: the browser applies them in call order, colour
- * before text. The text colour only where the browser has the call.
- * @param {number} tabId
- * @param {{text: string, color: string, title: string}} b
- */
-export async function paintBadge(tabId, b) {
-  await Promise.all([
-    chrome.action.setBadgeBackgroundColor({ tabId, color: b.color }),
-    chrome.action.setBadgeTextColor ? chrome.action.setBadgeTextColor({ tabId, color: '#ffffff' }) : undefined,
-    chrome.action.setBadgeText({ tabId, text: b.text }),
-    chrome.action.setTitle({ tabId, title: b.title }),
-  ]);
-}
-
-/**
- * Takes a tab's badge off and puts the tooltip back; rejects when the tab is gone.
- * @param {number} tabId
- * @param {string} title
- */
-export async function resetBadge(tabId, title) {
-  await Promise.all([chrome.action.setBadgeText({ tabId, text: '' }), chrome.action.setTitle({ tabId, title })]);
-}
-
-// --- alarms and notifications --------------------------------------------------------------------
-
-/**
- * @param {string} name
- * @param {number} when ms since the epoch
- */
-export async function setAlarm(name, when) {
-  await chrome.alarms.create(name, { when });
-}
-
-/** @param {string} name */
-export async function clearAlarm(name) {
-  await chrome.alarms.clear(name);
-}
-
-export const onAlarm = (/** @type {(name: string) => void} */ fn) => chrome.alarms.onAlarm.addListener((alarm) => fn(alarm.name));
-
-/**
- * @param {string} id
- * @param {{title: string, message: string, icon: string}} n `icon`: a path in the extension
- */
-export async function notify(id, n) {
-  await chrome.notifications.create(id, { type: 'basic', iconUrl: extensionUrl(n.icon), title: n.title, message: n.message });
-}
-
-/** @param {string} id */
-export async function clearNotification(id) {
-  await chrome.notifications.clear(id);
-}
-
-export const onNotificationClicked = (/** @type {(id: string) => void} */ fn) => chrome.notifications.onClicked.addListener(fn);
-
-// --- connectivity --------------------------------------------------------------------------------
-
-/** Whether the browser believes it is online (false only when it knows it is not). */
-export function isOnline() {
-  return globalThis.navigator?.onLine !== false;
-}
-
-/**
- * Calls `fn` when the connection returns (the worker's or page's own `online` event).
- * @param {() => void} fn
- */
-export function onOnline(fn) {
-  globalThis.addEventListener('online', () => fn());
-}
-
 // --- site data -----------------------------------------------------------------------------------
 
 /**
@@ -386,46 +260,6 @@ export function onOnline(fn) {
  * for on the first click of that button (popup/actions.js), so nobody holds it who never clears.
  */
 export const BROWSING_DATA = /** @type {Readonly<Permissions>} */ (Object.freeze({ permissions: ['browsingData'] }));
-
-/**
- * Clears one site's cache, cache storage and service workers (its cookies too when asked).
- * Firefox filters by host name and has no separate cacheStorage type.
- * @param {string} origin e.g. https://example.com
- * @param {{cookies: boolean}} opts
- */
-export async function clearSiteData(origin, opts) {
-  if (!chrome.browsingData) throw new Error('the permission to clear site data was not granted');
-  const cookies = opts.cookies ? { cookies: true } : {};
-  if (isFirefox()) {
-    await chrome.browsingData.remove(/** @type {any} */ ({ hostnames: [new URL(origin).hostname] }), {
-      cache: true, serviceWorkers: true, ...cookies,
-    });
-  } else {
-    await chrome.browsingData.remove({ origins: [origin] }, { cache: true, cacheStorage: true, serviceWorkers: true, ...cookies });
-  }
-}
-
-// --- Item 1: failing API calls -------------------------------------------------------------------
-
-const API_REQUESTS = /** @type {chrome.webRequest.RequestFilter} */ ({ urls: ['<all_urls>'], types: ['xmlhttprequest'] });
-/** @type {WeakMap<Function, (d: HeadersDetails) => undefined>} */
-const apiListeners = new WeakMap();
-
-/**
- * Listens to the answers of pages' fetch() and XMLHttpRequest calls (webRequest's
- * `xmlhttprequest` covers both), once; only where webRequest is held. No headers asked for: the
- * status is enough, and the listener never blocks.
- * @param {(d: HeadersDetails) => undefined} fn
- */
-export function listenApiResponses(fn) {
-  if (!webRequestApi()) return;
-  let l = apiListeners.get(fn);
-  if (!l) {
-    l = (d) => fn(clipped(d));
-    apiListeners.set(fn, l);
-  }
-  if (!chrome.webRequest.onHeadersReceived.hasListener(l)) chrome.webRequest.onHeadersReceived.addListener(l, API_REQUESTS);
-}
 
 // --- Issue 13 item 2: errors the user can fix, and blocks ---
 
@@ -439,17 +273,6 @@ export function openExtensionsPage() {
 }
 
 // --- Item 4: the user decides where it runs ------------------------------------------------------
-
-/**
- * Calls `fn` when the extension is first installed (runtime.onInstalled with reason "install"):
- * not on an update, a browser start or a worker restart.
- * @param {() => void} fn
- */
-export function onFirstInstall(fn) {
-  chrome.runtime.onInstalled.addListener((d) => {
-    if (d.reason === 'install') fn();
-  });
-}
 
 /** What the manifest asks for: required and optional permissions, and host permissions. */
 export function manifestPermissions() {
