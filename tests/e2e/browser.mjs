@@ -204,6 +204,27 @@ export async function badgeColor(s, tabId) {
   return `#${rgba.slice(0, 3).map((n) => n.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** The longest one look of waitFor may take: every condition it polls is a quick read. */
+const ATTEMPT_MS = 5000;
+
+/**
+ * `fn()`, or a rejection after `ms` (the late answer, if any, is dropped).
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
+function attempt(fn, ms) {
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
+  let timer;
+  const call = Promise.resolve().then(fn);
+  call.catch(() => {});
+  return Promise.race([
+    call,
+    new Promise((_r, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Waits until a condition holds, polling; throws with `what` after `timeout` ms.
  * @template T
@@ -218,7 +239,10 @@ export async function waitFor(fn, what, timeout = 10000, every = 50) {
   let last;
   for (;;) {
     try {
-      last = await fn();
+      // One look that never answers (an evaluate whose page or worker stalled) counts as a failed
+      // look after ATTEMPT_MS, and the next look is a fresh call: a stall fails by name at the
+      // deadline instead of holding the test until the runner's timeout.
+      last = await attempt(fn, Math.min(ATTEMPT_MS, Math.max(end - Date.now(), every)));
       if (last) return /** @type {T} */ (last);
     } catch (e) {
       last = e;
