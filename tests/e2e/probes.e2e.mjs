@@ -717,8 +717,10 @@ describe('error history', () => {
     const csvFile = join(tmp, 'export.csv');
     await dlc.saveAs(csvFile);
     const csv = readFileSync(csvFile, 'utf8').trim().split('\r\n');
-    assert.equal(csv[0], 'time,time_iso,host,status,net_error,provider,fault');
+    assert.equal(csv[0], 'time,time_iso,host,status,net_error,provider,fault,situation');
     assert.equal(csv.length, count + 1);
+    // These are outages: the situation column says so for each row (blocks and fixable errors name theirs).
+    assert.deepEqual([...new Set(csv.slice(1).map((row) => row.split(',').at(-1)))], ['outage']);
 
     page.once('dialog', (d) => d.accept());
     await page.click('#clear');
