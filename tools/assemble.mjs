@@ -2,7 +2,8 @@
  * Assembles the loadable extensions: dist/chrome (MV3 service worker) and dist/firefox
  * (MV3 with background scripts and gecko settings) from extension/, manifest.json and the
  * wasm-bindgen output in target/pkg. One manifest source, adjusted per browser here. The popup's
- * modules are joined into one file and its stylesheets written into its page (tools/bundle.mjs).
+ * modules are joined into one file by esbuild and its stylesheets written into its page
+ * (tools/bundle.mjs).
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ for (const [name, make] of /** @type {const} */ ([['chrome', forChrome], ['firef
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(make(source), null, 2) + '\n');
   // The popup as one file: it opens faster than as eleven modules (tools/bundle.mjs says why).
-  writeFileSync(join(dir, 'popup.js'), bundle(join(root, 'extension', 'popup.js'), join(root, 'extension')));
+  writeFileSync(join(dir, 'popup.js'), bundle(join(root, 'extension', 'popup.js')).code);
   // And its styles in the page, the probe results' too (popup/probe-views.js looks for them by id).
   const popupHtml = readFileSync(join(root, 'extension', 'popup.html'), 'utf8');
   writeFileSync(join(dir, 'popup.html'), inlineStyles(popupHtml, join(root, 'extension'), { 'probe-views-css': 'popup/probe-views.css' }));

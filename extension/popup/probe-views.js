@@ -239,10 +239,13 @@ export function safeHref(u) {
   return httpUrl(u)?.href ?? null;
 }
 
-/** Adds this module's stylesheet to the page once. */
+/**
+ * Adds this module's stylesheet to the page once (dist's popup has it written in already). By the
+ * page's address, not the module's: in dist the module is part of the joined popup.js.
+ */
 function ensureStyles() {
   if (document.getElementById('probe-views-css')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: new URL('./probe-views.css', import.meta.url).href, id: 'probe-views-css' }));
+  document.head.appendChild(h('link', { rel: 'stylesheet', href: new URL('popup/probe-views.css', document.baseURI).href, id: 'probe-views-css' }));
 }
 
 /**
