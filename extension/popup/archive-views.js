@@ -10,7 +10,8 @@ import { h, append, clear } from '../lib/dom.js';
 import { ARCHIVES, archiveEndpointFor, loadProbeSettings } from '../lib/probe-settings.js';
 import { httpUrl, withoutQuery } from '../lib/url.js';
 import { couldNotReach, failedText, unreachedLines } from './probe-reach.js';
-import { offStorageChanged, onStorageChanged, sendMessage, storage } from '../lib/platform.js';
+import { sendMessage } from '../lib/platform.js';
+import { followResults } from './stored-results.js';
 
 /**
  * @typedef {import('../lib/i18n.js').Translate} Translate
@@ -187,7 +188,7 @@ function oneArchive(archive, lead, host, ctx, lang) {
  * @param {HTMLElement} box
  */
 function restore(ctx, slot, result, btn, show, box) {
-  const k = `probe:${ctx.tabId}`;
+  if (ctx.tabId == null) return;
   /** @param {unknown} stored */
   const fill = (stored) => {
     const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ (stored);
@@ -196,14 +197,5 @@ function restore(ctx, slot, result, btn, show, box) {
     if (result.querySelector('.probe-result')?.getAttribute('data-at') === String(last.at)) return;
     show({ ok: true, available: true, result: last });
   };
-  storage.session.get(k).then((v) => fill(v[k])).catch(() => {});
-  /** @type {import('../lib/platform.js').StorageListener} */
-  const onChange = (changes, area) => {
-    if (!box.isConnected) {
-      offStorageChanged(onChange);
-      return;
-    }
-    if (area === 'session' && changes[k]) fill(changes[k].newValue);
-  };
-  onStorageChanged(onChange);
+  followResults(ctx.tabId, box, fill).catch(() => {});
 }

@@ -9,7 +9,8 @@ import { loadHistory, siteOf, siteSummary, whatFailed } from '../lib/history.js'
 import { httpUrl, isLocalHost } from '../lib/url.js';
 import { alternativeButton, couldNotReach, failedText, unreachedLines } from './probe-reach.js';
 import { archiveControl } from './archive-views.js';
-import { message, offStorageChanged, onStorageChanged, platformOs, sendMessage, storage } from '../lib/platform.js';
+import { message, platformOs, sendMessage, storage } from '../lib/platform.js';
+import { followResults } from './stored-results.js';
 
 /**
  * @typedef {import('../lib/i18n.js').Translate} Translate
@@ -312,7 +313,6 @@ export function probeControl(a, d, ctx) {
     const who = contactsFor(a.id, s, a.api ?? null).map((x) => (x === 'site' ? t('pv_site', host) : x)).join(t('listSeparator'));
     note.textContent = who ? t(s.autoCheck && a.id === 'check-down' ? 'pv_contacts_auto' : 'pv_contacts_click', who) : '';
     if (ctx.tabId == null) return;
-    const k = `probe:${ctx.tabId}`;
     /** @param {unknown} stored */
     const show = (stored) => {
       const got = /** @type {{url?: string, results?: Record<string, Outcome>}|undefined} */ (stored);
@@ -323,17 +323,8 @@ export function probeControl(a, d, ctx) {
       clear(result);
       result.appendChild(renderProbe(a.id, { ok: true, available: true, kind: a.id, result: last }, t, { os, runAlt }));
     };
-    show((await storage.session.get(k))[k]);
     // A result arriving while the popup is open (the automatic check) shows up at once.
-    /** @type {import('../lib/platform.js').StorageListener} */
-    const onChange = (changes, area) => {
-      if (!wrap.isConnected) {
-        offStorageChanged(onChange);
-        return;
-      }
-      if (area === 'session' && changes[k]) show(changes[k].newValue);
-    };
-    onStorageChanged(onChange);
+    await followResults(ctx.tabId, wrap, show);
   })().catch(() => {});
   return wrap;
 }

@@ -20,7 +20,7 @@ import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import { BLOCK_COLOR, FAULT_COLORS } from '../../extension/lib/verdict.js';
-import { ROOT, SHOTS, badgeColor, badgeText, launch, openPopup, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
+import { ROOT, SHOTS, badgeColor, badgeText, launch, openPopup, rerender, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -93,13 +93,7 @@ it('a cookie too large for a real nginx: a 400 badge, "you can fix this", clear 
   await first.locator('#clear-cookies').uncheck();
   assert.equal(await first.locator('#cookie-warning').isVisible(), false);
   assert.doesNotMatch((await go.textContent()) ?? '', /cookies/);
-  await popup.evaluate(() => document.querySelector('#clear-cookies')?.setAttribute('data-before', ''));
-  await s.control.evaluate(async (id) => {
-    const key = `tab:${id}`;
-    const rec = (await chrome.storage.session.get(key))[key];
-    await chrome.storage.session.set({ [key]: { ...rec, at: rec.at + 1 } });
-  }, tabId);
-  await waitFor(async () => popup.evaluate(() => !!document.querySelector('#clear-cookies:not([data-before])')), 'popup re-rendered');
+  await rerender(s, popup, tabId);
   assert.equal(await first.locator('#clear-cookies').isChecked(), false, 'still unticked after a re-render');
   await first.locator('#clear-cookies').check();
 

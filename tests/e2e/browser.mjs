@@ -392,3 +392,20 @@ export async function loadError(s, url, badgeOk) {
   const diagnosis = await waitDiagnosed(s, tabId);
   return { page, tabId, badge, diagnosis };
 }
+
+/**
+ * Rewrites the tab's stored record (a new stamp, nothing else), which re-renders an open popup
+ * as a reload or a retry tick does; waits until it has (the old #verdict, marked, is gone).
+ * @param {Session} s
+ * @param {Page} popup
+ * @param {number} tabId
+ */
+export async function rerender(s, popup, tabId) {
+  await popup.evaluate(() => document.getElementById('verdict')?.setAttribute('data-before', ''));
+  await s.control.evaluate(async (id) => {
+    const key = `tab:${id}`;
+    const rec = (await chrome.storage.session.get(key))[key];
+    await chrome.storage.session.set({ [key]: { ...rec, at: rec.at + 1 } });
+  }, tabId);
+  await waitFor(async () => popup.evaluate(() => !!document.querySelector('#verdict:not([data-before])')), 'popup re-rendered');
+}

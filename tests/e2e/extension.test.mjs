@@ -16,7 +16,7 @@ import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
 import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 import {
-  ROOT, SHOTS, badgeColor, badgeText, countScripts, launch, openPopup, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, loadError as loadErrorIn,
+  ROOT, SHOTS, badgeColor, badgeText, countScripts, launch, openPopup, rerender, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, loadError as loadErrorIn,
 } from './browser.mjs';
 
 mkdirSync(SHOTS, { recursive: true });
@@ -330,13 +330,7 @@ describe('actions, done for real', () => {
     await box.locator('#clear-cookies').check();
     assert.equal(await box.locator('#cookie-warning').isVisible(), true, 'the sign-out warning once ticked');
     // A re-render (here: the tab's stored state rewritten, as a reload or a retry does) keeps the choice.
-    await popup.evaluate(() => document.querySelector('#clear-cookies')?.setAttribute('data-before', ''));
-    await s.control.evaluate(async (id) => {
-      const key = `tab:${id}`;
-      const rec = (await chrome.storage.session.get(key))[key];
-      await chrome.storage.session.set({ [key]: { ...rec, at: rec.at + 1 } });
-    }, tabId);
-    await waitFor(async () => popup.evaluate(() => !!document.querySelector('#clear-cookies:not([data-before])')), 'popup re-rendered');
+    await rerender(s, popup, tabId);
     assert.equal(await box.locator('#clear-cookies').isChecked(), true, 'still ticked after a re-render');
     assert.equal(await box.locator('#cookie-warning').isVisible(), true, 'the warning still shown after a re-render');
     await box.locator('button').click();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { ROOT, launch, loadError, openPopup, waitFor } from './browser.mjs';
+import { ROOT, launch, loadError, openPopup, rerender } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
@@ -53,22 +53,6 @@ async function assertOnFirstScreen(page, selector, what) {
   assert.ok(b, `${what} (${selector}) is rendered`);
   assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= VIEWPORT.width && b.y + b.height <= VIEWPORT.height,
     `${what} is on the first screen: ${JSON.stringify(b)}`);
-}
-
-/**
- * Rewrites the tab's stored record (a new stamp, nothing else), which re-renders an open popup
- * as a reload or a retry tick does; waits until it has.
- * @param {import('playwright-core').Page} popup
- * @param {number} tabId
- */
-async function rerender(popup, tabId) {
-  await popup.evaluate(() => document.getElementById('verdict')?.setAttribute('data-before', ''));
-  await s.control.evaluate(async (id) => {
-    const key = `tab:${id}`;
-    const rec = (await chrome.storage.session.get(key))[key];
-    await chrome.storage.session.set({ [key]: { ...rec, at: rec.at + 1 } });
-  }, tabId);
-  await waitFor(async () => popup.evaluate(() => !!document.querySelector('#verdict:not([data-before])')), 'popup re-rendered');
 }
 
 describe('the first screen at 400 × 600', () => {
@@ -127,7 +111,7 @@ describe('folded panels and who answered', () => {
     await how.first().locator('summary').click();
     const first = await how.first().getAttribute('id');
     assert.deepEqual(await openIds(), [first]);
-    await rerender(popup, tabId);
+    await rerender(s, popup, tabId);
     assert.deepEqual(await openIds(), [first], 'after a re-render, only the panel opened');
     // A click that re-renders: starting auto-retry (its record changes, the popup shows the countdown).
     await popup.locator('[data-action="auto-retry"] button').first().click();
@@ -138,10 +122,10 @@ describe('folded panels and who answered', () => {
     assert.deepEqual(await openIds(), [first], 'after cancelling it, only the panel opened');
     // Another panel opened, then the first one closed again.
     await popup.locator('#more > summary').click();
-    await rerender(popup, tabId);
+    await rerender(s, popup, tabId);
     assert.deepEqual((await openIds()).sort(), [first, 'more'].sort());
     await how.first().locator('summary').click();
-    await rerender(popup, tabId);
+    await rerender(s, popup, tabId);
     assert.deepEqual(await openIds(), ['more'], 'a panel closed stays closed');
     await popup.close();
     await page.close();
