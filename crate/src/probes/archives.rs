@@ -178,12 +178,31 @@ pub fn stamp_from_iso(s: &str) -> Option<String> {
         .filter(|c| c.is_ascii_digit())
         .map(|&c| char::from(c))
         .collect();
-    stamp_to_epoch(&stamp).map(|_| stamp)
+    // Written back from its time, so a leap second (`:60`, which the epoch counts as :59) gives
+    // the same stamp as every other reader of that instant.
+    stamp_to_epoch(&stamp).map(|e| epoch_to_stamp(e.unsigned_abs()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leap_second_reads_as_the_second_before_it() {
+        // Found by the probe_parsers fuzz target: `…:60Z` came back as a stamp no epoch gives.
+        assert_eq!(
+            stamp_from_iso("2016-12-31T23:59:60Z").as_deref(),
+            Some("20161231235959")
+        );
+        assert_eq!(
+            stamp_from_iso("4026-01-15T10:20:60.5Z").as_deref(),
+            Some("40260115102059")
+        );
+        assert_eq!(
+            stamp_from_iso("2016-12-31T23:59:59Z").as_deref(),
+            Some("20161231235959")
+        );
+    }
 
     #[test]
     fn stamps_and_epochs_agree() {
