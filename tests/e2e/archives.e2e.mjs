@@ -12,10 +12,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS, launch, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { closedPort, startTrapProxy } from './probe-env.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{archive: string, path: string, cookie: string|null, method: string}} Hit */
@@ -81,7 +81,7 @@ async function startArchives() {
       fn(req.url ?? '/', res, String(req.headers.host ?? ''));
     });
     await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-    base[archive] = `http://127.0.0.1:${/** @type {net.AddressInfo} */ (server.address()).port}`;
+    base[archive] = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
     servers.push(server);
   }
   return {
@@ -103,26 +103,7 @@ async function startSite() {
     res.writeHead(502, { 'content-type': 'text/html' }).end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  return { port: /** @type {net.AddressInfo} */ (server.address()).port, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }) };
-}
-
-/** A proxy that refuses and logs everything else (so nothing can reach a real archive). */
-async function startTrap() {
-  /** @type {string[]} */
-  const seen = [];
-  const server = http.createServer((req, res) => { seen.push(`${req.method} ${req.url}`); res.writeHead(403).end(); });
-  server.on('connect', (req, socket) => { seen.push(`CONNECT ${req.url}`); socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n'); });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  return { port: /** @type {net.AddressInfo} */ (server.address()).port, seen, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }) };
-}
-
-/** A port nothing listens on. */
-async function closedPort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', () => r(undefined)));
-  const port = /** @type {net.AddressInfo} */ (srv.address()).port;
-  await new Promise((r) => srv.close(() => r(undefined)));
-  return port;
+  return { port: /** @type {import('node:net').AddressInfo} */ (server.address()).port, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }) };
 }
 
 /** @type {import('./browser.mjs').Session} */
@@ -131,11 +112,11 @@ let s;
 let arch;
 /** @type {Awaited<ReturnType<typeof startSite>>} */
 let site;
-/** @type {Awaited<ReturnType<typeof startTrap>>} */
+/** @type {Awaited<ReturnType<typeof startTrapProxy>>} */
 let trap;
 
 before(async () => {
-  [arch, site, trap] = await Promise.all([startArchives(), startSite(), startTrap()]);
+  [arch, site, trap] = await Promise.all([startArchives(), startSite(), startTrapProxy()]);
   s = await launch({
     lang: 'en-US',
     // GD_EXT_DIR: another unpacked build (e.g. one without this change, to see these tests fail).

@@ -1,139 +1,25 @@
 /**
- * End-to-end tests of the probes and the error history (issue 4), through the popup of the built
- * extension (dist/chrome) in real Chromium. Every endpoint is a stand-in on 127.0.0.1
- * (tests/probe-server); sites are a small server here (plus the vendor-page replay for
- * Cloudflare). All other traffic goes to a logging proxy that refuses it, so the proxy's log is
+ * End-to-end tests of the probes (issue 4), through the popup of the built extension
+ * (dist/chrome) in real Chromium. Every endpoint is a stand-in on 127.0.0.1 (tests/probe-server);
+ * sites are a small server (probe-env.mjs, with the proxy and the browser's set-up) plus the
+ * vendor-page replay for Cloudflare. All other traffic goes to a logging proxy that refuses it, so the proxy's log is
  * the complete list of requests that tried to leave the machine: it must stay empty until an
  * action is clicked. Tests run in order and share one browser (later ones rely on the settings
  * and history the earlier ones left). GD_EXT_DIR=<dir> loads another unpacked build instead of
- * dist/chrome (for trying a change without reassembling dist/ under others' feet).
+ * dist/chrome (for trying a change without reassembling dist/ under others' feet). The error
+ * history's tests are history.e2e.mjs.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import net from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProbeServer } from '../probe-server/server.mjs';
 import { startReplay } from './replay.mjs';
 import { axeViolations } from './a11y.mjs';
-import { EXT_DIR, SHOTS, launch, launchChromium, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { SHOTS, tabIdOf, visit, waitDiagnosed, waitFor, worker } from './browser.mjs';
+import { CHROMIUM_OWN, closeAll, closedPort, launchBehindTrap, openErrorTab, startSites, startTrapProxy } from './probe-env.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
-/** @typedef {{path: string, host: string, cookie: string|null, mode: string|null, cache: string|null}} SiteHit */
-
-// --- servers ---------------------------------------------------------------------------------
-
-/**
- * The "sites" the tabs visit: error pages, a switchable one, a healthy one. Logs every request
- * with whether it was a navigation, so the tab's loads and our probes (the worker's fetch) are told apart.
- */
-async function startSites() {
-  /** @type {SiteHit[]} */
-  const hits = [];
-  let flipUp = false;
-  /** @type {(() => void)[]} */
-  const held = [];
-  let flap = 0;
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    hits.push({
-      path,
-      host: String(req.headers.host ?? ''),
-      cookie: req.headers.cookie ?? null,
-      // Sec-Fetch-Mode is not sent to plain-http hosts; a navigation is told by what it accepts.
-      mode: path === '/favicon.ico' ? 'favicon' : String(req.headers.accept ?? '').startsWith('text/html') ? 'navigate' : 'fetch',
-      cache: /** @type {string|undefined} */ (req.headers['cache-control']) ?? null,
-    });
-    /** @param {number} code @param {string} title */
-    const page = (code, title) => {
-      res.writeHead(code, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(`<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>test page</p></body></html>`);
-    };
-    if (path === '/flip') return flipUp ? page(200, 'Fine') : page(502, '502 Bad Gateway');
-    // Probes (not navigations) of /held/502 wait until the test releases them.
-    if (path === '/held/502' && hits[hits.length - 1]?.mode === 'fetch') {
-      held.push(() => page(502, '502 Bad Gateway'));
-      return undefined;
-    }
-    // Alternates 502 / 200 on every request: a flapping site.
-    if (path === '/flap') { flap += 1; return flap % 2 ? page(502, '502 Bad Gateway') : page(200, 'Fine'); }
-    if (path.endsWith('/502')) return page(502, '502 Bad Gateway');
-    if (path.endsWith('/511')) return page(511, '511 Network Authentication Required');
-    if (path === '/ok') return page(200, 'Fine');
-    // A hostile status page: markup and script in every text field, javascript: links.
-    if (path === '/hostile/api/v2/summary.json') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({
-        page: { name: '<b>Evil</b> status', url: 'javascript:alert(1)' },
-        status: { indicator: 'critical', description: '<img src=x onerror="window.__pwned=1">' },
-        incidents: [{
-          name: '<img src=x onerror="window.__pwned=1">Outage', status: 'investigating', impact: 'critical',
-          shortlink: 'javascript:window.__pwned=1', updated_at: '2026-11-24T09:00:00Z',
-          incident_updates: [{ body: '<script>window.__pwned=1</script>\u0007update', display_at: '2026-11-24T09:00:00Z' }],
-        }],
-      }));
-    }
-    page(404, 'Not Found');
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  const port = /** @type {net.AddressInfo} */ (server.address()).port;
-  return {
-    port,
-    hits,
-    /** Requests that were not the tab's own navigations (i.e. our probes). @param {string} [host] */
-    probes: (host) => hits.filter((h) => h.mode === 'fetch' && (!host || h.host.startsWith(host))),
-    /** @param {boolean} up */
-    setFlip: (up) => { flipUp = up; },
-    /** Answers the held probes; later ones of /held/502 are held again. */
-    release: () => { for (const f of held.splice(0)) f(); },
-    heldCount: () => held.length,
-    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }),
-  };
-}
-
-/**
- * A proxy that logs and refuses everything: Chromium sends every request for a non-loopback,
- * non-.test host here (--proxy-server), so its log lists every attempt to reach a third party.
- */
-async function startTrapProxy() {
-  /** @type {string[]} */
-  const seen = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    res.writeHead(403, { 'content-type': 'text/plain' });
-    res.end('blocked by test proxy');
-  });
-  server.on('connect', (req, socket) => {
-    seen.push(`CONNECT ${req.url}`);
-    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  const port = /** @type {net.AddressInfo} */ (server.address()).port;
-  return {
-    port,
-    seen,
-    /** What the extension could have sent: the log without Chromium's own update and sign-in traffic. */
-    fromExtension: () => seen.filter((x) => !CHROMIUM_OWN.test(x)),
-    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }) };
-}
-
-/**
- * Chromium's own background services (component and extension updates, account cookie checks),
- * which a fresh profile contacts whatever the extension does. They are not ours and never an
- * endpoint of ours, so they are set aside; everything else in the proxy log counts.
- */
-const CHROMIUM_OWN = /^(CONNECT |[A-Z]+ https?:\/\/)(accounts\.google\.com|[a-z0-9-]+\.googleapis\.com|clients\d*\.google\.com|[a-z0-9-]+\.gvt1\.com)(:\d+|\/|$)/;
-
-/** A port nothing listens on. */
-async function closedPort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', () => r(undefined)));
-  const port = /** @type {net.AddressInfo} */ (s.address()).port;
-  await new Promise((r) => s.close(() => r(undefined)));
-  return port;
-}
 
 // --- session ---------------------------------------------------------------------------------
 
@@ -153,32 +39,19 @@ const pageRequests = [];
 /** Requests seen by the browser context (tabs and pages), from context.on('request'). */
 /** @type {string[]} */
 const contextRequests = [];
-const tmp = mkdtempSync(join(tmpdir(), 'gd-probes-'));
 mkdirSync(SHOTS, { recursive: true });
 
 before(async () => {
   [probeSrv, sites, proxy, replay] = await Promise.all([startProbeServer(), startSites(), startTrapProxy(), startReplay()]);
-  const extDir = process.env.GD_EXT_DIR;
-  s = await launch({
-    lang: 'en-US',
-    // The DNS check compares with the address the browser connected to: webRequest's.
-    headers: true,
-    extraArgs: [
-      `--proxy-server=http://127.0.0.1:${proxy.port}`,
-      '--proxy-bypass-list=*.test;*.example.com',
-      // Same as browser.mjs plus names the browser must fail to resolve (the last flag wins).
-      '--host-resolver-rules=MAP nx.test ~NOTFOUND, MAP *.test 127.0.0.1, MAP *.invalid ~NOTFOUND, MAP *.example.com 127.0.0.1',
-      ...(extDir ? [`--load-extension=${extDir}`, `--disable-extensions-except=${extDir}`] : []),
-    ],
-  });
+  s = await launchBehindTrap(proxy.port);
   s.context.on('request', (r) => contextRequests.push(r.url()));
 });
 
 after(async () => {
   await s?.close();
   await Promise.all([probeSrv?.stop(), sites?.stop(), proxy?.stop(), replay?.stop()].map((p) => p?.catch(() => {})));
-  rmSync(tmp, { recursive: true, force: true });
 });
+
 
 /** The probe settings, written where the extension reads them. @param {Record<string, unknown>} patch */
 async function setProbeSettings(patch) {
@@ -198,26 +71,10 @@ const local = () => ({
 });
 
 /**
- * Loads an error page in a new tab and opens its popup (as popup.html?tab=ID).
+ * Loads an error page in a new tab and opens its popup, its requests logged.
  * @param {string} url
- * @returns {Promise<{page: Page, popup: Page, tabId: number, diagnosis: any}>}
  */
-async function errorTab(url) {
-  const page = await s.context.newPage();
-  await visit(page, url);
-  const tabId = await tabIdOf(s, page);
-  const diagnosis = await waitDiagnosed(s, tabId, url).catch(async (e) => {
-    const w = await worker(s);
-    const all = await w.evaluate(() => chrome.storage.session.get(null)).catch((x) => String(x));
-    throw new Error(`${e.message}; page ${page.url()}; session storage: ${JSON.stringify(all).slice(0, 1500)}`);
-  });
-  const popup = await s.context.newPage();
-  popup.on('request', (r) => pageRequests.push(r.url()));
-  await popup.setViewportSize({ width: 400, height: 700 });
-  await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
-  await popup.waitForSelector('main#app[aria-busy="false"] #verdict', { timeout: 10000 });
-  return { page, popup, tabId, diagnosis };
-}
+const errorTab = (url) => openErrorTab(s, url, pageRequests);
 
 /**
  * Clicks a probe's button in the popup and waits for its result.
@@ -233,10 +90,6 @@ async function runProbe(popup, kind, timeout = 20000) {
   return popup.$eval(sel, (el) => ({ verdict: el.getAttribute('data-verdict') ?? '', text: el.textContent ?? '' }));
 }
 
-/** @param {...Page} pages */
-async function closeAll(...pages) {
-  for (const p of pages) await p.close().catch(() => {});
-}
 
 // --- tests -----------------------------------------------------------------------------------
 
@@ -628,176 +481,5 @@ describe('probes from the popup', () => {
   it('the only request that ever tried to leave was the clicked one', () => {
     assert.deepEqual(proxy.fromExtension(), ['CONNECT archive.org:443', 'CONNECT dns.alidns.com:443']);
     assert.ok(proxy.seen.every((x) => x === 'CONNECT archive.org:443' || x === 'CONNECT dns.alidns.com:443' || CHROMIUM_OWN.test(x)));
-  });
-});
-
-describe('error history', () => {
-  /**
-   * An extension page used to read storage and tabs, so the checks never depend on a handle to
-   * the service worker (which is exactly what gets stopped here).
-   * @type {Page}
-   */
-  let ctl;
-  before(async () => {
-    ctl = await s.context.newPage();
-    await ctl.goto(`chrome-extension://${s.extId}/history.html`);
-  });
-  after(async () => {
-    await ctl?.close().catch(() => {});
-  });
-
-  /** @returns {Promise<any>} */
-  async function stored() {
-    return ctl.evaluate(async () => (await chrome.storage.local.get('history')).history ?? null);
-  }
-  /** @param {string} key */
-  const entries = async (key) => ((await stored())?.sites?.[key] ?? []).length;
-
-  it('records each error, shows it in the popup, survives a service-worker restart', async () => {
-    const url = `http://hist.test:${sites.port}/502`;
-    const key = `hist.test:${sites.port}`;
-    const a = await errorTab(url);
-    await closeAll(a.popup);
-    await visit(a.page, url);
-    await waitFor(async () => (await entries(key)) === 2, 'two entries');
-    const entry = (await stored()).sites[key][0];
-    assert.equal(entry.status, 502);
-    assert.equal(entry.fault, 'origin');
-
-    // Stop the worker (as Chromium does when idle), then fail the page again: the woken worker
-    // must record it on top of what was stored. (ServiceWorker.stopAllWorkers from an extension
-    // page's CDP session reaches the extension's worker.)
-    const cdp = await s.context.newCDPSession(ctl);
-    /** @type {string[]} */
-    const states = [];
-    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-      for (const v of e.versions) if (v.scriptURL.includes(s.extId)) states.push(v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await waitFor(async () => states.includes('running'), 'worker seen running', 10000);
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await waitFor(async () => states.includes('stopped'), 'worker stopped', 10000);
-    const stoppedAt = states.lastIndexOf('stopped');
-    await visit(a.page, url);
-    await waitFor(async () => (await entries(key)) === 3, 'third entry recorded by the restarted worker', 15000);
-    assert.ok(states.slice(stoppedAt).includes('running'), `the worker ran again after stopping: ${states.join(' → ')}`);
-    await cdp.detach();
-
-    const tabId = await ctl.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
-    const popup = await s.context.newPage();
-    await popup.goto(`chrome-extension://${s.extId}/popup.html?tab=${tabId}`);
-    await popup.waitForSelector('#site-history', { timeout: 10000 });
-    assert.match(await popup.$eval('#site-history', (e) => e.textContent ?? ''), /This site failed 3 times in the last 24 h, last at .* \(502\)/);
-    await closeAll(popup, a.page);
-  });
-
-  it('history page: list, chart, export JSON and CSV, clear, import back, bad import, bounded size', async () => {
-    const page = await s.context.newPage();
-    page.on('request', (r) => pageRequests.push(r.url()));
-    await page.goto(`chrome-extension://${s.extId}/history.html`);
-    await page.waitForSelector('main#history[aria-busy="false"]');
-    const row = page.locator(`tr[data-host="hist.test:${sites.port}"]`);
-    assert.equal(await row.locator('td.recent').textContent(), '3');
-    assert.ok(await row.locator('svg.timeline rect.bar').count() >= 1, 'a bar in the timeline');
-    const rowsBefore = await page.locator('#site-rows tr').count();
-    await page.setViewportSize({ width: 900, height: 700 });
-    await page.screenshot({ path: join(SHOTS, 'history-en.png'), fullPage: true });
-    assert.equal(rowsBefore, Object.keys((await stored()).sites).length, 'one row per failing site');
-
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
-    const file = join(tmp, 'export.json');
-    await dl.saveAs(file);
-    const exported = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(exported.format, 'gateway-doctor-history');
-    const count = exported.entries.length;
-    assert.equal(count, Object.values((await stored()).sites).flat().length, 'every entry exported');
-    assert.ok(count >= 3);
-
-    const [dlc] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    const csvFile = join(tmp, 'export.csv');
-    await dlc.saveAs(csvFile);
-    const csv = readFileSync(csvFile, 'utf8').trim().split('\r\n');
-    assert.equal(csv[0], 'time,time_iso,host,status,net_error,provider,fault,situation');
-    assert.equal(csv.length, count + 1);
-    // These are outages: the situation column says so for each row (blocks and fixable errors name theirs).
-    assert.deepEqual([...new Set(csv.slice(1).map((row) => row.split(',').at(-1)))], ['outage']);
-
-    page.once('dialog', (d) => d.accept());
-    await page.click('#clear');
-    await page.waitForSelector('#history-empty:not([hidden])');
-    assert.equal(await stored(), null, 'storage cleared');
-
-    await page.setInputFiles('#import-file', file);
-    await waitFor(async () => (await page.locator('#site-rows tr').count()) === rowsBefore, 'rows back after import');
-    assert.match(await page.textContent('#history-status') ?? '', new RegExp(`Imported: ${count} new entries`));
-    const again = await stored();
-    assert.equal(Object.values(again.sites).flat().length, count, 'round trip kept every entry');
-
-    // A bad file: a clear error and nothing lost.
-    const bad = join(tmp, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ format: 'gateway-doctor-history', v: 1, entries: [{ time: 'yesterday', host: '<b>x</b>' }] }));
-    await page.setInputFiles('#import-file', bad);
-    await waitFor(async () => /Import failed: entry 1 is not valid\. Nothing was changed\./.test(await page.textContent('#history-status') ?? ''), 'import error shown');
-    assert.equal(Object.values((await stored()).sites).flat().length, count, 'nothing lost');
-
-    // Bounded: 3000 more entries over 300 sites stay within 2000 entries, 200 sites, 50 per site.
-    const now = Date.now();
-    const big = Array.from({ length: 3000 }, (_, i) => ({ time: now - (3000 - i) * 1000, host: `bulk${i % 300}.test`, status: 503, net_error: null, provider: null, fault: 'origin' }));
-    const bigFile = join(tmp, 'big.json');
-    writeFileSync(bigFile, JSON.stringify({ format: 'gateway-doctor-history', v: 1, entries: big }));
-    await page.setInputFiles('#import-file', bigFile);
-    await waitFor(async () => /Imported/.test(await page.textContent('#history-status') ?? ''), 'big import done');
-    const bounded = await stored();
-    const lists = /** @type {any[][]} */ (Object.values(bounded.sites));
-    assert.ok(lists.flat().length <= 2000, `${lists.flat().length} entries`);
-    assert.ok(lists.length <= 200, `${lists.length} sites`);
-    assert.ok(lists.every((l) => l.length <= 50));
-    assert.ok(lists.flat().some((e) => e.time === now - 1000), 'the newest entry kept');
-    assert.ok(!pageRequests.some((u) => !/^(chrome-extension:|blob:|data:|https?:\/\/([a-z0-9-]+\.test|127\.0\.0\.1)(:\d+)?\/)/.test(u)), 'history pages asked no one');
-    assert.deepEqual(await axeViolations(page), [], 'history page');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    assert.equal(await page.evaluate(() => document.defaultView?.getComputedStyle(document.documentElement).backgroundColor), 'rgb(32, 33, 36)', 'dark history page');
-    assert.deepEqual(await axeViolations(page), [], 'history page, dark');
-    await page.close();
-  });
-});
-
-describe('history survives a browser restart', () => {
-  /**
-   * Chromium on a profile directory we keep between two launches (browser.mjs's launch() makes a
-   * fresh profile each time, which is right for everything else).
-   * @param {string} profile
-   */
-  async function launchAt(profile) {
-    const ext = process.env.GD_EXT_DIR ?? EXT_DIR;
-    const context = await launchChromium(profile, {
-      extensions: [ext],
-      extraArgs: [`--proxy-server=http://127.0.0.1:${proxy.port}`, '--proxy-bypass-list=*.test', '--host-resolver-rules=MAP *.test 127.0.0.1'],
-    });
-    const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 15000 });
-    await waitFor(() => sw.evaluate(() => chrome.webNavigation.onCommitted.hasListeners()), 'listeners', 15000);
-    const page = await context.newPage();
-    await page.goto(`chrome-extension://${new URL(sw.url()).host}/history.html`);
-    await page.waitForSelector('main#history[aria-busy="false"]');
-    return { context, page };
-  }
-
-  it('an error recorded before closing the browser is listed after reopening it', async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'gd-restart-'));
-    try {
-      const key = `restart.test:${sites.port}`;
-      const first = await launchAt(profile);
-      const tab = await first.context.newPage();
-      await visit(tab, `http://${key}/502`);
-      await waitFor(() => first.page.evaluate(async (k) => ((await chrome.storage.local.get('history')).history?.sites?.[k] ?? []).length === 1, key), 'recorded', 15000);
-      await first.context.close();
-
-      const second = await launchAt(profile);
-      await second.page.waitForSelector(`tr[data-host="${key}"]`, { timeout: 10000 });
-      assert.equal(await second.page.locator(`tr[data-host="${key}"] td.total`).textContent(), '1');
-      await second.context.close();
-    } finally {
-      rmSync(profile, { recursive: true, force: true });
-    }
   });
 });

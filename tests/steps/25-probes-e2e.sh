@@ -9,5 +9,6 @@ cd "$(dirname "$0")/../.."
 [ -f dist/chrome/popup/archive-views.js ] || { echo "dist/chrome is older than the archive views: run ./build.sh" >&2; exit 1; }
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "chromium not installed (build.sh ensure_test_packages)" >&2; exit 1; }
 timeout 600 node --test --test-reporter=spec tests/e2e/probes.e2e.mjs
+timeout 300 node --test --test-reporter=spec tests/e2e/history.e2e.mjs
 # Item 3 of issue 13: the three archives (own stand-ins, own browser).
 timeout 300 node --test --test-reporter=spec tests/e2e/archives.e2e.mjs
