@@ -119,7 +119,9 @@ run_test() {
   build
   log "cargo clippy (native and wasm32)"
   cargo clippy --workspace --all-targets -- -D warnings
-  cargo clippy -p gateway-doctor --lib --target wasm32-unknown-unknown -- -D warnings
+  # The tests too: the wasm build of the tests (wasm_probes.rs, and every unit test that is not
+  # native-only) must stay clean, not just the library.
+  cargo clippy -p gateway-doctor --lib --tests --target wasm32-unknown-unknown -- -D warnings
   log "native tests"
   cargo test --workspace
   ensure_test_packages

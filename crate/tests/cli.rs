@@ -1,6 +1,8 @@
 //! The built `gateway-doctor` binary as a person runs it: a fixture (JSON and text, English and
 //! Chinese), stdin, `--net-error`, and every kind of bad input — asserting exit codes, stdout
 //! shapes and that a failure is exactly one line on stderr with no panic text.
+//! Native only: the CLI is not built for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

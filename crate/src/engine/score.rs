@@ -195,7 +195,8 @@ pub(crate) fn winner_evidence(m: &Matched, b: &Scored, lang: &str) -> Vec<Eviden
     ev
 }
 
-#[cfg(test)]
+// Native only: these tests write their rules in TOML, which only the native build reads.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use crate::model::PageInput;
     use crate::rules::Compiled;
