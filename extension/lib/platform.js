@@ -75,11 +75,18 @@ export function message(key, subs) {
  * Hong Kong and Macau browsers are the exception: chrome.i18n finds no zh_HK/zh_MO folder and falls
  * back to English, but their readers read Traditional Chinese, so they get zh-TW (the pages then
  * load the zh_TW messages themselves, see `translator`).
+ * When chrome.i18n answers nothing (seen in Chromium 156: for the rest of a session every
+ * getMessage is '' and getUILanguage 'en-US' whatever the browser's language, in pages and the
+ * worker alike; tests/e2e/zh-cn.test.mjs diagnosed in English 1 run in 4), the browser's own
+ * language list says it: navigator.language, in pages and workers.
  */
 export function uiLocale() {
   const ui = chrome.i18n.getUILanguage();
+  const preferred = globalThis.navigator?.language ?? '';
   if (langOf(ui) === 'zh-TW') return 'zh-TW';
-  return chrome.i18n.getMessage('uiLang') || ui;
+  const chosen = chrome.i18n.getMessage('uiLang');
+  if (chosen) return chosen;
+  return langOf(preferred) === 'zh-TW' ? 'zh-TW' : preferred || ui;
 }
 
 // --- messages between our pages and the worker ---------------------------------------------------
