@@ -124,7 +124,7 @@ function flush(tabId) {
     const top = hosts[0];
     if (!top) return;
     const { t } = await translator((await settingsNow()).lang);
-    const title = `${t('extName')}: ${t('apiBadgeTitle', [top.host, String(top.status), String(top.count)])}`;
+    const title = t('tooltipJoin', [t('extName'), t('apiBadgeTitle', [top.host, String(top.status), String(top.count)])]);
     await paintBadge(tabId, { ...API_BADGE, title: title.slice(0, 500) }).catch(() => {});
   });
 }

@@ -1,11 +1,18 @@
 /**
  * The toolbar badge of a tab: the diagnosis' mark (the status code, or DNS, TLS, … for a network
  * error) coloured by whose fault it is, with the verdict as its tooltip; taken off when the tab is
- * fine again.
+ * fine again. The tooltip's product name is in the language of the verdict (the option's, not
+ * only the browser's).
  */
-import { message } from '../lib/platform.js';
 import { paintBadge, resetBadge } from '../lib/platform-worker.js';
+import { translator } from '../lib/i18n.js';
 import { badgeFor } from '../lib/verdict.js';
+import { settingsNow } from './env.js';
+
+/** The UI's translate function, in the language the options say. */
+async function uiText() {
+  return (await translator((await settingsNow()).lang)).t;
+}
 
 /**
  * @param {number} tabId
@@ -14,13 +21,14 @@ import { badgeFor } from '../lib/verdict.js';
 export async function setBadge(tabId, d) {
   const b = badgeFor(d);
   if (!b.text) return clearBadge(tabId);
-  await paintBadge(tabId, { ...b, title: `${message('extName')}: ${d.verdict}`.slice(0, 500) });
+  const t = await uiText();
+  await paintBadge(tabId, { ...b, title: t('tooltipJoin', [t('extName'), d.verdict]).slice(0, 500) });
 }
 
 /** @param {number} tabId */
 export async function clearBadge(tabId) {
   try {
-    await resetBadge(tabId, message('extName'));
+    await resetBadge(tabId, (await uiText())('extName'));
   } catch {
     // The tab is gone.
   }

@@ -41,6 +41,25 @@ export function format(messages, key, subs) {
 }
 
 /**
+ * Each locale's messages.json, read once per page or worker (the worker translates every badge's
+ * tooltip); a failed read is tried again next time.
+ * @type {Map<string, Promise<Messages>>}
+ */
+const readMessages = new Map();
+
+/** @param {import('./lang.js').Lang} lang @returns {Promise<Messages>} */
+function messagesOf(lang) {
+  const dir = localeDir(lang);
+  let p = readMessages.get(dir);
+  if (!p) {
+    p = fetch(extensionUrl(`_locales/${dir}/messages.json`)).then((res) => res.json());
+    p.catch(() => readMessages.delete(dir));
+    readMessages.set(dir, p);
+  }
+  return p;
+}
+
+/**
  * A translate function for the option value ('auto' follows the browser).
  * @param {string} option
  * @returns {Promise<{t: Translate, lang: import('./lang.js').Lang}>}
@@ -57,9 +76,7 @@ export async function translator(option) {
     // tab was closed, tests/e2e/no-harm.test.mjs): read ours.
     lang = ui;
   }
-  const res = await fetch(extensionUrl(`_locales/${localeDir(lang)}/messages.json`));
-  /** @type {Messages} */
-  const messages = await res.json();
+  const messages = await messagesOf(lang);
   return {
     t: (key, subs) => format(messages, key, subs === undefined ? [] : Array.isArray(subs) ? subs : [subs]),
     lang,

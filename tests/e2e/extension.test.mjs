@@ -293,6 +293,8 @@ describe('options and accessibility', () => {
     const popup = await openPopup(s, tabId);
     assert.equal(await popup.locator('#h-path').textContent(), '故障位置');
     assert.equal(await popup.evaluate(() => document.documentElement.lang), 'zh-CN');
+    // And the badge's tooltip, product name and punctuation included (they were the browser's language's).
+    assert.match(await s.control.evaluate((id) => chrome.action.getTitle({ tabId: id }), tabId), /^网关医生：问题在/);
     await popup.close();
     await tab.close();
     await page.locator('#lang').selectOption('auto');
