@@ -10,21 +10,15 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
+import { serverPool } from './pool.mjs';
 import { launch, openPopup, rerender, stopWorker, tabIdOf, visit, waitDiagnosed, waitFor, waitForBadge, loadError as loadErrorIn } from './browser.mjs';
 
 /** @type {import('./browser.mjs').Session} */
 let s;
 /** @type {import('./replay.mjs').ReplayHandle} */
 let replay;
-/** @type {{stop: () => Promise<void>}[]} */
-const servers = [];
-
-/** @template {{stop: () => Promise<void>}} T @param {Promise<T>} p @returns {Promise<T>} */
-async function track(p) {
-  const h = await p;
-  servers.push(h);
-  return h;
-}
+const pool = serverPool();
+const { track } = pool;
 
 before(async () => {
   replay = await track(startReplay());
@@ -33,7 +27,7 @@ before(async () => {
 
 after(async () => {
   await s?.close();
-  for (const h of servers) await h.stop().catch(() => {});
+  await pool.stopAll();
 });
 
 /** @param {string} url @param {(t: string) => boolean} badgeOk */

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as srv from '../servers/servers.mjs';
 import { startReplay } from './replay.mjs';
+import { serverPool } from './pool.mjs';
 import { axeViolations } from './a11y.mjs';
 import { FAULT_COLORS } from '../../extension/lib/verdict.js';
 import {
@@ -26,15 +27,8 @@ let s;
 let replay;
 /** @type {(tabId: number) => Promise<number>} */
 let scriptCalls;
-/** @type {{stop: () => Promise<void>}[]} */
-const servers = [];
-
-/** @template {{stop: () => Promise<void>}} T @param {Promise<T>} p @returns {Promise<T>} */
-async function track(p) {
-  const h = await p;
-  servers.push(h);
-  return h;
-}
+const pool = serverPool();
+const { track } = pool;
 
 before(async () => {
   replay = await track(startReplay());
@@ -44,7 +38,7 @@ before(async () => {
 
 after(async () => {
   await s?.close();
-  for (const h of servers) await h.stop().catch(() => {});
+  await pool.stopAll();
 });
 
 /** @param {string} url @param {(t: string) => boolean} badgeOk */
